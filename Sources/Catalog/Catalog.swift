@@ -1,0 +1,80 @@
+/// Every record of the content folder, loaded, validated and with every reference resolved.
+///
+/// A catalog that `CatalogLoader` returns without errors is consistent: every id a record names
+/// exists, so `subscript(reference)` lookups succeed.
+public struct Catalog: Sendable {
+    public var devices: RecordSet<Device>
+    public var machines: RecordSet<Machine>
+    public var platforms: RecordSet<Platform>
+    public var runtimes: RecordSet<Runtime>
+    public var models: RecordSet<Model>
+    public var combos: RecordSet<Combo>
+    public var stacks: RecordSet<Stack>
+    public var guides: RecordSet<Guide>
+
+    public init(
+        devices: [Device] = [], machines: [Machine] = [], platforms: [Platform] = [], runtimes: [Runtime] = [],
+        models: [Model] = [], combos: [Combo] = [], stacks: [Stack] = [], guides: [Guide] = []
+    ) {
+        self.devices = RecordSet(devices)
+        self.machines = RecordSet(machines)
+        self.platforms = RecordSet(platforms)
+        self.runtimes = RecordSet(runtimes)
+        self.models = RecordSet(models)
+        self.combos = RecordSet(combos)
+        self.stacks = RecordSet(stacks)
+        self.guides = RecordSet(guides)
+    }
+
+    public subscript(id: RecordID<Device>) -> Device? { devices[id] }
+    public subscript(id: RecordID<Machine>) -> Machine? { machines[id] }
+    public subscript(id: RecordID<Platform>) -> Platform? { platforms[id] }
+    public subscript(id: RecordID<Runtime>) -> Runtime? { runtimes[id] }
+    public subscript(id: RecordID<Model>) -> Model? { models[id] }
+    public subscript(id: RecordID<Combo>) -> Combo? { combos[id] }
+    public subscript(id: RecordID<Stack>) -> Stack? { stacks[id] }
+    public subscript(id: RecordID<Guide>) -> Guide? { guides[id] }
+
+    /// Ids of every record of a kind, for reference checks and suggestions.
+    public func ids(of kind: RecordKind) -> [String] {
+        switch kind {
+        case .device: devices.ids
+        case .machine: machines.ids
+        case .platform: platforms.ids
+        case .runtime: runtimes.ids
+        case .model: models.ids
+        case .combo: combos.ids
+        case .stack: stacks.ids
+        case .guide: guides.ids
+        }
+    }
+
+    public func count(of kind: RecordKind) -> Int { ids(of: kind).count }
+
+    /// "3 devices, 1 machine, ...": the one-line summary `combos check` prints.
+    public var summary: String {
+        RecordKind.allCases.map { kind in
+            let count = count(of: kind)
+            return "\(count) \(count == 1 ? kind.singular : kind.plural)"
+        }.joined(separator: ", ")
+    }
+}
+
+/// The records of one kind, by id and in id order.
+public struct RecordSet<R: Record>: Sendable, Sequence {
+    private var byID: [RecordID<R>: R]
+    /// Records sorted by id, the order pages and indexes list them in unless they say otherwise.
+    public private(set) var all: [R]
+
+    public init(_ records: [R]) {
+        var byID: [RecordID<R>: R] = [:]
+        for record in records { byID[record.id] = record }
+        self.byID = byID
+        self.all = byID.values.sorted { $0.id < $1.id }
+    }
+
+    public subscript(id: RecordID<R>) -> R? { byID[id] }
+    public var ids: [String] { all.map(\.id.raw) }
+    public var count: Int { all.count }
+    public func makeIterator() -> IndexingIterator<[R]> { all.makeIterator() }
+}

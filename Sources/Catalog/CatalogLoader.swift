@@ -1,0 +1,171 @@
+import Foundation
+
+/// Reads `content/`: every record file of every kind, checked against its schema, then every
+/// reference and cross-record rule. Problems are collected from all files, never just the first.
+public enum CatalogLoader {
+    public struct Result: Sendable {
+        public var catalog: Catalog
+        public var diagnostics: [Diagnostic]
+    }
+
+    /// Loads the catalog under `directory`. Paths in diagnostics start with `directory` as given
+    /// (or relative to the working directory), so `content/combos/x.md:12:3` is clickable.
+    public static func load(from directory: String) -> Result {
+        let root = DisplayPath(directory)
+        var diagnostics: [Diagnostic] = []
+        var files: [String: SourceFile] = [:]
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            let message = "no content folder at \(root.display) (pass --content DIR to use another folder)"
+            return Result(catalog: Catalog(), diagnostics: [Diagnostic(at: SourceLocation(path: root.display, line: 0, column: 0), message)])
+        }
+        diagnostics += unexpectedEntries(in: directory, root: root)
+
+        let devices: [Device] = loadKind(root: root, into: &diagnostics, files: &files)
+        let machines: [Machine] = loadKind(root: root, into: &diagnostics, files: &files)
+        let platforms: [Platform] = loadKind(root: root, into: &diagnostics, files: &files)
+        let runtimes: [Runtime] = loadKind(root: root, into: &diagnostics, files: &files)
+        let models: [Model] = loadKind(root: root, into: &diagnostics, files: &files)
+        let combos: [Combo] = loadKind(root: root, into: &diagnostics, files: &files)
+        let stacks: [Stack] = loadKind(root: root, into: &diagnostics, files: &files)
+        let guides: [Guide] = loadKind(root: root, into: &diagnostics, files: &files)
+        let catalog = Catalog(
+            devices: devices, machines: machines, platforms: platforms, runtimes: runtimes,
+            models: models, combos: combos, stacks: stacks, guides: guides)
+
+        diagnostics += CatalogRules.check(catalog, contentRoot: root.display, files: files)
+        return Result(catalog: catalog, diagnostics: diagnostics.sorted())
+    }
+
+    /// Folders and files at the top of `content/` that are not record folders.
+    private static func unexpectedEntries(in directory: String, root: DisplayPath) -> [Diagnostic] {
+        let folders = RecordKind.allCases.map(\.folder)
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return entries.filter { !$0.hasPrefix(".") && !folders.contains($0) }.sorted().map { entry in
+            Diagnostic(
+                at: SourceLocation(path: root.child(entry), line: 0, column: 0),
+                "unexpected entry in the content folder; records live in "
+                    + folders.joined(separator: ", ") + suggestion(for: entry, in: folders, listing: "folders"))
+        }
+    }
+
+    private static func loadKind<R: Record>(
+        root: DisplayPath, into diagnostics: inout [Diagnostic], files: inout [String: SourceFile]
+    ) -> [R] {
+        let kind = R.kind
+        let folder = root.fileSystemPath + "/" + kind.folder
+        let displayFolder = root.child(kind.folder)
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
+        let expected = "." + kind.format.fileExtension
+        var records: [R] = []
+        for name in names.sorted() where !isIgnorable(name) {
+            let displayPath = displayFolder + "/" + name
+            let fullPath = folder + "/" + name
+            var isDirectory: ObjCBool = false
+            _ = FileManager.default.fileExists(atPath: fullPath, isDirectory: &isDirectory)
+            guard !isDirectory.boolValue, name.hasSuffix(expected) else {
+                diagnostics.append(Diagnostic(
+                    at: SourceLocation(path: displayPath, line: 0, column: 0),
+                    "unexpected \(isDirectory.boolValue ? "folder" : "file") in \(displayFolder): each \(kind.singular) is one \(expected) file"))
+                continue
+            }
+            let id = String(name.dropLast(expected.count))
+            switch SourceFile.read(path: fullPath, displayPath: displayPath) {
+            case .failure(let diagnostic):
+                diagnostics.append(diagnostic)
+            case .success(let file):
+                files[displayPath] = file
+                let (record, problems) = decode(R.self, id: id, file: file)
+                diagnostics += problems
+                if let record { records.append(record) }
+            }
+        }
+        return records
+    }
+
+    /// Editor swap files, backups and hidden files are not records.
+    static func isIgnorable(_ name: String) -> Bool {
+        name.hasPrefix(".") || name.hasSuffix("~") || name.hasSuffix(".swp") || name.hasSuffix(".swx")
+            || name.hasPrefix("#") || name.hasSuffix(".tmp")
+    }
+
+    /// Decodes one record file. Returns the record whenever its YAML could be read, even with
+    /// field errors, so that references from it are still checked and reported together.
+    public static func decode<R: Record>(_ type: R.Type, id: String, file: SourceFile) -> (R?, [Diagnostic]) {
+        var idProblems: [Diagnostic] = []
+        if !RecordID<R>.isValid(id) {
+            idProblems.append(file.diagnostic(
+                line: 1, column: 1,
+                "the file name \"\(id)\" is not a valid id: use lowercase letters, digits, '.' and '-' (it becomes the page URL)"))
+        }
+        switch R.kind.format {
+        case .yaml:
+            var decoder = RecordDecoder(file: file)
+            guard case .some(let node) = decoder.parse(file.text) else {
+                return (nil, idProblems + decoder.problems.diagnostics)
+            }
+            let fields = decoder.decodeDocument(node, schema: R.schema)
+            var problems = decoder.problems
+            let record = R(id: RecordID(id), path: file.path, fields: fields, body: nil, problems: &problems)
+            return (record, idProblems + problems.diagnostics)
+
+        case .markdown:
+            let split: FrontMatter
+            switch FrontMatter.split(file) {
+            case .failure(let diagnostic): return (nil, idProblems + [diagnostic])
+            case .success(let value): split = value
+            }
+            var decoder = RecordDecoder(file: file, lineOffset: split.yamlFirstLine - 1)
+            guard case .some(let node) = decoder.parse(split.yaml) else {
+                return (nil, idProblems + decoder.problems.diagnostics)
+            }
+            let fields = decoder.decodeDocument(node, schema: R.schema)
+            var problems = decoder.problems
+            let body = MarkdownText(split.body, at: file.location(line: split.bodyFirstLine, column: 1))
+            if split.body.allSatisfy(\.isWhitespace) {
+                problems.error(
+                    "the Markdown body after the front matter is empty; it holds the \(R.kind.bodyRole)",
+                    at: file.location(line: split.bodyFirstLine - 1, column: 1), span: 3)
+            }
+            let record = R(id: RecordID(id), path: file.path, fields: fields, body: body, problems: &problems)
+            return (record, idProblems + problems.diagnostics)
+        }
+    }
+}
+
+extension RecordKind {
+    /// What the Markdown body of this kind holds, for messages and the field reference.
+    public var bodyRole: String {
+        switch self {
+        case .runtime: "operational review"
+        case .combo: "\"Why this combo\" section"
+        case .stack: "write-up of the stack"
+        case .guide: "guide itself"
+        case .device, .machine, .platform, .model: "notes"
+        }
+    }
+}
+
+/// A folder path as the user gave it, and how to print paths under it.
+struct DisplayPath {
+    let fileSystemPath: String
+    let display: String
+
+    init(_ path: String) {
+        var path = path
+        while path.count > 1, path.hasSuffix("/") { path.removeLast() }
+        fileSystemPath = path
+        display = DisplayPath.relativeToWorkingDirectory(path)
+    }
+
+    func child(_ name: String) -> String { display == "." ? name : display + "/" + name }
+
+    /// An absolute path inside the working directory prints relative to it.
+    static func relativeToWorkingDirectory(_ path: String) -> String {
+        guard path.hasPrefix("/") else { return path }
+        let cwd = FileManager.default.currentDirectoryPath
+        if path == cwd { return "." }
+        if path.hasPrefix(cwd + "/") { return String(path.dropFirst(cwd.count + 1)) }
+        return path
+    }
+}

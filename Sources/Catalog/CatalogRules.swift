@@ -1,0 +1,239 @@
+/// Rules that span records: every reference resolves, configurations exist, and what a combo
+/// claims agrees with the machine, runtime and platform records it names. Each rule is a named
+/// function reporting at the place in the file that makes the claim.
+enum CatalogRules {
+    /// `files` are the loaded sources by display path, to quote the offending line.
+    static func check(_ catalog: Catalog, contentRoot: String, files: [String: SourceFile]) -> [Diagnostic] {
+        var report = Report(files: files)
+        referencesResolve(catalog, contentRoot: contentRoot, &report)
+        for machine in catalog.machines {
+            unifiedMemoryMatchesChip(machine, catalog, &report)
+            devicesShareAnOperatingSystem(machine, catalog, &report)
+        }
+        for combo in catalog.combos {
+            platformRunsOnEveryMachine(combo, catalog, &report)
+            machinesHavePortsForTheTopology(combo, catalog, &report)
+            linkTransportIsAvailable(combo, catalog, &report)
+            runtimeClaimsAgreeWithRecords(combo, catalog, &report)
+            recommendedRuntimesAreSupported(combo, &report)
+            splitStrategiesAreOffered(combo, catalog, &report)
+            benchmarkTargetsAreRunnable(combo, catalog, &report)
+        }
+        return report.diagnostics
+    }
+
+    /// Diagnostics with the offending line's text, read back from the file that holds it.
+    struct Report {
+        let files: [String: SourceFile]
+        var diagnostics: [Diagnostic] = []
+
+        mutating func error(_ message: String, at location: SourceLocation, span: Int = 1) {
+            let lineText = files[location.path]?.line(location.line)
+            diagnostics.append(Diagnostic(.error, at: location, message, lineText: lineText, span: span))
+        }
+    }
+
+    // MARK: References
+
+    static func referencesResolve(_ catalog: Catalog, contentRoot: String, _ report: inout Report) {
+        var ids: [RecordKind: Set<String>] = [:]
+        for kind in RecordKind.allCases { ids[kind] = Set(catalog.ids(of: kind)) }
+        let all: [any ReferencesOtherRecords] = catalog.devices.all + catalog.machines.all + catalog.platforms.all
+            + catalog.runtimes.all + catalog.models.all + catalog.combos.all + catalog.stacks.all + catalog.guides.all
+        for record in all {
+            for reference in record.references where !reference.id.isEmpty {
+                guard ids[reference.kind]?.contains(reference.id) != true else { continue }
+                let expected = "\(contentRoot)/\(reference.kind.folder)/\(reference.id).\(reference.kind.format.fileExtension)"
+                report.error(
+                    "no \(reference.kind.singular) with id \"\(reference.id)\" (\(expected) does not exist)"
+                        + suggestion(for: reference.id, in: catalog.ids(of: reference.kind), listing: reference.kind.plural),
+                    at: reference.location, span: reference.id.count)
+            }
+        }
+    }
+
+    // MARK: Machines
+
+    /// A unified-memory machine's RAM is its chip's memory, so the two must be the same size.
+    static func unifiedMemoryMatchesChip(_ machine: Machine, _ catalog: Catalog, _ report: inout Report) {
+        for slot in machine.devices {
+            guard let device = catalog[slot.device.id], device.kind.sharesHostMemory else { continue }
+            if machine.hostRAMGB != device.memoryGB {
+                report.error(
+                    "host_ram_gb is \(format(machine.hostRAMGB)) GB, but its chip \(device.id) is the \(format(device.memoryGB)) GB configuration; a unified-memory machine's RAM is its chip's memory",
+                    at: machine.hostRAMLocation, span: format(machine.hostRAMGB).count)
+            }
+        }
+    }
+
+    static func devicesShareAnOperatingSystem(_ machine: Machine, _ catalog: Catalog, _ report: inout Report) {
+        let devices = machine.devices.compactMap { catalog[$0.device.id] }
+        guard devices.count == machine.devices.count, !devices.isEmpty else { return }
+        if operatingSystems(of: machine, catalog).isEmpty {
+            report.error("the devices of this machine share no operating system, so nothing can drive them together",
+                         at: machine.devices[0].device.location)
+        }
+    }
+
+    /// The operating systems every device of a machine runs under.
+    static func operatingSystems(of machine: Machine, _ catalog: Catalog) -> Set<OSFamily> {
+        machine.devices.compactMap { catalog[$0.device.id] }
+            .reduce(Set(OSFamily.allCases)) { $0.intersection($1.os) }
+    }
+
+    // MARK: Combos
+
+    static func platformRunsOnEveryMachine(_ combo: Combo, _ catalog: Catalog, _ report: inout Report) {
+        guard let platform = catalog[combo.platform.id] else { return }
+        for node in combo.nodes {
+            guard let machine = catalog[node.machine.id] else { continue }
+            let systems = operatingSystems(of: machine, catalog)
+            if !systems.isEmpty, !systems.contains(platform.family) {
+                report.error(
+                    "platform \(platform.id) is \(platform.family.label), but \(machine.id) runs \(listing(systems.sorted().map(\.label)))",
+                    at: combo.platform.location, span: platform.id.raw.count)
+            }
+        }
+    }
+
+    /// A full mesh of N machines needs N-1 ports of the link's kind on each machine, a ring two
+    /// (one for a pair), a star one to the switch.
+    static func machinesHavePortsForTheTopology(_ combo: Combo, _ catalog: Catalog, _ report: inout Report) {
+        guard let link = combo.link, let portKind = PortKind.forLink(link.interconnect) else { return }
+        let count = combo.nodeCount
+        let needed: Int = switch combo.topology {
+        case .singleBox: 0
+        case .fullMesh: count - 1
+        case .ring: count > 2 ? 2 : 1
+        case .star: 1
+        }
+        for node in combo.nodes {
+            guard let machine = catalog[node.machine.id] else { continue }
+            let available = machine.portCount(portKind)
+            if available < needed {
+                report.error(
+                    "a \(combo.topology.label.lowercased()) of \(count) machines needs \(needed) \(portKind.label) port\(needed == 1 ? "" : "s") on each, but \(machine.id) has \(available)",
+                    at: node.machine.location, span: machine.id.raw.count)
+            }
+            let fastest = machine.ports.filter { $0.kind == portKind }.map(\.gbitPerSecond).max() ?? 0
+            if available > 0, link.gbitPerSecond > fastest {
+                report.error(
+                    "the link runs at \(format(link.gbitPerSecond)) Gb/s, but the \(portKind.label) ports of \(machine.id) run at \(format(fastest)) Gb/s",
+                    at: link.location)
+            }
+        }
+    }
+
+    /// RDMA over Thunderbolt needs Thunderbolt 5 and a platform that enables it (macOS 26.2+).
+    static func linkTransportIsAvailable(_ combo: Combo, _ catalog: Catalog, _ report: inout Report) {
+        guard let link = combo.link, link.transport == .rdma else { return }
+        switch link.interconnect {
+        case .thunderbolt4, .usb4:
+            report.error("RDMA over Thunderbolt needs Thunderbolt 5; \(link.interconnect.label) carries TCP/IP only",
+                         at: link.transportLocation, span: 4)
+        case .thunderbolt5:
+            if let platform = catalog[combo.platform.id], !platform.has(.rdmaOverThunderbolt5) {
+                report.error(
+                    "RDMA over Thunderbolt 5 needs a platform with \"\(PlatformFeature.rdmaOverThunderbolt5.rawValue)\" (macOS 26.2 or later); \(platform.id) does not have it",
+                    at: link.transportLocation, span: 4)
+            }
+        default:
+            break
+        }
+    }
+
+    /// A runtime marked supported must run on the combo's OS, drive its devices, span its
+    /// machines when there are several, and mix vendors only if it can.
+    static func runtimeClaimsAgreeWithRecords(_ combo: Combo, _ catalog: Catalog, _ report: inout Report) {
+        guard let platform = catalog[combo.platform.id] else { return }
+        let machines = combo.nodes.compactMap { catalog[$0.machine.id] }
+        let devices = machines.flatMap { $0.devices.compactMap { catalog[$0.device.id] } }
+        let backends = Set(devices.flatMap(\.backends))
+        let vendors = Set(devices.map(\.vendor))
+        for verdict in combo.runtimeCompatibility where verdict.supported {
+            guard let runtime = catalog[verdict.runtime.id] else { continue }
+            let at = verdict.runtime.location
+            let span = runtime.id.raw.count
+            if !runtime.platforms.contains(platform.family) {
+                report.error(
+                    "\(runtime.id) is marked supported, but its record lists \(listing(runtime.platforms.map(\.label))) only, not \(platform.family.label)",
+                    at: at, span: span)
+            }
+            if !devices.isEmpty, backends.isDisjoint(with: runtime.backends) {
+                report.error(
+                    "\(runtime.id) is marked supported, but its backends (\(listing(runtime.backends.map(\.label), conjunction: "and"))) drive none of this combo's devices (\(listing(backends.sorted().map(\.label), conjunction: "and")))",
+                    at: at, span: span)
+            }
+            if combo.nodeCount > 1, !runtime.multiHost.supported {
+                report.error(
+                    "\(runtime.id) is marked supported on \(combo.nodeCount) machines, but its record says it cannot span machines (multi_host.supported: false)",
+                    at: at, span: span)
+            }
+            if vendors.count > 1, !runtime.mixedVendors {
+                report.error(
+                    "\(runtime.id) is marked supported, but it cannot mix \(listing(vendors.sorted().map(\.label), conjunction: "and")) devices in one model (mixed_vendors: false)",
+                    at: at, span: span)
+            }
+        }
+    }
+
+    static func recommendedRuntimesAreSupported(_ combo: Combo, _ report: inout Report) {
+        for runtime in combo.recommendedRuntimes {
+            if combo.verdict(for: runtime.id)?.supported != true {
+                report.error(
+                    "recommended runtime \"\(runtime.id)\" needs an entry with supported: true in runtime_compatibility",
+                    at: runtime.location, span: runtime.id.raw.count)
+            }
+        }
+    }
+
+    /// Each listed strategy must fit the topology and be offered by a runtime that works here.
+    static func splitStrategiesAreOffered(_ combo: Combo, _ catalog: Catalog, _ report: inout Report) {
+        let supported = combo.runtimeCompatibility.filter(\.supported).compactMap { catalog[$0.runtime.id] }
+        let machines = combo.nodes.compactMap { catalog[$0.machine.id] }
+        let largestBox = machines.map(\.deviceCount).max() ?? 0
+        for entry in combo.splitStrategies {
+            let span = entry.strategy.rawValue.count
+            if entry.strategy.isMultiHost, combo.nodeCount < 2 {
+                report.error("\"\(entry.strategy.rawValue)\" needs several machines; this combo is one box",
+                             at: entry.location, span: span)
+                continue
+            }
+            let needsSeveralDevices: Set<SplitStrategy> = [.layerSplit, .rowSplit, .tensorParallel, .expertParallel]
+            if needsSeveralDevices.contains(entry.strategy), largestBox < 2, machines.count == combo.nodes.count {
+                report.error(
+                    "\"\(entry.strategy.rawValue)\" splits a model across devices in one machine, but no machine here has more than one device",
+                    at: entry.location, span: span)
+                continue
+            }
+            if !supported.isEmpty, !supported.contains(where: { $0.supports(entry.strategy) }) {
+                report.error(
+                    "no runtime marked supported here offers \"\(entry.strategy.rawValue)\" (checked \(listing(supported.map(\.id.raw), conjunction: "and")))",
+                    at: entry.location, span: span)
+            }
+        }
+    }
+
+    /// A benchmark target names a quant the model has, and a runtime that works here and loads
+    /// that quant's format.
+    static func benchmarkTargetsAreRunnable(_ combo: Combo, _ catalog: Catalog, _ report: inout Report) {
+        for target in combo.benchmarkTargets {
+            if let model = catalog[target.model.id], model.quant(named: target.quant) == nil {
+                report.error(
+                    "\(model.id) has no quant \"\(target.quant)\""
+                        + suggestion(for: target.quant, in: model.quants.map(\.name), listing: "quants"),
+                    at: target.quantLocation, span: target.quant.count)
+            }
+            guard let runtime = catalog[target.runtime.id] else { continue }
+            if combo.verdict(for: runtime.id)?.supported != true {
+                report.error("\(runtime.id) is not marked supported on this combo, so it cannot be benchmarked here",
+                             at: target.runtime.location, span: runtime.id.raw.count)
+            }
+            if let quant = catalog[target.model.id]?.quant(named: target.quant), !runtime.formats.contains(quant.format) {
+                report.error(
+                    "\(runtime.id) does not load \(quant.format.label) weights (it loads \(listing(runtime.formats.map(\.label))))",
+                    at: target.quantLocation, span: target.quant.count)
+            }
+        }
+    }
+}

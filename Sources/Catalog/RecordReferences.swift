@@ -1,0 +1,77 @@
+/// A reference of any kind, for checking that every id a record names exists.
+public struct AnyReference: Sendable, Hashable {
+    public let kind: RecordKind
+    public let id: String
+    public let location: SourceLocation
+
+    init<R: Record>(_ reference: Reference<R>) {
+        kind = R.kind
+        id = reference.id.raw
+        location = reference.location
+    }
+}
+
+/// Every reference each kind of record makes, in the order it was written.
+protocol ReferencesOtherRecords {
+    var references: [AnyReference] { get }
+}
+
+extension RelatedLinks {
+    var references: [AnyReference] {
+        combos.map(AnyReference.init) + stacks.map(AnyReference.init)
+            + guides.map(AnyReference.init) + tools.map(AnyReference.init)
+    }
+}
+
+extension Device: ReferencesOtherRecords {
+    var references: [AnyReference] { [] }
+}
+
+extension Machine: ReferencesOtherRecords {
+    var references: [AnyReference] { devices.map { AnyReference($0.device) } }
+}
+
+extension Platform: ReferencesOtherRecords {
+    var references: [AnyReference] { [] }
+}
+
+extension Runtime: ReferencesOtherRecords {
+    var references: [AnyReference] { [] }
+}
+
+extension Model: ReferencesOtherRecords {
+    var references: [AnyReference] { [] }
+}
+
+extension Combo: ReferencesOtherRecords {
+    var references: [AnyReference] {
+        var all = [AnyReference(platform)]
+        all += nodes.map { AnyReference($0.machine) }
+        all += recommendedRuntimes.map(AnyReference.init)
+        all += runtimeCompatibility.map { AnyReference($0.runtime) }
+        all += alternatives.map(AnyReference.init)
+        all += bestModelClasses.flatMap { $0.models.map(AnyReference.init) }
+        all += related.references
+        all += benchmarkTargets.flatMap { [AnyReference($0.model), AnyReference($0.runtime)] }
+        return all
+    }
+}
+
+extension Stack: ReferencesOtherRecords {
+    var references: [AnyReference] {
+        components.compactMap { component -> AnyReference? in
+            switch component.target {
+            case .combo(let reference): AnyReference(reference)
+            case .machine(let reference): AnyReference(reference)
+            case .device(let reference): AnyReference(reference)
+            case .runtime(let reference): AnyReference(reference)
+            case .model(let reference): AnyReference(reference)
+            case .external: nil
+            }
+        } + related.references
+    }
+}
+
+extension Guide: ReferencesOtherRecords {
+    var references: [AnyReference] { related.references }
+}

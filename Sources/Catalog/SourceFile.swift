@@ -1,0 +1,94 @@
+import Foundation
+
+/// The text of one content file, with the path users see and fast access to its lines.
+///
+/// Line breaks are normalized to `\n` (CRLF files keep their line numbers) and a leading
+/// byte-order mark is dropped, so columns count from the first visible character.
+public struct SourceFile: Sendable {
+    public let path: String
+    public let text: String
+    private let lineStarts: [String.Index]
+
+    public init(path: String, text: String) {
+        self.path = path
+        var text = text
+        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        if text.contains("\r") {
+            text = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+        }
+        self.text = text
+        var starts = [text.startIndex]
+        var index = text.startIndex
+        while let newline = text[index...].firstIndex(of: "\n") {
+            index = text.index(after: newline)
+            starts.append(index)
+        }
+        self.lineStarts = starts
+    }
+
+    /// Reads a file, or explains why its bytes are not text: the location of the first byte
+    /// that is not UTF-8.
+    public static func read(path: String, displayPath: String) -> Result<SourceFile, Diagnostic> {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            return .failure(Diagnostic(at: SourceLocation(path: displayPath, line: 1, column: 1), "cannot read the file"))
+        }
+        if let text = String(validating: data, as: UTF8.self) {
+            return .success(SourceFile(path: displayPath, text: text))
+        }
+        let (line, column) = firstInvalidUTF8(in: data)
+        return .failure(Diagnostic(
+            at: SourceLocation(path: displayPath, line: line, column: column),
+            "the file is not valid UTF-8 text (save it as UTF-8)"))
+    }
+
+    public var lineCount: Int { lineStarts.count }
+
+    /// The text of a 1-based line without its line break, or nil past the end.
+    public func line(_ number: Int) -> String? {
+        guard number >= 1, number <= lineStarts.count else { return nil }
+        let start = lineStarts[number - 1]
+        let end = number < lineStarts.count ? text.index(before: lineStarts[number]) : text.endIndex
+        return String(text[start..<end])
+    }
+
+    public func location(line: Int, column: Int) -> SourceLocation {
+        SourceLocation(path: path, line: line, column: column)
+    }
+
+    /// A diagnostic at a line and column of this file, carrying the line's text.
+    public func diagnostic(
+        _ severity: Severity = .error, line: Int, column: Int, _ message: String, span: Int = 1
+    ) -> Diagnostic {
+        Diagnostic(severity, at: location(line: line, column: column), message, lineText: self.line(line), span: span)
+    }
+
+    /// Line and column (in scalars) of the first byte that breaks UTF-8 decoding.
+    private static func firstInvalidUTF8(in data: Data) -> (Int, Int) {
+        let bytes = [UInt8](data)
+        var line = 1
+        var column = 1
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            let length: Int
+            switch byte {
+            case 0x00...0x7F: length = 1
+            case 0xC2...0xDF: length = 2
+            case 0xE0...0xEF: length = 3
+            case 0xF0...0xF4: length = 4
+            default: return (line, column)
+            }
+            guard index + length <= bytes.count,
+                  String(validating: bytes[index..<index + length], as: UTF8.self) != nil
+            else { return (line, column) }
+            if byte == 0x0A {
+                line += 1
+                column = 1
+            } else {
+                column += 1
+            }
+            index += length
+        }
+        return (line, column)
+    }
+}
