@@ -20,6 +20,9 @@ let package = Package(
             pkgConfig: "libcmark-gfm",
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
         ),
+        // A few lines of C for the one system call Swift's Glibc module does not expose
+        // (renameat2 with RENAME_EXCHANGE), which makes replacing the output atomic.
+        .target(name: "CAtomicSwap"),
         .target(
             name: "Catalog",
             dependencies: [.product(name: "Yams", package: "Yams")]
@@ -29,6 +32,7 @@ let package = Package(
             dependencies: [
                 "Catalog",
                 "CCmarkGFM",
+                "CAtomicSwap",
                 .product(name: "Mustache", package: "swift-mustache"),
             ]
         ),

@@ -84,7 +84,7 @@ public enum CatalogLoader {
     }
 
     /// Editor swap files, backups and hidden files are not records.
-    static func isIgnorable(_ name: String) -> Bool {
+    public static func isIgnorable(_ name: String) -> Bool {
         name.hasPrefix(".") || name.hasSuffix("~") || name.hasSuffix(".swp") || name.hasSuffix(".swx")
             || name.hasPrefix("#") || name.hasSuffix(".tmp")
     }

@@ -79,8 +79,13 @@ public struct Device: Record {
         }
     }
 
-    /// "Apple M4 Pro · 64 GB" style label for diagrams: the chip (or name) and its memory.
-    public var shortLabel: String { chip ?? name }
+    /// How diagrams name the device: the product for a card ("GeForce RTX 3090"), the chip
+    /// for a unified-memory part ("Apple M4 Pro"), which the machine around it already names.
+    public var shortLabel: String {
+        guard kind == .discreteGPU else { return chip ?? name }
+        let vendorPrefix = vendor.label + " "
+        return name.hasPrefix(vendorPrefix) ? String(name.dropFirst(vendorPrefix.count)) : name
+    }
 }
 
 /// The PCIe interface of a card: generation and lane count.
@@ -113,7 +118,7 @@ func pow2(_ exponent: Int) -> Double {
 }
 
 /// "a, b or c".
-func listing(_ items: [String], conjunction: String = "or") -> String {
+public func listing(_ items: [String], conjunction: String = "or") -> String {
     switch items.count {
     case 0: return ""
     case 1: return items[0]

@@ -50,7 +50,7 @@ public struct Machine: Record {
         hostRAMGB = fields.number("host_ram_gb") ?? 0
         hostRAMBandwidthGBs = fields.number("host_ram_bandwidth_gb_s")
         cpu = fields.text("cpu")
-        deviceLink = fields.record("device_link").map(DeviceLink.init)
+        deviceLink = fields.record("device_link").map { DeviceLink($0, &problems) }
         ports = fields.records("ports").map(Port.init)
         powerW = fields.number("power_w") ?? 0
         price = Price(fields.record("price"))
@@ -98,15 +98,28 @@ public struct DeviceLink: Sendable, Hashable {
 
     public static let schema = Schema("device link", [
         .required("interconnect", .choice(Interconnect.vocabulary), "pcie, nvlink, infinity-fabric..."),
-        .required("label", .text, "As it reads on the diagram: \"PCIe 4.0 x8 per card\"."),
+        .required("label", .text,
+                  "Short, as it reads on the diagram (at most \(DeviceLink.maximumLabelLength) characters): \"PCIe 4.0 x16\"."),
         .required("bandwidth_gb_s", .number(unit: "GB/s", range: .positive),
                   "Bandwidth per device per direction in GB/s."),
+        .optional("note", .text, "Details that do not fit the label: slot wiring on other boards, bridges."),
     ])
 
-    init(_ fields: Fields) {
+    /// Diagram labels sit between boxes; longer text belongs in the note.
+    public static let maximumLabelLength = 24
+
+    public var note: String?
+
+    init(_ fields: Fields, _ problems: inout Problems) {
         interconnect = fields.choice("interconnect") ?? .pcie
         label = fields.text("label") ?? ""
         bandwidthGBs = fields.number("bandwidth_gb_s") ?? 0
+        note = fields.text("note")
+        if label.count > Self.maximumLabelLength {
+            problems.error(
+                "\"label\" is drawn on the topology diagram and must be at most \(Self.maximumLabelLength) characters (it has \(label.count)); put the rest in \"note\"",
+                at: fields.valueLocation("label"), span: label.count)
+        }
     }
 }
 

@@ -1,8 +1,9 @@
 import ArgumentParser
 import Catalog
+import Site
 
 /// `combos build`: render the whole site into a temporary folder and swap it into place.
-struct BuildCommand: AsyncParsableCommand {
+struct BuildCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "build",
         abstract: "Build the site into the output folder (the previous output stays until the build succeeds)."
@@ -23,7 +24,28 @@ struct BuildCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print the time each build phase took.")
     var verbose = false
 
-    func run() async throws {
-        throw ExitCode(2)
+    func run() throws {
+        let options = SiteBuilder.Options(content: content, templates: templates, output: output, baseURL: baseURL)
+        do {
+            let report = try SiteBuilder.build(options)
+            if !report.warnings.isEmpty { Terminal.printDiagnostics(report.warnings) }
+            if verbose {
+                for phase in report.phases {
+                    print(String(format: "%8.1f ms  %@", phase.duration.milliseconds, phase.name))
+                }
+            }
+            print("built \(report.pages) pages and \(report.assets) assets into \(output)/ from \(report.catalogSummary)")
+        } catch {
+            Terminal.printDiagnostics(error.diagnostics)
+            print("build failed; \(output)/ was left as it was")
+            throw ExitCode(1)
+        }
+    }
+}
+
+extension Duration {
+    var milliseconds: Double {
+        let (seconds, attoseconds) = components
+        return Double(seconds) * 1000 + Double(attoseconds) / 1e15
     }
 }

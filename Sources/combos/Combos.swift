@@ -1,7 +1,7 @@
 import ArgumentParser
 
 @main
-struct Combos: AsyncParsableCommand {
+struct Combos: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "combos",
         abstract: "Build the hardware-combo catalog: check records, render pages, write public/.",

@@ -1,0 +1,105 @@
+import Catalog
+
+/// Checks every internal link and anchor in the rendered site. A link to a page or element
+/// that does not exist is an error at the content line that produced it (or at the page's
+/// source file, for links a template made).
+enum LinkChecker {
+    static func check(_ pages: [RenderedPage], assets: Set<String>) -> [Diagnostic] {
+        var idsByFile: [String: Set<String>] = [:]
+        for page in pages { idsByFile[page.path.outputFile] = attributeValues("id", in: page.html) }
+        var diagnostics: [Diagnostic] = []
+        for page in pages {
+            let pageFile = page.path.outputFile
+            var seen: Set<String> = []
+            for attribute in ["href", "src"] {
+                for raw in attributeValues(attribute, in: page.html).sorted() where seen.insert(raw).inserted {
+                    let href = decodeEntities(raw)
+                    guard let problem = problem(with: href, on: pageFile, idsByFile: idsByFile, assets: assets) else { continue }
+                    let location = page.origins[href] ?? SourceLocation(path: page.source, line: 0, column: 0)
+                    let span = page.origins[href] == nil ? 1 : max(1, href.count)
+                    diagnostics.append(Diagnostic(
+                        at: location, "broken link \"\(href)\" on \(page.path): \(problem)", span: span))
+                }
+            }
+        }
+        return diagnostics
+    }
+
+    /// Why a link does not resolve, or nil when it does (or leaves the site).
+    static func problem(with href: String, on pageFile: String, idsByFile: [String: Set<String>], assets: Set<String>) -> String? {
+        if href.isEmpty { return "the link is empty" }
+        if href.hasPrefix("//") || hasScheme(href) { return nil }
+        if href.hasPrefix("/") {
+            return "links must be relative so the site works from any folder and from disk; this one starts at the root"
+        }
+        var path = href
+        var fragment: String?
+        if let hash = path.firstIndex(of: "#") {
+            fragment = String(path[path.index(after: hash)...])
+            path = String(path[..<hash])
+        }
+        if let query = path.firstIndex(of: "?") { path = String(path[..<query]) }
+        let target: String
+        if path.isEmpty {
+            target = pageFile
+        } else {
+            guard let resolved = resolve(path, from: pageFile) else { return "it points above the site's root folder" }
+            target = resolved.hasSuffix("/") || resolved.isEmpty ? resolved + "index.html" : resolved
+        }
+        if let ids = idsByFile[target] {
+            if let fragment, !fragment.isEmpty, !ids.contains(fragment) {
+                return "\(describe(target)) has no element with id \"\(fragment)\""
+            }
+            return nil
+        }
+        if assets.contains(target) { return nil }
+        return "there is no \(describe(target))"
+    }
+
+    /// Resolves a relative path against the folder of the page file; nil if it climbs out.
+    static func resolve(_ path: String, from pageFile: String) -> String? {
+        var parts = pageFile.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        parts.removeLast()
+        for part in path.split(separator: "/", omittingEmptySubsequences: false).map(String.init) {
+            switch part {
+            case "", ".": continue
+            case "..":
+                if parts.isEmpty { return nil }
+                parts.removeLast()
+            default: parts.append(part)
+            }
+        }
+        return parts.joined(separator: "/") + (path.hasSuffix("/") ? "/" : "")
+    }
+
+    private static func describe(_ file: String) -> String {
+        file.hasSuffix("index.html") ? "page /\(file.dropLast("index.html".count))" : "file /\(file)"
+    }
+
+    private static func hasScheme(_ href: String) -> Bool {
+        guard let colon = href.firstIndex(of: ":") else { return false }
+        return !href[..<colon].contains { $0 == "/" || $0 == "?" || $0 == "#" }
+    }
+
+    /// Every value of `name="..."` in the markup. Our templates and cmark always quote with
+    /// double quotes, and escape quotes inside values.
+    static func attributeValues(_ name: String, in html: String) -> Set<String> {
+        var values: Set<String> = []
+        let needle = " \(name)=\""
+        var rest = html[...]
+        while let start = rest.range(of: needle) {
+            let valueStart = start.upperBound
+            guard let end = rest[valueStart...].firstIndex(of: "\"") else { break }
+            values.insert(String(rest[valueStart..<end]))
+            rest = rest[end...]
+        }
+        return values
+    }
+
+    static func decodeEntities(_ text: String) -> String {
+        guard text.contains("&") else { return text }
+        return text.replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'")
+            .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
+            .replacingOccurrences(of: "&amp;", with: "&")
+    }
+}

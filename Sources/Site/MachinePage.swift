@@ -1,0 +1,51 @@
+import Catalog
+
+/// `/machines/<id>/`: what is inside a machine, its ports, power and price, and the combos built on it.
+struct MachinePage: Sendable {
+    let meta: PageMeta
+    let title: String
+    let summary: String?
+    let facts: [Fact]
+    let devices: [ComponentLine]
+    let deviceLink: String?
+    let ports: [String]
+    let combos: [LinkView]
+    let sources: [SourceView]
+
+    init(machine: Machine, backlinks: Backlinks, context: inout PageContext) {
+        let catalog = context.catalog
+        meta = context.meta(
+            title: machine.name, description: machine.summary ?? "\(machine.name): devices, memory, ports, power and price.",
+            breadcrumbs: [("Machines", Route.index(of: .machine)), (machine.name, nil)])
+        title = machine.name
+        summary = machine.summary
+        var facts: [Fact] = [
+            Fact("Vendor", machine.vendor),
+            Fact("Form factor", machine.formFactor.label),
+        ]
+        if let cpu = machine.cpu { facts.append(Fact("CPU", cpu)) }
+        facts.append(Fact("System RAM", Format.gigabytes(machine.hostRAMGB)))
+        if let bandwidth = machine.hostRAMBandwidthGBs { facts.append(Fact("RAM bandwidth", Format.bandwidth(bandwidth))) }
+        facts.append(Fact("Power (max)", Format.watts(machine.powerW)))
+        if let price = machine.price {
+            facts.append(Fact("Price", Format.price(price)))
+            if let note = price.note { facts.append(Fact("About the price", note)) }
+        }
+        self.facts = facts
+        devices = machine.devices.compactMap { slot in
+            guard let device = catalog[slot.device.id] else { return nil }
+            return ComponentLine(
+                count: Format.count(slot.count),
+                link: context.link(device.name, to: Route.device(device.id), from: slot.device.location),
+                detail: "\(Format.gigabytes(device.memoryGB)) · \(Format.bandwidth(device.bandwidthGBs))")
+        }
+        deviceLink = machine.deviceLink.map {
+            "\($0.label), \(Format.bandwidth($0.bandwidthGBs)) per device" + ($0.note.map { ". \($0)" } ?? "")
+        }
+        ports = machine.ports.map { port in
+            "\(Format.count(port.count))\(port.kind.label) at \(Format.number(port.gbitPerSecond)) Gb/s" + (port.note.map { ": \($0)" } ?? "")
+        }
+        combos = (backlinks.combosByMachine[machine.id] ?? []).map { context.link($0.title, to: Route.combo($0.id)) }
+        sources = machine.sources.views
+    }
+}

@@ -1,0 +1,140 @@
+import Catalog
+
+/// Site-wide settings a build is given.
+public struct SiteConfig: Sendable {
+    /// Where the site is deployed, for canonical URLs: `https://combos.example/`.
+    public var baseURL: String
+    public var title: String
+
+    public init(baseURL: String, title: String = "Local AI Hardware Combos") {
+        self.baseURL = baseURL.hasSuffix("/") ? baseURL : baseURL + "/"
+        self.title = title
+    }
+
+    public func absoluteURL(_ path: SitePath) -> String {
+        baseURL + String(path.raw.dropFirst())
+    }
+}
+
+/// What building one page needs: the catalog, where the page lives, and a ledger of where each
+/// of its links came from, so a broken link is reported at the line that produced it.
+struct PageContext {
+    let catalog: Catalog
+    let config: SiteConfig
+    let path: SitePath
+    /// The record file the page is made from.
+    let source: String
+    private(set) var origins: [String: SourceLocation] = [:]
+
+    init(catalog: Catalog, config: SiteConfig, path: SitePath, source: String) {
+        self.catalog = catalog
+        self.config = config
+        self.path = path
+        self.source = source
+    }
+
+    func href(_ target: SitePath, fragment: String? = nil) -> String {
+        target.href(from: path, fragment: fragment)
+    }
+
+    /// A link to another page, remembering the content line that asked for it.
+    mutating func link(_ label: String, to target: SitePath, from origin: SourceLocation? = nil) -> LinkView {
+        let href = href(target)
+        if let origin, origins[href] == nil { origins[href] = origin }
+        return LinkView(label: label, href: href)
+    }
+
+    /// Markdown from content, rendered for this page, its links recorded for the checker.
+    mutating func markdown(_ text: MarkdownText, _ options: MarkdownRenderer.Options = .init()) -> HTML {
+        renderMarkdown(text, options).html
+    }
+
+    /// The rendered Markdown with its headings, for pages that list them.
+    mutating func renderMarkdown(_ text: MarkdownText, _ options: MarkdownRenderer.Options) -> MarkdownRenderer.Output {
+        let output = MarkdownRenderer(page: path).render(text, options)
+        for link in output.links where origins[link.href] == nil {
+            origins[link.href] = link.location
+        }
+        return output
+    }
+
+    /// One line of Markdown, without a paragraph around it.
+    mutating func inline(_ text: MarkdownText) -> HTML {
+        markdown(text, .init(inline: true))
+    }
+
+    func meta(title: String, description: String, breadcrumbs: [(String, SitePath?)]) -> PageMeta {
+        PageMeta(
+            title: title,
+            siteTitle: config.title,
+            description: description,
+            canonicalURL: config.absoluteURL(path),
+            stylesheet: href(Route.asset("site.css")),
+            homeHref: href(Route.home),
+            nav: PageMeta.sections.map { label, kind in
+                NavItem(label: label, href: href(Route.index(of: kind)), isCurrent: path.raw.hasPrefix(Route.index(of: kind).raw))
+            },
+            // The home page needs no trail back to itself.
+            breadcrumbs: breadcrumbs.isEmpty ? [] : ([("Home", Route.home)] + breadcrumbs).enumerated().map { index, crumb in
+                let isLast = index == breadcrumbs.count
+                return Crumb(label: crumb.0, href: isLast ? nil : crumb.1.map { href($0) })
+            })
+    }
+}
+
+/// The head, navigation and breadcrumbs every page shares.
+struct PageMeta: Sendable {
+    let title: String
+    let siteTitle: String
+    let description: String
+    let canonicalURL: String
+    let stylesheet: String
+    let homeHref: String
+    let nav: [NavItem]
+    let breadcrumbs: [Crumb]
+
+    /// The sections in the site's main navigation, in order.
+    static let sections: [(String, RecordKind)] = [
+        ("Combos", .combo), ("Hardware", .device), ("Machines", .machine), ("Tools", .runtime),
+        ("Models", .model), ("Stacks", .stack), ("Guides", .guide),
+    ]
+}
+
+struct NavItem: Sendable {
+    let label: String
+    let href: String
+    let isCurrent: Bool
+}
+
+struct Crumb: Sendable {
+    let label: String
+    let href: String?
+}
+
+struct LinkView: Sendable {
+    let label: String
+    let href: String
+}
+
+/// A label and a value, for spec lists.
+struct Fact: Sendable {
+    let label: String
+    let value: String
+    /// When the value is a link.
+    let href: String?
+
+    init(_ label: String, _ value: String, href: String? = nil) {
+        self.label = label
+        self.value = value
+        self.href = href
+    }
+}
+
+struct SourceView: Sendable {
+    let title: String
+    let url: String
+}
+
+extension Array where Element == Citation {
+    var views: [SourceView] { map { SourceView(title: $0.title, url: $0.url) } }
+}

@@ -1,0 +1,47 @@
+import Catalog
+
+/// `/platforms/<id>/`: an operating system's memory rules and features, and the combos on it.
+struct PlatformPage: Sendable {
+    let meta: PageMeta
+    let title: String
+    let summary: String
+    let facts: [Fact]
+    let features: [String]
+    let wiredLimit: [Fact]
+    let raiseCommand: String?
+    let notes: HTML?
+    let combos: [LinkView]
+    let sources: [SourceView]
+
+    init(platform: Platform, backlinks: Backlinks, context: inout PageContext) {
+        meta = context.meta(
+            title: platform.name, description: platform.summary,
+            breadcrumbs: [("Platforms", Route.index(of: .platform)), (platform.name, nil)])
+        title = platform.name
+        summary = platform.summary
+        var facts: [Fact] = [
+            Fact("Operating system", platform.family.label),
+            Fact("Version", platform.version),
+        ]
+        if let released = platform.released { facts.append(Fact("Released", released.longForm)) }
+        facts.append(Fact("RAM kept by the OS", Format.gigabytes(platform.osReserveGB)))
+        if let reserve = platform.displayReserveGB { facts.append(Fact("GPU memory kept for the display", Format.gigabytes(reserve))) }
+        self.facts = facts
+        features = platform.features.map(\.label)
+        var lower: Double?
+        wiredLimit = platform.gpuWiredLimit.map { tier in
+            let range: String = switch (lower, tier.ramUpToGB) {
+            case (nil, let upper?): "Up to \(Format.gigabytes(upper))"
+            case (let low?, let upper?): "Over \(Format.gigabytes(low)), up to \(Format.gigabytes(upper))"
+            case (let low?, nil): "Over \(Format.gigabytes(low))"
+            case (nil, nil): "Any size"
+            }
+            lower = tier.ramUpToGB
+            return Fact(range, "\(Format.number(tier.fraction * 100, decimals: 1))% of RAM")
+        }
+        raiseCommand = platform.raiseWiredLimit
+        notes = platform.notes.map { context.markdown($0, .init(headingOffset: 2)) }
+        combos = (backlinks.combosByPlatform[platform.id] ?? []).map { context.link($0.title, to: Route.combo($0.id)) }
+        sources = platform.sources.views
+    }
+}

@@ -1,0 +1,76 @@
+import Catalog
+
+/// A path on the site, from its root: `/hardware-combos/quad-mac-mini-m4-pro-exo/` for a page,
+/// `/assets/site.css` for a file. Pages are folders holding an `index.html`.
+public struct SitePath: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public let raw: String
+
+    public init(_ raw: String) {
+        precondition(raw.hasPrefix("/"), "site paths start at the root: \(raw)")
+        self.raw = raw
+    }
+
+    public var description: String { raw }
+    public static func < (a: SitePath, b: SitePath) -> Bool { a.raw < b.raw }
+
+    /// Pages end in `/`; everything else is a file.
+    public var isPage: Bool { raw.hasSuffix("/") }
+
+    /// The file written for this path, relative to the output folder.
+    public var outputFile: String {
+        let trimmed = String(raw.dropFirst())
+        return isPage ? trimmed + "index.html" : trimmed
+    }
+
+    /// The link from `page` to this path, relative so the site works from any folder, any
+    /// host and straight from the file system (`file://`): `../../tools/exo/index.html`.
+    public func href(from page: SitePath, fragment: String? = nil) -> String {
+        let from = page.raw.split(separator: "/", omittingEmptySubsequences: true)
+        let fromFolders = page.isPage ? from : from.dropLast()
+        let up = String(repeating: "../", count: fromFolders.count)
+        let target = outputFile
+        return up + target + (fragment.map { "#" + $0 } ?? "")
+    }
+}
+
+/// The URL map of the site (a contract: other parts, tests and the deployed site rely on it).
+public enum Route {
+    public static let home = SitePath("/")
+
+    public static func index(of kind: RecordKind) -> SitePath { SitePath("/\(section(kind))/") }
+
+    public static func page(_ kind: RecordKind, _ id: String) -> SitePath {
+        SitePath("/\(section(kind))/\(id)/")
+    }
+
+    public static func device(_ id: RecordID<Device>) -> SitePath { page(.device, id.raw) }
+    public static func machine(_ id: RecordID<Machine>) -> SitePath { page(.machine, id.raw) }
+    public static func platform(_ id: RecordID<Platform>) -> SitePath { page(.platform, id.raw) }
+    public static func runtime(_ id: RecordID<Runtime>) -> SitePath { page(.runtime, id.raw) }
+    public static func model(_ id: RecordID<Model>) -> SitePath { page(.model, id.raw) }
+    public static func combo(_ id: RecordID<Combo>) -> SitePath { page(.combo, id.raw) }
+    public static func stack(_ id: RecordID<Stack>) -> SitePath { page(.stack, id.raw) }
+    public static func guide(_ id: RecordID<Guide>) -> SitePath { page(.guide, id.raw) }
+
+    public static func asset(_ name: String) -> SitePath { SitePath("/assets/\(name)") }
+
+    /// The first path segment for each kind. Devices are "hardware" and runtimes "tools", as
+    /// readers of hardware catalogs know them.
+    public static func section(_ kind: RecordKind) -> String {
+        switch kind {
+        case .device: "hardware"
+        case .machine: "machines"
+        case .platform: "platforms"
+        case .runtime: "tools"
+        case .model: "models"
+        case .combo: "hardware-combos"
+        case .stack: "stacks"
+        case .guide: "guides"
+        }
+    }
+
+    /// The kind whose pages live under a first path segment, for reading links back.
+    public static func kind(forSection section: String) -> RecordKind? {
+        RecordKind.allCases.first { Route.section($0) == section }
+    }
+}

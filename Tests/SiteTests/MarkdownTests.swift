@@ -1,0 +1,113 @@
+import Catalog
+import Testing
+@testable import Site
+
+@Suite("Markdown")
+struct MarkdownTests {
+    let renderer = MarkdownRenderer(page: SitePath("/hardware-combos/example/"))
+
+    func render(_ text: String, line: Int = 10, _ options: MarkdownRenderer.Options = .init()) -> MarkdownRenderer.Output {
+        renderer.render(MarkdownText(text, at: SourceLocation(path: "content/combos/example.md", line: line, column: 1)), options)
+    }
+
+    @Test("GitHub extensions: tables, strikethrough, autolinks, task lists")
+    func extensions() {
+        let html = render("""
+            | Card | GB |
+            |---|---|
+            | RTX 3090 | 24 |
+
+            ~~old~~ and ~70 GB stays
+
+            See https://example.com/x now.
+
+            - [x] cabled
+            - [ ] enabled
+            """).html.html
+        #expect(html.contains("<table>"))
+        #expect(html.contains("<td>RTX 3090</td>"))
+        #expect(html.contains("<del>old</del>"))
+        #expect(html.contains("~70 GB stays"), "a single tilde is not strikethrough, so approximate figures survive")
+        #expect(html.contains("<a href=\"https://example.com/x\">https://example.com/x</a>"))
+        #expect(html.contains("<input type=\"checkbox\" checked=\"\" disabled=\"\" />"))
+        #expect(html.contains("<input type=\"checkbox\" disabled=\"\" />"))
+    }
+
+    @Test("raw HTML is dropped entirely, block and inline")
+    func rawHTML() {
+        let html = render("""
+            <script>alert(1)</script>
+
+            Text with <img src=x onerror=alert(1)> inline and <b>bold</b>.
+
+            <div onclick="steal()">block</div>
+            """).html.html
+        #expect(!html.contains("<script"))
+        #expect(!html.contains("onerror"))
+        #expect(!html.contains("onclick"))
+        #expect(!html.contains("<div"))
+        #expect(!html.contains("<b>"))
+        #expect(!html.contains("raw HTML omitted"))
+        #expect(html.contains("Text with  inline and bold."))
+    }
+
+    @Test("unsafe link schemes lose the link but keep the words")
+    func unsafeLinks() {
+        let output = render("""
+            [click](javascript:alert(1)) [data](data:text/html;base64,PHNjcmlwdD4=) [tab](java\tscript:x)
+            [vb](VBScript:msgbox) [file](file:///etc/passwd) ![img](javascript:alert(2))
+            [ok](https://example.com) [mail](mailto:editor@example.com)
+            """)
+        let html = output.html.html
+        #expect(!html.lowercased().contains("javascript"))
+        #expect(!html.lowercased().contains("vbscript"))
+        #expect(!html.contains("data:"))
+        #expect(!html.contains("file:"))
+        #expect(html.contains("click"))
+        #expect(html.contains("data"))
+        #expect(html.contains("<a href=\"https://example.com\">ok</a>"))
+        #expect(html.contains("<a href=\"mailto:editor@example.com\">mail</a>"))
+    }
+
+    @Test("headings get stable, unique ids that avoid the page's own")
+    func headingIDs() {
+        let output = render("""
+            # Noise & thermals
+
+            ## Topology
+
+            ## Noise & thermals
+            """, .init(headingOffset: 1, reservedIDs: ["topology"]))
+        #expect(output.headings.map(\.id) == ["noise-thermals", "topology-2", "noise-thermals-2"])
+        #expect(output.html.html.contains("<h2 id=\"noise-thermals\">Noise &amp; thermals</h2>"))
+        #expect(output.html.html.contains("<h3 id=\"topology-2\">Topology</h3>"))
+    }
+
+    @Test("links to site paths become relative and keep their source line")
+    func sitePathLinks() {
+        let output = render("""
+            First line.
+
+            Run [exo](/tools/exo/) or [MLX](/tools/mlx-lm) and read [setup](/guides/g/#rdma).
+            """, line: 20)
+        let html = output.html.html
+        #expect(html.contains("<a href=\"../../tools/exo/index.html\">exo</a>"))
+        #expect(html.contains("<a href=\"../../tools/mlx-lm/index.html\">MLX</a>"))
+        #expect(html.contains("<a href=\"../../guides/g/index.html#rdma\">setup</a>"))
+        #expect(output.links.map(\.destination) == ["/tools/exo/", "/tools/mlx-lm", "/guides/g/#rdma"])
+        #expect(output.links.allSatisfy { $0.location.line == 22 })
+        #expect(output.links.first?.location.column == 5)
+    }
+
+    @Test("inline rendering drops the paragraph wrapper")
+    func inline() {
+        #expect(render("A *short* note.", .init(inline: true)).html.html == "A <em>short</em> note.")
+    }
+
+    @Test("slugs")
+    func slugs() {
+        #expect(slug("Why this combo?") == "why-this-combo")
+        #expect(slug("RDMA over TB5 (macOS 26.2)") == "rdma-over-tb5-macos-26-2")
+        #expect(slug("¿?") == "section")
+    }
+}
