@@ -44,7 +44,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "CatalogTests", dependencies: ["Catalog"]),
-        .testTarget(name: "SiteTests", dependencies: ["Site", "Catalog"]),
+        .target(name: "FixtureSupport", dependencies: ["Catalog"], path: "Tests/FixtureSupport"),
+        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "FixtureSupport"]),
+        .testTarget(name: "SiteTests", dependencies: ["Site", "Catalog", "FixtureSupport"]),
     ]
 )

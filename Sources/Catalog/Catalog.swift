@@ -51,6 +51,20 @@ public struct Catalog: Sendable {
 
     public func count(of kind: RecordKind) -> Int { ids(of: kind).count }
 
+    /// The file a record came from, if the record exists.
+    public func path(of kind: RecordKind, id: String) -> String? {
+        switch kind {
+        case .device: devices[RecordID(id)]?.path
+        case .machine: machines[RecordID(id)]?.path
+        case .platform: platforms[RecordID(id)]?.path
+        case .runtime: runtimes[RecordID(id)]?.path
+        case .model: models[RecordID(id)]?.path
+        case .combo: combos[RecordID(id)]?.path
+        case .stack: stacks[RecordID(id)]?.path
+        case .guide: guides[RecordID(id)]?.path
+        }
+    }
+
     /// "3 devices, 1 machine, ...": the one-line summary `combos check` prints.
     public var summary: String {
         RecordKind.allCases.map { kind in

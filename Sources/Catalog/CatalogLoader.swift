@@ -6,6 +6,8 @@ public enum CatalogLoader {
     public struct Result: Sendable {
         public var catalog: Catalog
         public var diagnostics: [Diagnostic]
+        /// Every file read, by the path diagnostics print, to quote lines in later stages.
+        public var files: [String: SourceFile] = [:]
     }
 
     /// Loads the catalog under `directory`. Paths in diagnostics start with `directory` as given
@@ -14,6 +16,7 @@ public enum CatalogLoader {
         let root = DisplayPath(directory)
         var diagnostics: [Diagnostic] = []
         var files: [String: SourceFile] = [:]
+        var unreadable: [RecordKind: Set<String>] = [:]
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             let message = "no content folder at \(root.display) (pass --content DIR to use another folder)"
@@ -21,20 +24,24 @@ public enum CatalogLoader {
         }
         diagnostics += unexpectedEntries(in: directory, root: root)
 
-        let devices: [Device] = loadKind(root: root, into: &diagnostics, files: &files)
-        let machines: [Machine] = loadKind(root: root, into: &diagnostics, files: &files)
-        let platforms: [Platform] = loadKind(root: root, into: &diagnostics, files: &files)
-        let runtimes: [Runtime] = loadKind(root: root, into: &diagnostics, files: &files)
-        let models: [Model] = loadKind(root: root, into: &diagnostics, files: &files)
-        let combos: [Combo] = loadKind(root: root, into: &diagnostics, files: &files)
-        let stacks: [Stack] = loadKind(root: root, into: &diagnostics, files: &files)
-        let guides: [Guide] = loadKind(root: root, into: &diagnostics, files: &files)
+        let devices: [Device] = loadKind(root: root, into: &diagnostics, files: &files, unreadable: &unreadable)
+        let machines: [Machine] = loadKind(root: root, into: &diagnostics, files: &files, unreadable: &unreadable)
+        let platforms: [Platform] = loadKind(root: root, into: &diagnostics, files: &files, unreadable: &unreadable)
+        let runtimes: [Runtime] = loadKind(root: root, into: &diagnostics, files: &files, unreadable: &unreadable)
+        let models: [Model] = loadKind(root: root, into: &diagnostics, files: &files, unreadable: &unreadable)
+        let combos: [Combo] = loadKind(root: root, into: &diagnostics, files: &files, unreadable: &unreadable)
+        let stacks: [Stack] = loadKind(root: root, into: &diagnostics, files: &files, unreadable: &unreadable)
+        let guides: [Guide] = loadKind(root: root, into: &diagnostics, files: &files, unreadable: &unreadable)
         let catalog = Catalog(
             devices: devices, machines: machines, platforms: platforms, runtimes: runtimes,
             models: models, combos: combos, stacks: stacks, guides: guides)
 
-        diagnostics += CatalogRules.check(catalog, contentRoot: root.display, files: files)
-        return Result(catalog: catalog, diagnostics: diagnostics.sorted())
+        // Cross-record rules run on records as they are; a record whose own file has errors holds
+        // placeholders where its values were wrong, so rules skip it rather than add echoes.
+        let invalidPaths = Set(diagnostics.errors.map(\.location.path))
+        diagnostics += CatalogRules.check(
+            catalog, contentRoot: root.display, files: files, unreadable: unreadable, invalidPaths: invalidPaths)
+        return Result(catalog: catalog, diagnostics: diagnostics.sorted(), files: files)
     }
 
     /// Folders and files at the top of `content/` that are not record folders.
@@ -50,7 +57,8 @@ public enum CatalogLoader {
     }
 
     private static func loadKind<R: Record>(
-        root: DisplayPath, into diagnostics: inout [Diagnostic], files: inout [String: SourceFile]
+        root: DisplayPath, into diagnostics: inout [Diagnostic], files: inout [String: SourceFile],
+        unreadable: inout [RecordKind: Set<String>]
     ) -> [R] {
         let kind = R.kind
         let folder = root.fileSystemPath + "/" + kind.folder
@@ -73,11 +81,17 @@ public enum CatalogLoader {
             switch SourceFile.read(path: fullPath, displayPath: displayPath) {
             case .failure(let diagnostic):
                 diagnostics.append(diagnostic)
+                unreadable[kind, default: []].insert(id)
             case .success(let file):
                 files[displayPath] = file
                 let (record, problems) = decode(R.self, id: id, file: file)
                 diagnostics += problems
-                if let record { records.append(record) }
+                if let record {
+                    records.append(record)
+                } else {
+                    // The file exists but could not be read; references to it are not dangling.
+                    unreadable[kind, default: []].insert(id)
+                }
             }
         }
         return records

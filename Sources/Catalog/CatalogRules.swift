@@ -3,14 +3,18 @@
 /// function reporting at the place in the file that makes the claim.
 enum CatalogRules {
     /// `files` are the loaded sources by display path, to quote the offending line.
-    static func check(_ catalog: Catalog, contentRoot: String, files: [String: SourceFile]) -> [Diagnostic] {
+    static func check(
+        _ catalog: Catalog, contentRoot: String, files: [String: SourceFile],
+        unreadable: [RecordKind: Set<String>] = [:], invalidPaths: Set<String> = []
+    ) -> [Diagnostic] {
         var report = Report(files: files)
-        referencesResolve(catalog, contentRoot: contentRoot, &report)
-        for machine in catalog.machines {
+        referencesResolve(catalog, contentRoot: contentRoot, unreadable: unreadable, &report)
+        let machines = catalog.machines.filter { isClean($0, catalog, invalidPaths) }
+        for machine in machines {
             unifiedMemoryMatchesChip(machine, catalog, &report)
             devicesShareAnOperatingSystem(machine, catalog, &report)
         }
-        for combo in catalog.combos {
+        for combo in catalog.combos where isClean(combo, catalog, invalidPaths) {
             platformRunsOnEveryMachine(combo, catalog, &report)
             machinesHavePortsForTheTopology(combo, catalog, &report)
             linkTransportIsAvailable(combo, catalog, &report)
@@ -33,11 +37,29 @@ enum CatalogRules {
         }
     }
 
+    /// True when the record and every record it names loaded without errors, so that a rule
+    /// about them judges real values rather than the placeholders of a broken file.
+    static func isClean(_ record: any ReferencesOtherRecords & Record, _ catalog: Catalog, _ invalidPaths: Set<String>) -> Bool {
+        if invalidPaths.contains(record.path) { return false }
+        for reference in record.references {
+            guard let path = catalog.path(of: reference.kind, id: reference.id) else { return false }
+            if invalidPaths.contains(path) { return false }
+            // A combo's machines name devices: they must be clean too.
+            if reference.kind == .machine, let machine = catalog[RecordID<Machine>(reference.id)],
+               machine.references.contains(where: { catalog.path(of: $0.kind, id: $0.id).map(invalidPaths.contains) ?? true }) {
+                return false
+            }
+        }
+        return true
+    }
+
     // MARK: References
 
-    static func referencesResolve(_ catalog: Catalog, contentRoot: String, _ report: inout Report) {
+    static func referencesResolve(
+        _ catalog: Catalog, contentRoot: String, unreadable: [RecordKind: Set<String>], _ report: inout Report
+    ) {
         var ids: [RecordKind: Set<String>] = [:]
-        for kind in RecordKind.allCases { ids[kind] = Set(catalog.ids(of: kind)) }
+        for kind in RecordKind.allCases { ids[kind] = Set(catalog.ids(of: kind)).union(unreadable[kind] ?? []) }
         let all: [any ReferencesOtherRecords] = catalog.devices.all + catalog.machines.all + catalog.platforms.all
             + catalog.runtimes.all + catalog.models.all + catalog.combos.all + catalog.stacks.all + catalog.guides.all
         for record in all {

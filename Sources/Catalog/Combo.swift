@@ -89,7 +89,7 @@ public struct Combo: Record {
         for spec in Self.schema.fields { locations[spec.name] = fields.keyLocation(spec.name) }
         self.locations = locations
 
-        checkShape(fields, &problems)
+        if !problems.hasErrors { checkShape(fields, &problems) }
     }
 
     /// The checks that need only this file: the topology agrees with the node count, and no

@@ -184,6 +184,10 @@ public struct Problems: Sendable {
 
     public init(file: SourceFile) { self.file = file }
 
+    /// Whether any error was found so far: checks across fields run only on fields that were
+    /// read correctly, so one wrong value is not reported again as a disagreement.
+    public var hasErrors: Bool { diagnostics.hasErrors }
+
     public mutating func error(_ message: String, at location: SourceLocation, span: Int = 1) {
         add(.error, message, at: location, span: span)
     }

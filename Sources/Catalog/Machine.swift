@@ -59,7 +59,7 @@ public struct Machine: Record {
         hostRAMLocation = fields.valueLocation("host_ram_gb")
 
         let deviceCount = devices.reduce(0) { $0 + $1.count }
-        if deviceCount > 1, deviceLink == nil, fields.has("devices") {
+        if deviceCount > 1, deviceLink == nil, fields.has("devices"), !problems.hasErrors {
             problems.error(
                 "a machine with \(deviceCount) devices needs a \"device_link\" saying how they connect (PCIe, NVLink)",
                 at: fields.keyLocation("devices"), span: "devices".count)

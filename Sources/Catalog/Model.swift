@@ -81,7 +81,7 @@ public struct Model: Record {
         quants = fields.records("quants").map(Quant.init)
         sources = Citation.list(fields)
 
-        check(fields, &problems)
+        if !problems.hasErrors { check(fields, &problems) }
     }
 
     private func check(_ fields: Fields, _ problems: inout Problems) {

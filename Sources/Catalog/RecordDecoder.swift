@@ -104,6 +104,16 @@ struct RecordDecoder {
                     continue
                 }
                 let keyLocation = location(key.mark)
+                // Yams resolves aliases as it reads, leaving the anchored node (and its place) in
+                // the alias's spot: a value that starts before its key is an alias.
+                if let keyMark = key.mark, let valueMark = value.mark,
+                   (valueMark.line, valueMark.column) < (keyMark.line, keyMark.column) {
+                    problems.error(
+                        "the value of \"\(name)\" is an alias (*name); anchors and aliases are not supported in records, write the value out",
+                        at: keyLocation, span: name.count)
+                    fields.keyLocations[name] = keyLocation
+                    continue
+                }
                 guard let spec = schema.field(named: name) else {
                     if let match = closestMatch(to: name, in: schema.fieldNames) { suggested.insert(match) }
                     problems.error(
@@ -242,7 +252,17 @@ struct RecordDecoder {
                 problems.error("\"\(field)\" needs at least \(minCount) entr\(minCount == 1 ? "y" : "ies")", at: keyLocation, span: field.count)
             }
             var items: [FieldValue] = []
+            var previous = (node.mark?.line ?? 0, node.mark?.column ?? 0)
             for item in sequence {
+                if let mark = item.mark {
+                    guard (mark.line, mark.column) >= previous else {
+                        problems.error(
+                            "an entry of \"\(field)\" is an alias (*name); anchors and aliases are not supported in records, write the value out",
+                            at: keyLocation, span: field.count)
+                        continue
+                    }
+                    previous = (mark.line, mark.column)
+                }
                 if isNull(item) {
                     problems.error("\"\(field)\" has an empty entry", at: location(item.mark))
                     continue

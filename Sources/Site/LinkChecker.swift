@@ -4,7 +4,8 @@ import Catalog
 /// that does not exist is an error at the content line that produced it (or at the page's
 /// source file, for links a template made).
 enum LinkChecker {
-    static func check(_ pages: [RenderedPage], assets: Set<String>) -> [Diagnostic] {
+    /// `files` are the content sources, to quote the line of a broken link.
+    static func check(_ pages: [RenderedPage], assets: Set<String>, files: [String: SourceFile] = [:]) -> [Diagnostic] {
         var idsByFile: [String: Set<String>] = [:]
         for page in pages { idsByFile[page.path.outputFile] = attributeValues("id", in: page.html) }
         var diagnostics: [Diagnostic] = []
@@ -15,10 +16,16 @@ enum LinkChecker {
                 for raw in attributeValues(attribute, in: page.html).sorted() where seen.insert(raw).inserted {
                     let href = decodeEntities(raw)
                     guard let problem = problem(with: href, on: pageFile, idsByFile: idsByFile, assets: assets) else { continue }
-                    let location = page.origins[href] ?? SourceLocation(path: page.source, line: 0, column: 0)
-                    let span = page.origins[href] == nil ? 1 : max(1, href.count)
-                    diagnostics.append(Diagnostic(
-                        at: location, "broken link \"\(href)\" on \(page.path): \(problem)", span: span))
+                    if let origin = page.origins[href] {
+                        let lineText = files[origin.location.path]?.line(origin.location.line)
+                        diagnostics.append(Diagnostic(
+                            at: origin.location, "broken link \"\(origin.written)\": \(problem)",
+                            lineText: lineText, span: origin.written.count + 2))
+                    } else {
+                        diagnostics.append(Diagnostic(
+                            at: SourceLocation(path: page.source, line: 0, column: 0),
+                            "broken link \"\(href)\" on \(page.path) (made by templates/\(page.template).mustache): \(problem)"))
+                    }
                 }
             }
         }

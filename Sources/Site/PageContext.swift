@@ -1,5 +1,11 @@
 import Catalog
 
+/// Where a link in a page came from: what the content says and the line that says it.
+struct LinkOrigin: Sendable {
+    let written: String
+    let location: SourceLocation
+}
+
 /// Site-wide settings a build is given.
 public struct SiteConfig: Sendable {
     /// Where the site is deployed, for canonical URLs: `https://combos.example/`.
@@ -24,7 +30,7 @@ struct PageContext {
     let path: SitePath
     /// The record file the page is made from.
     let source: String
-    private(set) var origins: [String: SourceLocation] = [:]
+    private(set) var origins: [String: LinkOrigin] = [:]
 
     init(catalog: Catalog, config: SiteConfig, path: SitePath, source: String) {
         self.catalog = catalog
@@ -40,7 +46,7 @@ struct PageContext {
     /// A link to another page, remembering the content line that asked for it.
     mutating func link(_ label: String, to target: SitePath, from origin: SourceLocation? = nil) -> LinkView {
         let href = href(target)
-        if let origin, origins[href] == nil { origins[href] = origin }
+        if let origin, origins[href] == nil { origins[href] = LinkOrigin(written: target.raw, location: origin) }
         return LinkView(label: label, href: href)
     }
 
@@ -53,7 +59,7 @@ struct PageContext {
     mutating func renderMarkdown(_ text: MarkdownText, _ options: MarkdownRenderer.Options) -> MarkdownRenderer.Output {
         let output = MarkdownRenderer(page: path).render(text, options)
         for link in output.links where origins[link.href] == nil {
-            origins[link.href] = link.location
+            origins[link.href] = LinkOrigin(written: link.destination, location: link.location)
         }
         return output
     }

@@ -29,7 +29,17 @@ public enum SiteBuilder {
         public var phases: [(name: String, duration: Duration)]
     }
 
+    /// Everything but writing: the catalog, the templates, every page and every link checked.
+    /// `combos check` runs this, so an editor sees a broken link before building.
+    public static func check(_ options: Options) throws(DiagnosticsError) -> Report {
+        try run(options, write: false)
+    }
+
     public static func build(_ options: Options) throws(DiagnosticsError) -> Report {
+        try run(options, write: true)
+    }
+
+    private static func run(_ options: Options, write: Bool) throws(DiagnosticsError) -> Report {
         var phases: [(String, Duration)] = []
         let clock = ContinuousClock()
         func timed<T>(_ name: String, _ work: () throws(DiagnosticsError) -> T) throws(DiagnosticsError) -> T {
@@ -54,12 +64,15 @@ public enum SiteBuilder {
         let hasAssets = FileManager.default.fileExists(atPath: assetsDirectory)
         try timed("check links") { () throws(DiagnosticsError) in
             let assets = Set(hasAssets ? OutputWriter.assetPaths(in: assetsDirectory) : [])
-            let problems = LinkChecker.check(pages, assets: assets)
+            let problems = LinkChecker.check(pages, assets: assets, files: loaded.files)
             if !problems.isEmpty { throw DiagnosticsError(problems) }
         }
-        let stats = try timed("write output") { () throws(DiagnosticsError) -> OutputWriter.Stats in
-            let files = pages.map { OutputWriter.File(path: $0.path.outputFile, contents: Data($0.html.utf8)) }
-            return try OutputWriter.write(files, assetsFrom: hasAssets ? assetsDirectory : nil, to: options.output)
+        var stats = OutputWriter.Stats(pages: pages.count, assets: 0)
+        if write {
+            stats = try timed("write output") { () throws(DiagnosticsError) -> OutputWriter.Stats in
+                let files = pages.map { OutputWriter.File(path: $0.path.outputFile, contents: Data($0.html.utf8)) }
+                return try OutputWriter.write(files, assetsFrom: hasAssets ? assetsDirectory : nil, to: options.output)
+            }
         }
         return Report(
             catalogSummary: loaded.catalog.summary, pages: stats.pages, assets: stats.assets,

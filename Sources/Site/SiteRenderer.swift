@@ -8,7 +8,7 @@ public struct RenderedPage: Sendable {
     public let source: String
     public let template: String
     /// For each link in the page, the content line that produced it.
-    let origins: [String: SourceLocation]
+    let origins: [String: LinkOrigin]
 }
 
 /// Builds the view model of every page and renders it through its template.
