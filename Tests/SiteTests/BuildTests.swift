@@ -1,0 +1,152 @@
+import Catalog
+import FixtureSupport
+import Foundation
+import Testing
+@testable import Site
+
+/// Whole builds of fixture sites: the output, its links, and what a failed build leaves behind.
+@Suite("Building a site")
+struct BuildTests {
+    func options(_ site: FixtureSite, output: String = "public") -> SiteBuilder.Options {
+        SiteBuilder.Options(
+            content: site.content, templates: FixtureSite.packageRoot + "/templates",
+            output: site.path(output), baseURL: "https://combos.example/")
+    }
+
+    /// Every file under a folder with its bytes, to compare outputs exactly.
+    func snapshot(_ folder: String) -> [String: Data] {
+        var files: [String: Data] = [:]
+        let enumerator = FileManager.default.enumerator(atPath: folder)
+        while let relative = enumerator?.nextObject() as? String {
+            var isDirectory: ObjCBool = false
+            FileManager.default.fileExists(atPath: folder + "/" + relative, isDirectory: &isDirectory)
+            if !isDirectory.boolValue { files[relative] = FileManager.default.contents(atPath: folder + "/" + relative) }
+        }
+        return files
+    }
+
+    @Test("a build writes every page, the assets and the marker")
+    func writesEverything() throws {
+        let site = FixtureSite()
+        defer { site.destroy() }
+        let report = try SiteBuilder.build(options(site))
+        let files = snapshot(site.path("public"))
+        #expect(report.pages == 23)
+        for path in ["index.html", "hardware-combos/index.html", "hardware-combos/mini-cluster/index.html",
+                     "hardware-combos/gpu-box/index.html", "hardware/gpu-24/index.html", "machines/mini-64/index.html",
+                     "platforms/macos-test/index.html", "tools/rt-cluster/index.html", "models/model-moe/index.html",
+                     "stacks/cluster-stack/index.html", "guides/fixture-guide/index.html", "assets/site.css", ".combos-build"] {
+            #expect(files[path] != nil, "missing \(path)")
+        }
+        #expect(report.phases.map(\.name) == ["load and check content", "load templates", "render pages", "check links", "write output"])
+    }
+
+    @Test("a failed build leaves the previous output byte-identical", arguments: ["content", "template", "link"])
+    func failedBuildKeepsOutput(mistake: String) throws {
+        let site = FixtureSite()
+        defer { site.destroy() }
+        let templates = site.path("templates")
+        try FileManager.default.copyItem(atPath: FixtureSite.packageRoot + "/templates", toPath: templates)
+        var options = options(site)
+        options.templates = templates
+        _ = try SiteBuilder.build(options)
+        let before = snapshot(site.path("public"))
+        #expect(!before.isEmpty)
+
+        switch mistake {
+        case "content": site.replace(in: "content/devices/gpu-24.yaml", "memory_gb: 24", with: "memory_gb: -1")
+        case "template": site.replace(in: "templates/pages/device.mustache", "{{title}}", with: "{{titel}}")
+        default: site.replace(in: "content/guides/fixture-guide.md", "(#tensor-parallel)", with: "(#no-such-heading)")
+        }
+        #expect(throws: DiagnosticsError.self) { try SiteBuilder.build(options) }
+        #expect(snapshot(site.path("public")) == before)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: site.root).filter { $0.hasPrefix(".public.") }
+        #expect(leftovers == [])
+    }
+
+    @Test("the same input gives byte-identical output")
+    func deterministic() throws {
+        let site = FixtureSite()
+        defer { site.destroy() }
+        _ = try SiteBuilder.build(options(site, output: "one"))
+        _ = try SiteBuilder.build(options(site, output: "two"))
+        let one = snapshot(site.path("one"))
+        #expect(one.count > 20)
+        #expect(one == snapshot(site.path("two")))
+    }
+
+    @Test("a rebuild replaces the output whole and removes staging folders left by a killed build")
+    func rebuild() throws {
+        let site = FixtureSite()
+        defer { site.destroy() }
+        _ = try SiteBuilder.build(options(site))
+        site.write(".public.tmp-12345-678/half-written.html", "<p>")
+        site.remove("content/guides/fixture-guide.md")
+        site.replace(in: "content/combos/mini-cluster.md", "  guides: [fixture-guide]\n", with: "")
+        site.replace(in: "content/stacks/cluster-stack.md", "related:\n  guides: [fixture-guide]\n", with: "")
+        _ = try SiteBuilder.build(options(site))
+        let files = snapshot(site.path("public"))
+        #expect(files["guides/fixture-guide/index.html"] == nil, "pages of removed records disappear")
+        #expect(files["guides/index.html"] != nil)
+        let entries = try FileManager.default.contentsOfDirectory(atPath: site.root)
+        #expect(entries.filter { $0.hasPrefix(".public.") } == [])
+    }
+
+    @Test("the output folder is never a folder the user made")
+    func refusesForeignFolder() throws {
+        let site = FixtureSite()
+        defer { site.destroy() }
+        site.write("public/my-notes.txt", "precious")
+        #expect {
+            try SiteBuilder.build(options(site))
+        } throws: { error in
+            let message = (error as! DiagnosticsError).diagnostics.first?.message ?? ""
+            return message.hasPrefix("refusing to replace this folder: it is not empty and was not written by combos build")
+        }
+        #expect(site.read("public/my-notes.txt") == "precious")
+    }
+
+    @Test("a broken link in Markdown is an error at the line that wrote it")
+    func brokenMarkdownLink() throws {
+        let site = FixtureSite()
+        defer { site.destroy() }
+        site.replace(in: "content/guides/fixture-guide.md", "[the cluster](/hardware-combos/mini-cluster/#topology)",
+                     with: "[the cluster](/hardware-combos/mini-clustre/)")
+        site.replace(in: "content/runtimes/rt-cluster.md", "(/tools/rt-gpu/)", with: "(/tools/rt-gpu/#nowhere)")
+        #expect {
+            try SiteBuilder.check(options(site))
+        } throws: { error in
+            site.headlines((error as! DiagnosticsError).diagnostics) == [
+                "content/guides/fixture-guide.md:11:12: error: broken link \"/hardware-combos/mini-clustre/\": there is no page /hardware-combos/mini-clustre/",
+                "content/runtimes/rt-cluster.md:23:35: error: broken link \"/tools/rt-gpu/#nowhere\": page /tools/rt-gpu/ has no element with id \"nowhere\"",
+            ]
+        }
+    }
+
+    @Test("links in the output are relative, so the site works from disk and under any path")
+    func relativeLinks() throws {
+        let site = FixtureSite()
+        defer { site.destroy() }
+        _ = try SiteBuilder.build(options(site))
+        let html = site.read("public/hardware-combos/mini-cluster/index.html")
+        let hrefs = LinkChecker.attributeValues("href", in: html)
+        #expect(hrefs.contains("../../assets/site.css"))
+        #expect(hrefs.contains("../../tools/rt-cluster/index.html"))
+        #expect(hrefs.contains("../../index.html"))
+        #expect(!hrefs.contains { $0.hasPrefix("/") && !$0.hasPrefix("//") })
+        #expect(html.contains("<link rel=\"canonical\" href=\"https://combos.example/hardware-combos/mini-cluster/\">"))
+    }
+
+    @Test("the link checker resolves relative paths and anchors")
+    func linkResolution() {
+        #expect(LinkChecker.resolve("../../tools/exo/index.html", from: "hardware-combos/x/index.html") == "tools/exo/index.html")
+        #expect(LinkChecker.resolve("../../../x", from: "a/index.html") == nil)
+        let ids = ["a/index.html": Set(["top"]), "b/index.html": Set<String>()]
+        #expect(LinkChecker.problem(with: "#top", on: "a/index.html", idsByFile: ids, assets: []) == nil)
+        #expect(LinkChecker.problem(with: "#gone", on: "a/index.html", idsByFile: ids, assets: []) == "page /a/ has no element with id \"gone\"")
+        #expect(LinkChecker.problem(with: "../b/index.html", on: "a/index.html", idsByFile: ids, assets: []) == nil)
+        #expect(LinkChecker.problem(with: "../c/", on: "a/index.html", idsByFile: ids, assets: []) == "there is no page /c/")
+        #expect(LinkChecker.problem(with: "https://example.com/x", on: "a/index.html", idsByFile: ids, assets: []) == nil)
+        #expect(LinkChecker.problem(with: "/b/", on: "a/index.html", idsByFile: ids, assets: [])?.hasPrefix("links must be relative") == true)
+    }
+}
