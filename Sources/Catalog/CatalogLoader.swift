@@ -169,17 +169,20 @@ struct DisplayPath {
         var path = path
         while path.count > 1, path.hasSuffix("/") { path.removeLast() }
         fileSystemPath = path
-        display = DisplayPath.relativeToWorkingDirectory(path)
+        display = displayPath(path)
     }
 
     func child(_ name: String) -> String { display == "." ? name : display + "/" + name }
+}
 
-    /// An absolute path inside the working directory prints relative to it.
-    static func relativeToWorkingDirectory(_ path: String) -> String {
-        guard path.hasPrefix("/") else { return path }
-        let cwd = FileManager.default.currentDirectoryPath
-        if path == cwd { return "." }
-        if path.hasPrefix(cwd + "/") { return String(path.dropFirst(cwd.count + 1)) }
-        return path
-    }
+/// How a path prints in messages: an absolute path inside the working directory prints
+/// relative to it, so `path:line:col` stays short and clickable.
+public func displayPath(_ path: String) -> String {
+    var path = path
+    while path.count > 1, path.hasSuffix("/") { path.removeLast() }
+    guard path.hasPrefix("/") else { return path }
+    let cwd = FileManager.default.currentDirectoryPath
+    if path == cwd { return "." }
+    if path.hasPrefix(cwd + "/") { return String(path.dropFirst(cwd.count + 1)) }
+    return path
 }

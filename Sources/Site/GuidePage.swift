@@ -19,7 +19,7 @@ struct GuidePage: Sendable {
         var dates = guide.published.map { "Published \($0.longForm)" } ?? ""
         if let updated = guide.updated { dates += ", updated \(updated.longForm)" }
         self.dates = dates
-        let output = context.renderMarkdown(guide.body, .init(headingOffset: 1, reservedIDs: ["related"]))
+        let output = context.renderMarkdown(guide.body, .init(reservedIDs: ["related"]))
         contents = output.headings.filter { $0.level == 2 }.map { LinkView(label: $0.text, href: "#" + $0.id) }
         body = output.html
         related = RelatedLinks.groups(guide.related, &context)

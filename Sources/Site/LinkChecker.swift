@@ -24,7 +24,7 @@ enum LinkChecker {
                     } else {
                         diagnostics.append(Diagnostic(
                             at: SourceLocation(path: page.source, line: 0, column: 0),
-                            "broken link \"\(href)\" on \(page.path) (made by templates/\(page.template).mustache): \(problem)"))
+                            "broken link \"\(href)\" on \(page.path) (made by \(page.templatePath)): \(problem)"))
                     }
                 }
             }

@@ -25,7 +25,7 @@ public enum OutputWriter {
         let outputURL = URL(fileURLWithPath: output).standardizedFileURL
         let parent = outputURL.deletingLastPathComponent()
         let name = outputURL.lastPathComponent
-        let display = TemplateSet.relativeToWorkingDirectory(outputURL.path)
+        let display = displayPath(outputURL.path)
 
         try refuseForeignFolder(outputURL, display: display)
         do {

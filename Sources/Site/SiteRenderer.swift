@@ -7,6 +7,8 @@ public struct RenderedPage: Sendable {
     /// The content file the page is made from (or the template, for indexes).
     public let source: String
     public let template: String
+    /// The template file, for links a template made.
+    public let templatePath: String
     /// For each link in the page, the content line that produced it.
     let origins: [String: LinkOrigin]
 }
@@ -23,7 +25,9 @@ enum SiteRenderer {
             let model = build(&context)
             do {
                 let html = try templates.render(model, template: template)
-                pages.append(RenderedPage(path: path, html: html, source: source, template: template, origins: context.origins))
+                pages.append(RenderedPage(
+                    path: path, html: html, source: source, template: template,
+                    templatePath: templates.path(of: template), origins: context.origins))
             } catch {
                 diagnostics += error.diagnostics
             }

@@ -55,7 +55,7 @@ struct StackPage: Sendable {
                 role: component.role, link: link, name: name, note: context.inline(component.note)))
         }
         self.components = components
-        body = context.markdown(stack.body, .init(headingOffset: 1, reservedIDs: ["components", "related"]))
+        body = context.markdown(stack.body, .init(reservedIDs: ["components", "related"]))
         related = RelatedLinks.groups(stack.related, &context)
     }
 }

@@ -21,7 +21,7 @@ public struct TemplateSet: Sendable {
 
     /// Loads every `.mustache` file under `directory` (the `assets/` folder is not templates).
     public static func load(from directory: String) -> Result<TemplateSet, DiagnosticsError> {
-        let display = relativeToWorkingDirectory(directory)
+        let display = displayPath(directory)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             return .failure(DiagnosticsError([Diagnostic(
@@ -79,14 +79,5 @@ public struct TemplateSet: Sendable {
         case MustacheTemplate.Error.textInsideInheritSection: "only {{$block}} overrides may appear inside {{<parent}}"
         default: "\(error)"
         }
-    }
-
-    static func relativeToWorkingDirectory(_ path: String) -> String {
-        var path = path
-        while path.count > 1, path.hasSuffix("/") { path.removeLast() }
-        guard path.hasPrefix("/") else { return path }
-        let cwd = FileManager.default.currentDirectoryPath
-        if path.hasPrefix(cwd + "/") { return String(path.dropFirst(cwd.count + 1)) }
-        return path
     }
 }

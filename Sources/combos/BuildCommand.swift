@@ -24,6 +24,13 @@ struct BuildCommand: ParsableCommand {
     @Flag(name: .long, help: "Print the time each build phase took.")
     var verbose = false
 
+    func validate() throws {
+        let lowered = baseURL.lowercased()
+        guard (lowered.hasPrefix("http://") || lowered.hasPrefix("https://")), baseURL.count > 8, !baseURL.contains(" ") else {
+            throw ValidationError("--base-url must be an absolute http:// or https:// address, such as https://combos.example/")
+        }
+    }
+
     func run() throws {
         let options = SiteBuilder.Options(content: content, templates: templates, output: output, baseURL: baseURL)
         do {
