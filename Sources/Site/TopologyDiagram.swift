@@ -199,8 +199,8 @@ struct TopologyDiagram {
     private func drawNetwork(_ canvas: inout Canvas, shape: TopologyShape, nodes: [Node], link: [String]) {
         let count = nodes.count
         // Nodes on a circle, first node at the top left, with room between neighbours for a
-        // two-line link label (a chord of about 250 units), then moved into the margin.
-        let radius = 135 / sin(Double.pi / Double(max(count, 2)))
+        // two-line link label (a chord of about 230 units), then moved into the margin.
+        let radius = 115 / sin(Double.pi / Double(max(count, 2)))
         let start = count == 2 ? Double.pi : -Double.pi / 2 - Double.pi / Double(count)
         var centers: [(Double, Double)] = (0..<count).map { index in
             let angle = start + 2 * Double.pi * Double(index) / Double(count)
