@@ -11,10 +11,12 @@ public struct Catalog: Sendable {
     public var combos: RecordSet<Combo>
     public var stacks: RecordSet<Stack>
     public var guides: RecordSet<Guide>
+    public var benchmarks: RecordSet<Benchmark>
 
     public init(
         devices: [Device] = [], machines: [Machine] = [], platforms: [Platform] = [], runtimes: [Runtime] = [],
-        models: [Model] = [], combos: [Combo] = [], stacks: [Stack] = [], guides: [Guide] = []
+        models: [Model] = [], combos: [Combo] = [], stacks: [Stack] = [], guides: [Guide] = [],
+        benchmarks: [Benchmark] = []
     ) {
         self.devices = RecordSet(devices)
         self.machines = RecordSet(machines)
@@ -24,6 +26,7 @@ public struct Catalog: Sendable {
         self.combos = RecordSet(combos)
         self.stacks = RecordSet(stacks)
         self.guides = RecordSet(guides)
+        self.benchmarks = RecordSet(benchmarks)
     }
 
     public subscript(id: RecordID<Device>) -> Device? { devices[id] }
@@ -34,6 +37,7 @@ public struct Catalog: Sendable {
     public subscript(id: RecordID<Combo>) -> Combo? { combos[id] }
     public subscript(id: RecordID<Stack>) -> Stack? { stacks[id] }
     public subscript(id: RecordID<Guide>) -> Guide? { guides[id] }
+    public subscript(id: RecordID<Benchmark>) -> Benchmark? { benchmarks[id] }
 
     /// Ids of every record of a kind, for reference checks and suggestions.
     public func ids(of kind: RecordKind) -> [String] {
@@ -46,6 +50,7 @@ public struct Catalog: Sendable {
         case .combo: combos.ids
         case .stack: stacks.ids
         case .guide: guides.ids
+        case .benchmark: benchmarks.ids
         }
     }
 
@@ -62,6 +67,7 @@ public struct Catalog: Sendable {
         case .combo: combos[RecordID(id)]?.path
         case .stack: stacks[RecordID(id)]?.path
         case .guide: guides[RecordID(id)]?.path
+        case .benchmark: benchmarks[RecordID(id)]?.path
         }
     }
 

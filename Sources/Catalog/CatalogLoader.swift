@@ -32,9 +32,10 @@ public enum CatalogLoader {
         let combos: [Combo] = loadKind(root: root, into: &diagnostics, files: &files, unreadable: &unreadable)
         let stacks: [Stack] = loadKind(root: root, into: &diagnostics, files: &files, unreadable: &unreadable)
         let guides: [Guide] = loadKind(root: root, into: &diagnostics, files: &files, unreadable: &unreadable)
+        let benchmarks: [Benchmark] = loadKind(root: root, into: &diagnostics, files: &files, unreadable: &unreadable)
         let catalog = Catalog(
             devices: devices, machines: machines, platforms: platforms, runtimes: runtimes,
-            models: models, combos: combos, stacks: stacks, guides: guides)
+            models: models, combos: combos, stacks: stacks, guides: guides, benchmarks: benchmarks)
 
         // Cross-record rules run on records as they are; a record whose own file has errors holds
         // placeholders where its values were wrong, so rules skip it rather than add echoes.
@@ -155,7 +156,7 @@ extension RecordKind {
         case .combo: "\"Why this combo\" section"
         case .stack: "write-up of the stack"
         case .guide: "guide itself"
-        case .device, .machine, .platform, .model: "notes"
+        case .device, .machine, .platform, .model, .benchmark: "notes"
         }
     }
 }

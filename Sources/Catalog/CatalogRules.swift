@@ -23,6 +23,9 @@ enum CatalogRules {
             splitStrategiesAreOffered(combo, catalog, &report)
             benchmarkTargetsAreRunnable(combo, catalog, &report)
         }
+        for benchmark in catalog.benchmarks where isClean(benchmark, catalog, invalidPaths) {
+            benchmarkQuantExists(benchmark, catalog, &report)
+        }
         return report.diagnostics
     }
 
@@ -62,6 +65,7 @@ enum CatalogRules {
         for kind in RecordKind.allCases { ids[kind] = Set(catalog.ids(of: kind)).union(unreadable[kind] ?? []) }
         let all: [any ReferencesOtherRecords] = catalog.devices.all + catalog.machines.all + catalog.platforms.all
             + catalog.runtimes.all + catalog.models.all + catalog.combos.all + catalog.stacks.all + catalog.guides.all
+            + catalog.benchmarks.all
         for record in all {
             for reference in record.references where !reference.id.isEmpty {
                 guard ids[reference.kind]?.contains(reference.id) != true else { continue }
@@ -234,6 +238,14 @@ enum CatalogRules {
                     at: entry.location, span: span)
             }
         }
+    }
+
+    /// A measurement names a quant its model has.
+    static func benchmarkQuantExists(_ benchmark: Benchmark, _ catalog: Catalog, _ report: inout Report) {
+        guard let model = catalog[benchmark.model.id], model.quant(named: benchmark.quant) == nil else { return }
+        report.error(
+            "\(model.id) has no quant \"\(benchmark.quant)\"" + suggestion(for: benchmark.quant, in: model.quants.map(\.name), listing: "quants"),
+            at: benchmark.quantLocation, span: benchmark.quant.count)
     }
 
     /// A benchmark target names a quant the model has, and a runtime that works here and loads

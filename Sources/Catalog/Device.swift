@@ -13,10 +13,18 @@ public struct Device: Record {
                   "Memory of this configuration in GB (10^9 bytes); for unified chips, the machine's RAM."),
         .optional("memory_options_gb", .list(.number(unit: "GB", range: .positive), minCount: 1),
                   "Every memory size this chip variant shipped with. memory_gb must be one of them."),
-        .required("memory_type", .text, "Memory technology and bus: \"GDDR6X (384-bit)\"."),
+        .required("memory_technology", .choice(MemoryTechnology.vocabulary),
+                  "The memory: gddr6x, hbm3, lpddr5x... It sets how much of the peak bandwidth decoding reaches."),
+        .optional("memory_bus_bits", .integer(min: 16), "Memory bus width in bits: 384, 512, 1024."),
         .required("bandwidth_gb_s", .number(unit: "GB/s", range: .positive), "Peak memory bandwidth in GB/s."),
         .optional("fp16_tflops", .number(unit: "TFLOPS", range: .positive),
-                  "Dense FP16 tensor throughput without sparsity, where the vendor publishes it."),
+                  "Dense FP16 tensor (matrix) throughput without sparsity, where the vendor publishes it."),
+        .optional("shader_tflops", .number(unit: "TFLOPS", range: .positive),
+                  "Plain FP32 (non-tensor) throughput. Decoding one token is matrix-vector work on these units."),
+        .optional("prefill_tflops", .number(unit: "TFLOPS", range: .positive),
+                  "Effective prompt-processing throughput measured with llama.cpp (pp512 tokens/s × 13.5 GFLOP for Llama 2 7B); cite the measurement."),
+        .optional("architecture", .text, "GPU architecture: \"Ampere\", \"Ada Lovelace\", \"RDNA 3\", \"Alchemist\"."),
+        .optional("dies", .integer(min: 1), "Compute dies joined in one package (2 for an M-series Ultra); default 1."),
         .optional("power_w", .number(unit: "W", range: .positive), "Board power (GPUs) or chip power."),
         .optional("price", .record(Price.schema), "Launch price."),
         .required("backends", .list(.choice(Backend.vocabulary), minCount: 1), "Compute backends that drive it."),
@@ -37,9 +45,14 @@ public struct Device: Record {
     public var gpuCores: Int?
     public var memoryGB: Double
     public var memoryOptionsGB: [Double]
-    public var memoryType: String
+    public var memoryTechnology: MemoryTechnology
+    public var memoryBusBits: Int?
     public var bandwidthGBs: Double
     public var fp16TFLOPS: Double?
+    public var shaderTFLOPS: Double?
+    public var prefillTFLOPS: Double?
+    public var architecture: String?
+    public var dies: Int
     public var powerW: Double?
     public var price: Price?
     public var backends: [Backend]
@@ -59,9 +72,14 @@ public struct Device: Record {
         gpuCores = fields.integer("gpu_cores")
         memoryGB = fields.number("memory_gb") ?? 0
         memoryOptionsGB = fields.numbers("memory_options_gb")
-        memoryType = fields.text("memory_type") ?? ""
+        memoryTechnology = fields.choice("memory_technology") ?? .gddr6
+        memoryBusBits = fields.integer("memory_bus_bits")
         bandwidthGBs = fields.number("bandwidth_gb_s") ?? 0
         fp16TFLOPS = fields.number("fp16_tflops")
+        shaderTFLOPS = fields.number("shader_tflops")
+        prefillTFLOPS = fields.number("prefill_tflops")
+        architecture = fields.text("architecture")
+        dies = fields.integer("dies") ?? 1
         powerW = fields.number("power_w")
         price = Price(fields.record("price"))
         backends = fields.choices("backends")
@@ -77,6 +95,11 @@ public struct Device: Record {
                 "\(chip ?? name) shipped with \(listing(memoryOptionsGB.map { format($0) + " GB" })) only; \(format(memoryGB)) GB is not a configuration",
                 at: fields.valueLocation("memory_gb"), span: format(memoryGB).count)
         }
+    }
+
+    /// "GDDR6X (384-bit)".
+    public var memoryDescription: String {
+        memoryTechnology.label + (memoryBusBits.map { " (\($0)-bit)" } ?? "")
     }
 
     /// How diagrams name the device: the product for a card ("GeForce RTX 3090"), the chip

@@ -14,6 +14,7 @@ public struct Model: Record {
                   "Parameters active per token, in billions, for mixture-of-experts models."),
         .required("layers", .integer(min: 1), "Transformer layers (blocks)."),
         .required("hidden_size", .integer(min: 1), "Model width (d_model)."),
+        .optional("intermediate_size", .integer(min: 1), "Width of the feed-forward layers of dense blocks."),
         .required("attention_heads", .integer(min: 1), "Query heads."),
         .required("kv_heads", .integer(min: 1), "Key/value heads (equal to attention_heads without GQA)."),
         .required("head_dim", .integer(min: 1), "Dimension of one attention head."),
@@ -23,6 +24,9 @@ public struct Model: Record {
                   "Layers with full attention, for sliding-window and hybrid models."),
         .optional("kv_lora_rank", .integer(min: 1), "Latent cache rank, for multi-head latent attention."),
         .optional("rope_head_dim", .integer(min: 1), "Decoupled RoPE key dimension, for multi-head latent attention."),
+        .optional("linear_state_mb", .number(unit: "MB", range: .positive),
+                  "Fixed recurrent state per sequence of the linear-attention layers, for hybrid models."),
+        .optional("tied_embeddings", .bool, "true when the output layer reuses the token embedding matrix."),
         .optional("experts", .record(Experts.schema), "Mixture-of-experts layout."),
         .required("vocab_size", .integer(min: 1), "Tokenizer vocabulary size."),
         .required("max_context", .integer(min: 1), "Native maximum context in tokens."),
@@ -50,6 +54,9 @@ public struct Model: Record {
     public var kvLoraRank: Int?
     public var ropeHeadDim: Int?
     public var experts: Experts?
+    public var intermediateSize: Int?
+    public var linearStateMB: Double?
+    public var tiedEmbeddings: Bool
     public var vocabSize: Int
     public var maxContext: Int
     public var quants: [Quant]
@@ -76,6 +83,9 @@ public struct Model: Record {
         kvLoraRank = fields.integer("kv_lora_rank")
         ropeHeadDim = fields.integer("rope_head_dim")
         experts = fields.record("experts").map(Experts.init)
+        intermediateSize = fields.integer("intermediate_size")
+        linearStateMB = fields.number("linear_state_mb")
+        tiedEmbeddings = fields.bool("tied_embeddings") ?? false
         vocabSize = fields.integer("vocab_size") ?? 1
         maxContext = fields.integer("max_context") ?? 1
         quants = fields.records("quants").map(Quant.init)
@@ -116,6 +126,15 @@ public struct Model: Record {
             problems.error("\"experts.active\" (\(experts.active)) cannot exceed \"experts.total\" (\(experts.total))",
                            at: experts.location)
         }
+        if let experts, experts.denseLayers >= layers {
+            problems.error("\"experts.dense_layers\" (\(experts.denseLayers)) must be fewer than \"layers\" (\(layers))",
+                           at: experts.location)
+        }
+        if let routed = routedExpertParamsB, routed >= paramsB {
+            problems.error(
+                "the routed experts come to \(format((routed * 10).rounded() / 10))B parameters (moe layers × experts × 3 × hidden_size × expert_intermediate_size), more than \"params_b\" (\(format(paramsB)))",
+                at: experts?.location ?? fields.location)
+        }
         var seen: Set<String> = []
         for quant in quants {
             if !seen.insert(quant.name).inserted {
@@ -128,6 +147,14 @@ public struct Model: Record {
     }
 
     public var isMixtureOfExperts: Bool { experts != nil }
+
+    /// Parameters in routed experts, in billions: every MoE layer holds `total` experts of three
+    /// matrices (gate, up, down) of hidden × expert width.
+    public var routedExpertParamsB: Double? {
+        guard let experts else { return nil }
+        let moeLayers = Double(layers - experts.denseLayers)
+        return moeLayers * Double(experts.total) * 3 * Double(hiddenSize) * Double(experts.expertIntermediateSize) / 1e9
+    }
 
     public func quant(named name: String) -> Quant? { quants.first { $0.name == name } }
 }
@@ -142,12 +169,19 @@ public struct Experts: Sendable, Hashable {
         .required("total", .integer(min: 2), "Routed experts per MoE layer."),
         .required("active", .integer(min: 1), "Routed experts used per token."),
         .optional("shared", .integer(min: 0), "Shared experts always active (default 0)."),
+        .required("expert_intermediate_size", .integer(min: 1), "Feed-forward width of one routed expert."),
+        .optional("dense_layers", .integer(min: 0), "Leading layers with a dense feed-forward instead of experts (default 0)."),
     ])
+
+    public var expertIntermediateSize: Int
+    public var denseLayers: Int
 
     init(_ fields: Fields) {
         total = fields.integer("total") ?? 2
         active = fields.integer("active") ?? 1
         shared = fields.integer("shared") ?? 0
+        expertIntermediateSize = fields.integer("expert_intermediate_size") ?? 1
+        denseLayers = fields.integer("dense_layers") ?? 0
         location = fields.location
     }
 }

@@ -15,6 +15,10 @@ public struct Platform: Record {
                   "Unified-memory Macs: the share of RAM the GPU may wire by default, by RAM size, smallest tier first."),
         .optional("raise_wired_limit", .text,
                   "The command that raises the GPU wired limit, with <MB> where the value goes."),
+        .optional("raised_limit_keeps_free_gb", .number(unit: "GB", range: .positive),
+                  "RAM to leave to the system when the wired limit is raised (community practice: 8 GB or more)."),
+        .optional("shared_gpu_memory_fraction", .number(unit: nil, range: .fraction),
+                  "For APUs sharing system RAM (Strix Halo): the share the GPU may use by default."),
         .optional("display_reserve_gb", .number(unit: "GB", range: .nonNegative),
                   "GPU memory the desktop or display driver keeps on the card that drives a screen."),
         .required("os_reserve_gb", .number(unit: "GB", range: .nonNegative),
@@ -33,6 +37,8 @@ public struct Platform: Record {
     public var features: [PlatformFeature]
     public var gpuWiredLimit: [WiredLimitTier]
     public var raiseWiredLimit: String?
+    public var raisedLimitKeepsFreeGB: Double?
+    public var sharedGPUMemoryFraction: Double?
     public var displayReserveGB: Double?
     public var osReserveGB: Double
     public var notes: MarkdownText?
@@ -47,8 +53,10 @@ public struct Platform: Record {
         released = fields.date("released")
         summary = fields.text("summary") ?? ""
         features = fields.choices("features")
-        gpuWiredLimit = fields.records("gpu_wired_limit").map(WiredLimitTier.init)
+        gpuWiredLimit = fields.records("gpu_wired_limit").map { WiredLimitTier($0, &problems) }
         raiseWiredLimit = fields.text("raise_wired_limit")
+        raisedLimitKeepsFreeGB = fields.number("raised_limit_keeps_free_gb")
+        sharedGPUMemoryFraction = fields.number("shared_gpu_memory_fraction")
         displayReserveGB = fields.number("display_reserve_gb")
         osReserveGB = fields.number("os_reserve_gb") ?? 0
         notes = fields.markdown("notes")
@@ -76,6 +84,11 @@ public struct Platform: Record {
     }
 
     public func has(_ feature: PlatformFeature) -> Bool { features.contains(feature) }
+
+    /// The tier of the GPU wired limit that applies to a machine with this much RAM.
+    public func wiredLimitTier(ramGB: Double) -> WiredLimitTier? {
+        gpuWiredLimit.first { tier in tier.ramUpToGB.map { ramGB <= $0 } ?? true }
+    }
 }
 
 /// One tier of the macOS GPU wired-memory rule: machines with RAM up to a size get a share.
@@ -87,12 +100,27 @@ public struct WiredLimitTier: Sendable, Hashable {
     public static let schema = Schema("wired-limit tier", [
         .optional("ram_up_to_gb", .number(unit: "GB", range: .positive),
                   "The largest RAM size this tier covers; leave out on the last tier."),
-        .required("fraction", .number(unit: nil, range: .fraction), "Share of RAM the GPU may wire by default."),
+        .optional("fraction", .number(unit: nil, range: .fraction), "Share of RAM the GPU may wire by default."),
+        .optional("reserve_gb", .number(unit: "GB", range: .positive),
+                  "Or: RAM kept back from the GPU, when the limit is RAM minus a fixed amount."),
     ])
 
-    init(_ fields: Fields) {
+    /// Or: the limit is RAM minus this many GB.
+    public var reserveGB: Double?
+
+    init(_ fields: Fields, _ problems: inout Problems) {
         ramUpToGB = fields.number("ram_up_to_gb")
         fraction = fields.number("fraction") ?? 0
+        reserveGB = fields.number("reserve_gb")
         location = fields.location
+        if fields.has("fraction") == fields.has("reserve_gb") {
+            problems.error("a wired-limit tier gives either \"fraction\" or \"reserve_gb\", not both or neither", at: location)
+        }
+    }
+
+    /// The default limit in GB for a machine with this much RAM.
+    public func limitGB(ramGB: Double) -> Double {
+        if let reserveGB { return max(0, ramGB - reserveGB) }
+        return ramGB * fraction
     }
 }

@@ -1,6 +1,6 @@
 /// The kinds of record in `content/`, each in its own folder.
 public enum RecordKind: String, Sendable, CaseIterable, Hashable, Comparable {
-    case device, machine, platform, runtime, model, combo, stack, guide
+    case device, machine, platform, runtime, model, combo, stack, guide, benchmark
 
     /// The folder under `content/` holding this kind.
     public var folder: String {
@@ -13,13 +13,14 @@ public enum RecordKind: String, Sendable, CaseIterable, Hashable, Comparable {
         case .combo: "combos"
         case .stack: "stacks"
         case .guide: "guides"
+        case .benchmark: "benchmarks"
         }
     }
 
     /// Plain YAML records, or Markdown with YAML front matter for records that carry prose.
     public var format: RecordFormat {
         switch self {
-        case .device, .machine, .platform, .model: .yaml
+        case .device, .machine, .platform, .model, .benchmark: .yaml
         case .runtime, .combo, .stack, .guide: .markdown
         }
     }

@@ -72,6 +72,16 @@ extension Stack: ReferencesOtherRecords {
     }
 }
 
+extension Benchmark: ReferencesOtherRecords {
+    var references: [AnyReference] {
+        var all: [AnyReference] = []
+        if let combo { all.append(AnyReference(combo)) }
+        all += devices.map { AnyReference($0.device) }
+        if let platform { all.append(AnyReference(platform)) }
+        return all + [AnyReference(runtime), AnyReference(model)]
+    }
+}
+
 extension Guide: ReferencesOtherRecords {
     var references: [AnyReference] { related.references }
 }

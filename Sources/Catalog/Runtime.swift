@@ -17,6 +17,8 @@ public struct Runtime: Record {
         .required("formats", .list(.choice(WeightFormat.vocabulary), minCount: 1), "Weight formats it loads."),
         .required("mixed_vendors", .bool, "Whether one model may span devices of different vendors."),
         .required("multi_host", .record(MultiHostSupport.schema), "Whether and how one model spans machines."),
+        .optional("fit", .record(RuntimeFitRules.schema),
+                  "How it places a model: overheads, margins, KV cache types, split rules. Left out: the engine's defaults."),
         .optional("constraints", .list(.markdown, minCount: 0),
                   "Limits an operator runs into, one per entry (divisibility rules, experimental modes)."),
         .required("sources", .list(.record(Citation.schema), minCount: 1), "Documentation backing these rules."),
@@ -37,6 +39,7 @@ public struct Runtime: Record {
     public var mixedVendors: Bool
     public var multiHost: MultiHostSupport
     public var constraints: [MarkdownText]
+    public var fit: RuntimeFitRules
     public var sources: [Citation]
     /// The operational review.
     public var review: MarkdownText
@@ -57,6 +60,7 @@ public struct Runtime: Record {
         mixedVendors = fields.bool("mixed_vendors") ?? false
         multiHost = MultiHostSupport(fields.record("multi_host"))
         constraints = fields.markdowns("constraints")
+        fit = RuntimeFitRules(fields.record("fit"))
         sources = Citation.list(fields)
         review = body ?? MarkdownText("", at: fields.location)
 
@@ -85,11 +89,16 @@ public struct MultiHostSupport: Sendable, Hashable {
         .optional("transports", .list(.choice(Transport.vocabulary), minCount: 0),
                   "What it can carry traffic over between machines: tcp-ip, rdma."),
         .optional("note", .markdown, "How it is set up and its limits."),
+        .optional("rdma_needs_full_mesh", .bool,
+                  "true when RDMA placements need every machine cabled to every other (exo)."),
     ])
+
+    public var rdmaNeedsFullMesh: Bool
 
     init(_ fields: Fields?) {
         supported = fields?.bool("supported") ?? false
         transports = fields?.choices("transports") ?? []
         note = fields?.markdown("note")
+        rdmaNeedsFullMesh = fields?.bool("rdma_needs_full_mesh") ?? false
     }
 }

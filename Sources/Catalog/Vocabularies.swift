@@ -115,6 +115,40 @@ public enum SplitStrategy: String, VocabularyTerm {
     public var isMultiHost: Bool { self == .multiHostPipeline || self == .multiHostTensorParallel }
 }
 
+/// Memory technologies. The family decides how much of the peak bandwidth a decode reaches.
+public enum MemoryTechnology: String, VocabularyTerm {
+    case gddr5, gddr6, gddr6x, gddr7, hbm2, hbm2e, hbm3, hbm3e, lpddr4x, lpddr5, lpddr5x, ddr4, ddr5
+    public static let vocabularyName = "memory technology"
+    public var label: String {
+        switch self {
+        case .gddr5: "GDDR5"
+        case .gddr6: "GDDR6"
+        case .gddr6x: "GDDR6X"
+        case .gddr7: "GDDR7"
+        case .hbm2: "HBM2"
+        case .hbm2e: "HBM2e"
+        case .hbm3: "HBM3"
+        case .hbm3e: "HBM3e"
+        case .lpddr4x: "LPDDR4X"
+        case .lpddr5: "LPDDR5"
+        case .lpddr5x: "LPDDR5X"
+        case .ddr4: "DDR4"
+        case .ddr5: "DDR5"
+        }
+    }
+
+    public enum Family: String, Sendable { case gddr, hbm, lpddr, ddr }
+
+    public var family: Family {
+        switch self {
+        case .gddr5, .gddr6, .gddr6x, .gddr7: .gddr
+        case .hbm2, .hbm2e, .hbm3, .hbm3e: .hbm
+        case .lpddr4x, .lpddr5, .lpddr5x: .lpddr
+        case .ddr4, .ddr5: .ddr
+        }
+    }
+}
+
 /// Physical links between devices or machines.
 public enum Interconnect: String, VocabularyTerm {
     case pcie

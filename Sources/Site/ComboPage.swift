@@ -245,7 +245,7 @@ extension ComboPage {
                 components.append(ComponentLine(
                     count: Format.count(slot.count * node.count),
                     link: context.link(device.name, to: Route.device(device.id), from: slot.device.location),
-                    detail: "\(Format.gigabytes(device.memoryGB)) \(device.memoryType) · \(Format.bandwidth(device.bandwidthGBs))"))
+                    detail: "\(Format.gigabytes(device.memoryGB)) \(device.memoryDescription) · \(Format.bandwidth(device.bandwidthGBs))"))
             }
         }
         let diagram = TopologyDiagram.make(for: combo, in: catalog)

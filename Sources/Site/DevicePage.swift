@@ -22,7 +22,7 @@ struct DevicePage: Sendable {
         ]
         if let chip = device.chip { facts.append(Fact("Chip", chip)) }
         if let cores = device.gpuCores { facts.append(Fact("GPU cores", "\(cores)")) }
-        facts.append(Fact("Memory", "\(Format.gigabytes(device.memoryGB)) \(device.memoryType)"))
+        facts.append(Fact("Memory", "\(Format.gigabytes(device.memoryGB)) \(device.memoryDescription)"))
         if !device.memoryOptionsGB.isEmpty {
             facts.append(Fact("Shipped with", listing(device.memoryOptionsGB.map(Format.gigabytes))))
         }

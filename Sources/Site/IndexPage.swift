@@ -49,6 +49,15 @@ struct IndexPage: Sendable {
             items = catalog.stacks.map { stack in
                 IndexItem(link: context.link(stack.title, to: Route.stack(stack.id)), summary: stack.summary, figures: [], tags: [])
             }
+        case .benchmark:
+            items = catalog.benchmarks.map { benchmark in
+                let model = catalog[benchmark.model.id]?.name ?? benchmark.model.id.raw
+                let runtime = catalog[benchmark.runtime.id]?.name ?? benchmark.runtime.id.raw
+                let figures = [benchmark.decodeTPS.map { "\(Format.number($0, decimals: 1)) tokens/s decode" },
+                               benchmark.prefillTPS.map { "\(Format.number($0, decimals: 0)) tokens/s prefill" }].compactMap { $0 }
+                return IndexItem(link: LinkView(label: "\(model) \(benchmark.quant) on \(runtime)", href: benchmark.source.url),
+                                 summary: benchmark.notes, figures: figures, tags: [benchmark.source.title])
+            }
         case .guide:
             items = catalog.guides.all.sorted { ($0.published ?? Day("1970-01-01")!) > ($1.published ?? Day("1970-01-01")!) }.map { guide in
                 IndexItem(link: context.link(guide.title, to: Route.guide(guide.id)), summary: guide.summary,
@@ -68,6 +77,7 @@ struct IndexPage: Sendable {
         case .model: "Models"
         case .stack: "Stacks"
         case .guide: "Guides"
+        case .benchmark: "Benchmarks"
         }
     }
 
@@ -81,6 +91,7 @@ struct IndexPage: Sendable {
         case .model: "Open-weight models with the architecture facts that set their memory and speed, and the quantizations people run."
         case .stack: "Hardware and software layered into something you can use, with the role each part plays."
         case .guide: "Long-form guides to planning, building and running local AI hardware."
+        case .benchmark: "Measured speeds from public sources, each with its configuration and where it was published."
         }
     }
 }

@@ -37,7 +37,9 @@ struct PlatformPage: Sendable {
             case (nil, nil): "Any size"
             }
             lower = tier.ramUpToGB
-            return Fact(range, "\(Format.number(tier.fraction * 100, decimals: 1))% of RAM")
+            let value = tier.reserveGB.map { "RAM minus \(Format.gigabytes($0))" }
+                ?? "\(Format.number(tier.fraction * 100, decimals: 1))% of RAM"
+            return Fact(range, value)
         }
         raiseCommand = platform.raiseWiredLimit
         notes = platform.notes.map { context.markdown($0, .init(headingOffset: 2)) }

@@ -66,6 +66,7 @@ public enum Route {
         case .combo: "hardware-combos"
         case .stack: "stacks"
         case .guide: "guides"
+        case .benchmark: "benchmarks"
         }
     }
 

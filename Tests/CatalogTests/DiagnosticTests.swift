@@ -25,12 +25,12 @@ struct DiagnosticTests {
     func rendering() throws {
         let site = FixtureSite()
         defer { site.destroy() }
-        site.replace(in: "content/devices/gpu-24.yaml", "memory_type:", with: "memroy_type:")
+        site.replace(in: "content/devices/gpu-24.yaml", "memory_technology:", with: "memory_tecnology:")
         let diagnostic = try #require(site.load().diagnostics.first)
         #expect(site.relative(diagnostic.description) == """
-            content/devices/gpu-24.yaml:5:1: error: unknown field "memroy_type" in a device; did you mean "memory_type"?
-             5 | memroy_type: GDDR6X (384-bit)
-               | ^~~~~~~~~~~
+            content/devices/gpu-24.yaml:5:1: error: unknown field "memory_tecnology" in a device; did you mean "memory_technology"?
+             5 | memory_tecnology: gddr6x
+               | ^~~~~~~~~~~~~~~~
             """)
     }
 
@@ -38,7 +38,7 @@ struct DiagnosticTests {
     func unknownKeyWithoutSuggestion() {
         let result = headlines { $0.replace(in: "content/platforms/linux-test.yaml", "os_reserve_gb: 2", with: "os_reserve_gb: 2\nflavour: debian") }
         #expect(result == [
-            "content/platforms/linux-test.yaml:7:1: error: unknown field \"flavour\" in a platform; expected one of: name, family, version, released, summary, features, gpu_wired_limit, raise_wired_limit, display_reserve_gb, os_reserve_gb, notes, sources",
+            "content/platforms/linux-test.yaml:7:1: error: unknown field \"flavour\" in a platform; expected one of: name, family, version, released, summary, features, gpu_wired_limit, raise_wired_limit, raised_limit_keeps_free_gb, shared_gpu_memory_fraction, display_reserve_gb, os_reserve_gb, notes, sources",
         ])
     }
 
@@ -243,7 +243,7 @@ struct DiagnosticTests {
             site.write("content/device/gpu.yaml", "name: x")
         }
         #expect(result == [
-            "content/device: error: unexpected entry in the content folder; records live in devices, machines, platforms, runtimes, models, combos, stacks, guides; did you mean \"devices\"?",
+            "content/device: error: unexpected entry in the content folder; records live in devices, machines, platforms, runtimes, models, combos, stacks, guides, benchmarks; did you mean \"devices\"?",
             "content/devices/notes.txt: error: unexpected file in content/devices: each device is one .yaml file",
         ])
     }

@@ -23,7 +23,8 @@ struct LoadingTests {
         #expect(catalog.combos.ids == ["gpu-box", "mini-cluster"])
         #expect(catalog.stacks.ids == ["cluster-stack"])
         #expect(catalog.guides.ids == ["fixture-guide"])
-        #expect(catalog.summary == "2 devices, 2 machines, 2 platforms, 2 runtimes, 2 models, 2 combos, 1 stack, 1 guide")
+        #expect(catalog.benchmarks.ids == ["gpu-24-dense"])
+        #expect(catalog.summary == "2 devices, 2 machines, 2 platforms, 2 runtimes, 2 models, 2 combos, 1 stack, 1 guide, 1 benchmark")
     }
 
     @Test("fields are read with their types and units")

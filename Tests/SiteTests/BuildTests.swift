@@ -31,7 +31,7 @@ struct BuildTests {
         defer { site.destroy() }
         let report = try SiteBuilder.build(options(site))
         let files = snapshot(site.path("public"))
-        #expect(report.pages == 23)
+        #expect(report.pages == 24)
         for path in ["index.html", "hardware-combos/index.html", "hardware-combos/mini-cluster/index.html",
                      "hardware-combos/gpu-box/index.html", "hardware/gpu-24/index.html", "machines/mini-64/index.html",
                      "platforms/macos-test/index.html", "tools/rt-cluster/index.html", "models/model-moe/index.html",
