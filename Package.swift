@@ -1,8 +1,8 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Modules depend one way: combos -> Site -> Catalog (the fit engine and the preview
-// server slot in as Fit and Preview, between them, in later issues).
+// Modules depend one way: combos -> Site -> Fit -> Catalog (the preview server will slot in
+// as Preview, between combos and Site).
 let package = Package(
     name: "combos",
     platforms: [.macOS(.v14)],
@@ -27,10 +27,12 @@ let package = Package(
             name: "Catalog",
             dependencies: [.product(name: "Yams", package: "Yams")]
         ),
+        .target(name: "Fit", dependencies: ["Catalog"]),
         .target(
             name: "Site",
             dependencies: [
                 "Catalog",
+                "Fit",
                 "CCmarkGFM",
                 "CAtomicSwap",
                 .product(name: "Mustache", package: "swift-mustache"),
@@ -40,12 +42,14 @@ let package = Package(
             name: "combos",
             dependencies: [
                 "Catalog",
+                "Fit",
                 "Site",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .target(name: "FixtureSupport", dependencies: ["Catalog"], path: "Tests/FixtureSupport"),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "FixtureSupport"]),
+        .testTarget(name: "FitTests", dependencies: ["Fit", "Catalog", "FixtureSupport"]),
         .testTarget(name: "SiteTests", dependencies: ["Site", "Catalog", "FixtureSupport"]),
     ]
 )

@@ -1,0 +1,104 @@
+import Catalog
+
+public enum Verdict: String, Sendable, Comparable, CaseIterable {
+    case fits
+    case tight
+    case noFit = "no-fit"
+    case unsupported
+
+    /// How a reader sees it.
+    public var label: String {
+        switch self {
+        case .fits: "Fits comfortably"
+        case .tight: "Borderline"
+        case .noFit: "Won't fit"
+        case .unsupported: "Unsupported"
+        }
+    }
+
+    private var rank: Int {
+        switch self {
+        case .fits: 0
+        case .tight: 1
+        case .noFit: 2
+        case .unsupported: 3
+        }
+    }
+
+    public static func < (a: Verdict, b: Verdict) -> Bool { a.rank < b.rank }
+}
+
+/// One device's memory, as `llama.cpp --fit` prints it: what it may use, and what the placement
+/// puts on it. Bytes throughout.
+public struct DeviceLedger: Sendable {
+    public let label: String
+    public let deviceName: String
+    /// System RAM holding CPU-resident layers or experts, rather than a device.
+    public let isHostRAM: Bool
+    public let limitBytes: Double
+    /// The rule that set the limit.
+    public let rule: LimitRule
+    public let marginBytes: Double
+    public let overheadBytes: Double
+    public let weightBytes: Double
+    public let kvBytes: Double
+    public let bufferBytes: Double
+    /// Layers placed on it: `firstLayer..<firstLayer + layers` (0-based), when it holds whole layers.
+    public let firstLayer: Int
+    public let layers: Int
+    /// What the layers on it hold, when that differs from whole layers ("experts of 12 layers").
+    public let note: String?
+
+    /// Limit minus the runtime's safety margin: what the placement may fill.
+    public var usableBytes: Double { max(0, limitBytes - marginBytes) }
+    public var neededBytes: Double { weightBytes + kvBytes + bufferBytes + overheadBytes }
+    public var headroomBytes: Double { usableBytes - neededBytes }
+    /// Headroom as a share of usable memory (negative when short).
+    public var headroom: Double { usableBytes > 0 ? headroomBytes / usableBytes : -1 }
+}
+
+/// A speed estimate in tokens per second, with the range shown around it.
+public struct SpeedEstimate: Sendable {
+    public let tokensPerSecond: Double
+    public let low: Double
+    public let high: Double
+
+    init(_ value: Double, low: Double? = nil) {
+        tokensPerSecond = value
+        let band = FitConstants.estimateBand.value
+        self.low = (low ?? value) * (1 - band)
+        high = value * (1 + band)
+    }
+}
+
+/// The answer for one model on one configuration.
+public struct FitResult: Sendable {
+    public let verdict: Verdict
+    /// The strategy chosen (the fastest that fits, or the closest to fitting).
+    public let strategy: SplitStrategy?
+    /// Why it cannot run at all, for `unsupported`.
+    public let unsupportedReason: String?
+    public let ledger: [DeviceLedger]
+    /// Decode speed of one stream at the start of a conversation; `low` is at the full context.
+    public let decode: SpeedEstimate?
+    /// Prompt processing for the request's prompt length.
+    public let prefill: SpeedEstimate?
+    /// The second-best strategy, to show what the choice was against.
+    public let runnerUp: Alternative?
+    /// Strategies the runtime offers that could not be used here, with why.
+    public let refused: [Alternative]
+    /// Notes on assumptions made (assumed host RAM, fallback transport).
+    public let notes: [String]
+    /// The footprint the numbers came from.
+    public let footprint: ModelFootprint?
+
+    public struct Alternative: Sendable {
+        public let strategy: SplitStrategy
+        public let verdict: Verdict
+        public let decodeTokensPerSecond: Double?
+        public let reason: String?
+    }
+
+    /// The smallest headroom across devices (negative when short).
+    public var minimumHeadroom: Double { ledger.map(\.headroom).min() ?? -1 }
+}

@@ -1,0 +1,156 @@
+import Catalog
+
+/// One accelerator as the engine sees it, in bytes and FLOP/s, with its place in the hardware.
+public struct FitDevice: Sendable {
+    public let id: String
+    /// "GPU 2", "mini 3": how the ledger and explanations name it.
+    public let label: String
+    public let name: String
+    public let kind: DeviceKind
+    public let vendor: Vendor
+    public let backends: [Backend]
+    /// Memory chips are binary: a "24 GB" card holds 24 GiB.
+    public let memoryBytes: Double
+    public let bandwidthBytesPerSecond: Double
+    public let memoryFamily: MemoryTechnology.Family
+    public let dies: Int
+    public let architecture: String?
+    public let shaderFLOPS: Double?
+    public let tensorFLOPS: Double?
+    public let prefillFLOPS: Double?
+    /// Host-link bandwidth for copies from system RAM (PCIe), bytes/s.
+    public let hostLinkBytesPerSecond: Double?
+    /// Index of its host in `Hardware.hosts`.
+    public let host: Int
+
+    init(_ device: Device, label: String, host: Int) {
+        id = device.id.raw
+        self.label = label
+        name = device.name
+        kind = device.kind
+        vendor = device.vendor
+        backends = device.backends
+        memoryBytes = device.memoryGB * FitConstants.gibibyte
+        bandwidthBytesPerSecond = device.bandwidthGBs * FitConstants.gigabyte
+        memoryFamily = device.memoryTechnology.family
+        dies = device.dies
+        architecture = device.architecture
+        shaderFLOPS = device.shaderTFLOPS.map { $0 * 1e12 }
+        tensorFLOPS = device.fp16TFLOPS.map { $0 * 1e12 }
+        prefillFLOPS = device.prefillTFLOPS.map { $0 * 1e12 }
+        hostLinkBytesPerSecond = device.pcie.map { $0.bandwidthGBs * FitConstants.gigabyte }
+        self.host = host
+    }
+
+    /// The device shares its machine's RAM (Apple silicon, DGX Spark, Strix Halo).
+    public var isUnified: Bool { kind.sharesHostMemory }
+}
+
+/// One machine: its RAM, OS and the link between its devices.
+public struct FitHost: Sendable {
+    public let label: String
+    public let ramBytes: Double
+    public let ramBandwidthBytesPerSecond: Double?
+    public let platform: Platform
+    public let deviceLink: DeviceLink?
+    /// True when the host RAM size was not given and a default was assumed.
+    public let ramAssumed: Bool
+}
+
+/// The link between machines.
+public struct FitLink: Sendable {
+    public let interconnect: Interconnect
+    public let transport: Transport
+    public let bytesPerSecond: Double
+    public let shape: TopologyShape
+
+    public init(interconnect: Interconnect, transport: Transport, bytesPerSecond: Double, shape: TopologyShape) {
+        self.interconnect = interconnect
+        self.transport = transport
+        self.bytesPerSecond = bytesPerSecond
+        self.shape = shape
+    }
+}
+
+/// Everything a model could be placed on: devices grouped in hosts, and the link between hosts.
+public struct Hardware: Sendable {
+    public let devices: [FitDevice]
+    public let hosts: [FitHost]
+    public let link: FitLink?
+
+    public var hostCount: Int { hosts.count }
+
+    public func devices(onHost host: Int) -> [FitDevice] { devices.filter { $0.host == host } }
+
+    /// The hardware of a combo, one host per machine.
+    public init?(combo: Combo, catalog: Catalog) {
+        guard let platform = catalog[combo.platform.id] else { return nil }
+        var machines: [(Machine, Int, String?)] = []
+        for node in combo.nodes {
+            guard let machine = catalog[node.machine.id],
+                  machine.devices.allSatisfy({ catalog[$0.device.id] != nil }) else { return nil }
+            machines.append((machine, node.count, node.name))
+        }
+        let link = combo.link.map {
+            FitLink(interconnect: $0.interconnect, transport: $0.transport,
+                    bytesPerSecond: $0.gbitPerSecond * 1e9 / 8, shape: combo.topology)
+        }
+        self.init(machines: machines, catalog: catalog, platform: platform, link: link)
+    }
+
+    /// A hypothetical single machine holding the given devices.
+    public init(devices list: [(Device, Int)], platform: Platform, hostRAMGB: Double?, deviceLink: DeviceLink? = nil) {
+        var devices: [FitDevice] = []
+        let total = list.reduce(0) { $0 + $1.1 }
+        for (device, count) in list {
+            for _ in 0..<count {
+                devices.append(FitDevice(device, label: total > 1 ? "GPU \(devices.count + 1)" : device.shortLabel, host: 0))
+            }
+        }
+        let unified = list.first.map { $0.0.kind.sharesHostMemory } ?? false
+        let ram = hostRAMGB ?? (unified ? list.first!.0.memoryGB : Hardware.defaultHostRAMGB)
+        hosts = [FitHost(
+            label: "Host", ramBytes: ram * FitConstants.gibibyte, ramBandwidthBytesPerSecond: nil,
+            platform: platform, deviceLink: deviceLink, ramAssumed: hostRAMGB == nil && !unified)]
+        self.devices = devices
+        self.link = nil
+    }
+
+    /// Several machines from the catalog, linked. `name` labels the machines of a group
+    /// ("mini" gives "mini 1" to "mini 4").
+    public init(machines list: [(Machine, Int, String?)], catalog: Catalog, platform: Platform, link: FitLink?) {
+        var hosts: [FitHost] = []
+        var devices: [FitDevice] = []
+        let machineTotal = list.reduce(0) { $0 + $1.1 }
+        for (machine, count, name) in list {
+            for _ in 0..<count {
+                let hostIndex = hosts.count
+                let hostLabel = machineTotal > 1 ? "\(name ?? "node") \(hostIndex + 1)" : machine.name
+                hosts.append(FitHost(
+                    label: hostLabel, ramBytes: machine.hostRAMGB * FitConstants.gibibyte,
+                    ramBandwidthBytesPerSecond: machine.hostRAMBandwidthGBs.map { $0 * FitConstants.gigabyte },
+                    platform: platform, deviceLink: machine.deviceLink, ramAssumed: false))
+                var withinHost = 0
+                for slot in machine.devices {
+                    guard let device = catalog[slot.device.id] else { continue }
+                    for _ in 0..<slot.count {
+                        withinHost += 1
+                        let label: String = switch (machineTotal > 1, machine.deviceCount > 1) {
+                        case (false, false): device.shortLabel
+                        case (false, true): "GPU \(withinHost)"
+                        case (true, false): hostLabel
+                        case (true, true): "\(hostLabel) GPU \(withinHost)"
+                        }
+                        devices.append(FitDevice(device, label: label, host: hostIndex))
+                    }
+                }
+            }
+        }
+        self.hosts = hosts
+        self.devices = devices
+        self.link = machineTotal > 1 ? link : nil
+    }
+
+    /// System RAM assumed for a hypothetical box of discrete GPUs when none is given, in GB.
+    public static let defaultHostRAMGB = 64.0
+}

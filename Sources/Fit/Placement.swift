@@ -1,0 +1,50 @@
+/// Dividing a model's layers among devices.
+enum Placement {
+    /// `total` layers in proportion to `weights`, by largest remainder (llama.cpp's default
+    /// tensor split is proportional to free memory; exo's pipeline placement to available RAM).
+    static func proportional(_ total: Int, weights: [Double]) -> [Int] {
+        guard !weights.isEmpty else { return [] }
+        let sum = weights.reduce(0, +)
+        guard sum > 0 else { return even(total, over: weights.count) }
+        let exact = weights.map { Double(total) * $0 / sum }
+        var counts = exact.map { Int($0.rounded(.down)) }
+        var left = total - counts.reduce(0, +)
+        let order = exact.indices.sorted { (exact[$0] - Double(counts[$0])) > (exact[$1] - Double(counts[$1])) }
+        for index in order where left > 0 {
+            counts[index] += 1
+            left -= 1
+        }
+        return counts
+    }
+
+    /// `total` layers spread as evenly as possible, the first devices taking the remainder
+    /// (vLLM's pipeline parallelism).
+    static func even(_ total: Int, over count: Int) -> [Int] {
+        guard count > 0 else { return [] }
+        return (0..<count).map { total / count + ($0 < total % count ? 1 : 0) }
+    }
+
+    /// Moves layers off devices holding more than their `maximum` onto devices with room, most
+    /// room first. When nothing has room the excess stays where it was (the plan does not fit).
+    static func repair(_ counts: [Int], maximum: [Int]) -> [Int] {
+        var counts = counts
+        var excess = 0
+        for index in counts.indices where counts[index] > maximum[index] {
+            excess += counts[index] - maximum[index]
+            counts[index] = maximum[index]
+        }
+        while excess > 0 {
+            guard let target = counts.indices.filter({ counts[$0] < maximum[$0] })
+                .max(by: { (maximum[$0] - counts[$0]) < (maximum[$1] - counts[$1]) }) else { break }
+            let move = min(excess, maximum[target] - counts[target])
+            counts[target] += move
+            excess -= move
+        }
+        if excess > 0 {
+            // Nowhere to put them: back on the devices in proportion, overflowing.
+            let extra = proportional(excess, weights: maximum.map { Double(max($0, 1)) })
+            counts = zip(counts, extra).map(+)
+        }
+        return counts
+    }
+}

@@ -1,0 +1,107 @@
+import Catalog
+
+/// Decode and prefill time on one device, and the cost of the links between devices.
+///
+/// Decode reads every weight it uses once per token:
+/// `t = bytes / (η · bandwidth) + layers · τ + 2 · active params / (κ · shader FLOP/s)`,
+/// where η depends on the memory family, τ on the backend, and κ is the compute efficiency
+/// (fit-method §6.5, refitted to the public llama.cpp scoreboards).
+enum SpeedModel {
+    /// Share of peak bandwidth a decode reaches on a device.
+    static func bandwidthEfficiency(_ device: FitDevice) -> Double {
+        if device.dies > 1 { return FitConstants.bandwidthEfficiencyMultiDie.value }
+        switch device.memoryFamily {
+        case .gddr: return FitConstants.bandwidthEfficiencyGDDR.value
+        case .hbm: return FitConstants.bandwidthEfficiencyHBM.value
+        case .lpddr: return FitConstants.bandwidthEfficiencyLPDDR.value
+        case .ddr: return FitConstants.bandwidthEfficiencyDDR.value
+        }
+    }
+
+    /// Per-layer dispatch cost in seconds, from the runtime's record when it gives one.
+    static func layerOverhead(_ device: FitDevice, backend: Backend, runtime: Runtime) -> Double {
+        let overrides = runtime.fit.layerOverhead.filter { $0.backend == backend }
+        // The most specific override wins: one naming the die count or memory family first.
+        if let match = overrides.first(where: { ($0.dies.map { $0 == device.dies } ?? false) })
+            ?? overrides.first(where: { $0.memory == device.memoryFamily && $0.dies == nil })
+            ?? overrides.first(where: { $0.memory == nil && $0.dies == nil }) {
+            return match.microseconds * 1e-6
+        }
+        let microseconds: Double = switch backend {
+        case .cuda: device.memoryFamily == .hbm ? FitConstants.layerOverheadCUDADatacenter.value : FitConstants.layerOverheadCUDA.value
+        case .metal: device.dies > 1 ? FitConstants.layerOverheadMetalMultiDie.value : FitConstants.layerOverheadMetal.value
+        case .vulkan: FitConstants.layerOverheadVulkan.value
+        case .rocm: FitConstants.layerOverheadROCm.value
+        case .sycl: FitConstants.layerOverheadSYCL.value
+        case .cpu: FitConstants.layerOverheadCPU.value
+        }
+        return microseconds * 1e-6
+    }
+
+    /// Share of the usual speed a backend reaches on this architecture, per the runtime record.
+    static func backendEfficiency(_ device: FitDevice, backend: Backend, runtime: Runtime) -> Double {
+        guard let architecture = device.architecture else { return 1 }
+        return runtime.fit.backendEfficiency.first { $0.backend == backend && $0.architecture == architecture }?.factor ?? 1
+    }
+
+    /// Seconds for one device's share of one decode step.
+    static func decodeSeconds(
+        _ device: FitDevice, backend: Backend, runtime: Runtime,
+        weightBytesRead: Double, kvBytesRead: Double, layers: Int, activeParams: Double
+    ) -> Double {
+        let bandwidth = device.bandwidthBytesPerSecond * bandwidthEfficiency(device)
+        var seconds = (weightBytesRead + kvBytesRead) / bandwidth + Double(layers) * layerOverhead(device, backend: backend, runtime: runtime)
+        if let shader = device.shaderFLOPS {
+            seconds += 2 * activeParams / (FitConstants.computeEfficiency.value * shader)
+        }
+        return seconds / backendEfficiency(device, backend: backend, runtime: runtime)
+    }
+
+    /// Seconds for the CPU of a host to read its share of weights for one token.
+    static func cpuDecodeSeconds(_ host: FitHost, bytesRead: Double, layers: Int) -> Double {
+        let bandwidth = (host.ramBandwidthBytesPerSecond ?? defaultHostRAMBandwidth) * FitConstants.bandwidthEfficiencyDDR.value
+        return bytesRead / bandwidth + Double(layers) * FitConstants.layerOverheadCPU.value * 1e-6
+    }
+
+    /// Dual-channel DDR5-5600 (89.6 GB/s), for hosts whose RAM bandwidth the record does not give.
+    static let defaultHostRAMBandwidth = 89.6e9
+
+    /// Effective prefill FLOP/s: the device's measured figure, else a share of its tensor or
+    /// shader throughput.
+    static func prefillFLOPS(_ device: FitDevice) -> Double? {
+        if let measured = device.prefillFLOPS { return measured }
+        if let tensor = device.tensorFLOPS { return tensor * FitConstants.prefillTensorEfficiency.value }
+        if let shader = device.shaderFLOPS { return shader * FitConstants.prefillShaderEfficiency.value }
+        return nil
+    }
+
+    // MARK: Links
+
+    /// Seconds to pass activations from one pipeline stage to the next.
+    static func hopSeconds(inside host: FitHost?, between link: FitLink?, transport: Transport?, hiddenSize: Int) -> Double {
+        let activationBytes = Double(hiddenSize) * 2
+        if let link {
+            let latency = transport == .rdma ? FitConstants.hopLatencyRDMA.value : FitConstants.hopLatencyTCP.value
+            return latency * 1e-6 + activationBytes / link.bytesPerSecond
+        }
+        let bandwidth = (host?.deviceLink?.bandwidthGBs ?? 16) * FitConstants.gigabyte
+        return FitConstants.hopLatencyPCIe.value * 1e-6 + activationBytes / bandwidth
+    }
+
+    /// Seconds for one all-reduce of a hidden-state vector across `devices` devices.
+    static func allReduceSeconds(devices: Int, hiddenSize: Int, inside host: FitHost?, between link: FitLink?, transport: Transport?) -> Double {
+        guard devices > 1 else { return 0 }
+        let n = Double(devices)
+        let payload = 2 * (n - 1) / n * Double(hiddenSize) * 2
+        if let link {
+            let latency = transport == .rdma ? FitConstants.allReduceLatencyRDMA.value : FitConstants.allReduceLatencyTCP.value
+            // A full mesh reduces in one round; a ring or a switch needs 2(N-1) steps.
+            let rounds = link.shape == .fullMesh ? 1 : 2 * (n - 1)
+            return latency * 1e-6 * rounds + payload / link.bytesPerSecond
+        }
+        let interconnect = host?.deviceLink?.interconnect ?? .pcie
+        let latency = interconnect == .pcie ? FitConstants.allReduceLatencyPCIe.value : FitConstants.allReduceLatencyNVLink.value
+        let bandwidth = (host?.deviceLink?.bandwidthGBs ?? 16) * FitConstants.gigabyte
+        return latency * 1e-6 + payload / bandwidth
+    }
+}

@@ -1,0 +1,127 @@
+import Catalog
+
+/// How much of a device's memory a model may use, and the rule that decided it.
+public struct UsableMemory: Sendable {
+    /// What the OS and runtime let the device use at all, in bytes.
+    public let limitBytes: Double
+    /// The rule that set the limit (described in words by `LimitRule.description`).
+    public let rule: LimitRule
+    /// The runtime's own fixed use of the device (context, kernels).
+    public let overheadBytes: Double
+    /// Memory the runtime keeps free.
+    public let marginBytes: Double
+
+    /// What is left for weights, KV cache and buffers.
+    public var capacityBytes: Double { max(0, limitBytes - overheadBytes - marginBytes) }
+
+    /// The usable memory of one device of `hardware` under `runtime`.
+    static func of(_ device: FitDevice, in hardware: Hardware, runtime: Runtime, backend: Backend, raisedWiredLimit: Bool) -> UsableMemory {
+        let platform = hardware.hosts[device.host].platform
+        let gib = FitConstants.gibibyte
+        let memoryGiB = device.memoryBytes / gib
+        var limitGiB: Double
+        var rule: LimitRule
+        switch device.kind {
+        case .unifiedSoC where platform.family == .macos:
+            if raisedWiredLimit, let keepFree = platform.raisedLimitKeepsFreeGB {
+                limitGiB = memoryGiB - keepFree
+                rule = .raisedWiredLimit(memoryGiB: memoryGiB, keepFreeGiB: keepFree, command: platform.raiseWiredLimit)
+            } else if let tier = platform.wiredLimitTier(ramGB: memoryGiB) {
+                limitGiB = tier.limitGB(ramGB: memoryGiB)
+                rule = .wiredLimit(platform: platform.name, memoryGiB: memoryGiB, fraction: tier.reserveGB == nil ? tier.fraction : nil, reserveGiB: tier.reserveGB)
+            } else {
+                limitGiB = memoryGiB - platform.osReserveGB - FitConstants.hostProcessMemory.value
+                rule = .unified(platform: platform.name, memoryGiB: memoryGiB, reserveGiB: platform.osReserveGB)
+            }
+        case .unifiedSoC, .cpu:
+            limitGiB = memoryGiB - platform.osReserveGB - FitConstants.hostProcessMemory.value
+            rule = .unified(platform: platform.name, memoryGiB: memoryGiB, reserveGiB: platform.osReserveGB)
+        case .apu:
+            let share = platform.sharedGPUMemoryFraction ?? FitConstants.apuDefaultGPUShare.value
+            limitGiB = memoryGiB * share
+            rule = .sharedAPU(platform: platform.name, memoryGiB: memoryGiB, share: share)
+        case .discreteGPU:
+            let reserve = platform.displayReserveGB ?? 0
+            limitGiB = memoryGiB - reserve
+            rule = .discrete(platform: platform.name, memoryGiB: memoryGiB, displayReserveGiB: reserve, runtimeFraction: nil)
+        }
+        if let fraction = runtime.fit.memoryFraction, memoryGiB * fraction < limitGiB {
+            limitGiB = memoryGiB * fraction
+            rule = .runtimeClaim(runtime: runtime.name, memoryGiB: memoryGiB, fraction: fraction)
+        }
+        let overhead = (runtime.fit.deviceOverheadGiB ?? defaultOverheadGiB(backend)) + (runtime.fit.activationReserveGiB ?? 0)
+        let margin = runtime.fit.safetyMarginGiB ?? FitConstants.safetyMargin.value
+        return UsableMemory(limitBytes: max(0, limitGiB) * gib, rule: rule, overheadBytes: overhead * gib, marginBytes: margin * gib)
+    }
+
+    static func defaultOverheadGiB(_ backend: Backend) -> Double {
+        switch backend {
+        case .cuda, .rocm: FitConstants.deviceOverheadCUDA.value
+        case .metal: FitConstants.deviceOverheadMetal.value
+        case .vulkan, .sycl: FitConstants.deviceOverheadOther.value
+        case .cpu: 0
+        }
+    }
+
+    /// System RAM left for CPU-resident layers and experts on a host.
+    static func hostRAMForOffload(_ host: FitHost, devicesOnHost: [FitDevice], limits: [Double]) -> Double {
+        let gib = FitConstants.gibibyte
+        var available = host.ramBytes - (host.platform.osReserveGB + FitConstants.hostProcessMemory.value) * gib
+        for (device, limit) in zip(devicesOnHost, limits) where device.isUnified {
+            available -= limit
+        }
+        return max(0, available)
+    }
+}
+
+/// Which rule set a device's memory limit, with the numbers to explain it.
+public enum LimitRule: Sendable, CustomStringConvertible {
+    case wiredLimit(platform: String, memoryGiB: Double, fraction: Double?, reserveGiB: Double?)
+    case raisedWiredLimit(memoryGiB: Double, keepFreeGiB: Double, command: String?)
+    case unified(platform: String, memoryGiB: Double, reserveGiB: Double)
+    case sharedAPU(platform: String, memoryGiB: Double, share: Double)
+    case discrete(platform: String, memoryGiB: Double, displayReserveGiB: Double, runtimeFraction: Double?)
+    case runtimeClaim(runtime: String, memoryGiB: Double, fraction: Double)
+    case hostRAM(platform: String, memoryGiB: Double, reserveGiB: Double, unifiedGiB: Double)
+
+    public var description: String {
+        switch self {
+        case .wiredLimit(let platform, let memory, let fraction, let reserve):
+            if let reserve { return "\(platform) default GPU wired limit: \(gibText(memory)) minus \(gibText(reserve))" }
+            return "\(platform) default GPU wired limit: \(percent(fraction ?? 0)) of \(gibText(memory))"
+        case .raisedWiredLimit(let memory, let keepFree, let command):
+            let value = String(Int((memory - keepFree) * 1024))
+            return "raised GPU wired limit: \(gibText(memory)) minus \(gibText(keepFree)) for macOS"
+                + (command.map { " (set with `\($0.replacingOccurrences(of: "<MB>", with: value))`)" } ?? "")
+        case .unified(let platform, let memory, let reserve):
+            return "\(gibText(memory)) unified memory minus \(gibText(reserve)) for \(platform) and \(gibText(FitConstants.hostProcessMemory.value)) for the runtime process"
+        case .sharedAPU(let platform, let memory, let share):
+            return "\(percent(share)) of \(gibText(memory)) shared memory assigned to the GPU on \(platform)"
+        case .discrete(let platform, let memory, let reserve, _):
+            return reserve > 0
+                ? "\(gibText(memory)) minus \(gibText(reserve)) the display keeps on \(platform)"
+                : "all \(gibText(memory)) (\(platform): no display reserve)"
+        case .runtimeClaim(let runtime, let memory, let fraction):
+            return "\(runtime) claims \(percent(fraction)) of \(gibText(memory))"
+        case .hostRAM(let platform, let memory, let reserve, let unified):
+            return "\(gibText(memory)) system RAM minus \(gibText(reserve)) for \(platform) and \(gibText(FitConstants.hostProcessMemory.value)) for the runtime process"
+                + (unified > 0 ? ", minus \(gibText(unified)) the GPU uses" : "")
+        }
+    }
+
+    /// Whether raising the macOS wired limit would change this rule.
+    public var isDefaultWiredLimit: Bool {
+        if case .wiredLimit = self { return true }
+        return false
+    }
+}
+
+func gibText(_ value: Double) -> String {
+    let rounded = (value * 10).rounded() / 10
+    return (rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)) + " GiB"
+}
+
+func percent(_ fraction: Double) -> String {
+    let value = (fraction * 1000).rounded() / 10
+    return (value == value.rounded() ? String(Int(value)) : String(value)) + "%"
+}
