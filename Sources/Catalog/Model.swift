@@ -140,8 +140,10 @@ public struct Model: Record {
             if !seen.insert(quant.name).inserted {
                 problems.error("quant \"\(quant.name)\" is listed twice", at: quant.location)
             }
-            if quant.bitsPerWeight == nil, quant.fileSizeGB == nil {
-                problems.error("quant \"\(quant.name)\" needs \"bits_per_weight\" or \"file_size_gb\"", at: quant.location)
+            if quant.bitsPerWeight == nil, quant.fileSizeGB == nil, TypicalBitsPerWeight.bits(for: quant.name) == nil {
+                problems.error(
+                    "quant \"\(quant.name)\" needs \"bits_per_weight\" or \"file_size_gb\" (only well-known types such as Q4_K_M can leave both out)",
+                    at: quant.location)
             }
         }
     }
@@ -193,6 +195,9 @@ public struct Quant: Sendable, Hashable {
     public var bitsPerWeight: Double?
     public var fileSizeGB: Double?
     public let location: SourceLocation
+
+    /// Bits per weight as the record gives them, else the typical figure for the quant type.
+    public var effectiveBitsPerWeight: Double? { bitsPerWeight ?? TypicalBitsPerWeight.bits(for: name) }
 
     public static let schema = Schema("quant", [
         .required("name", .text, "As people name it: \"Q4_K_M\", \"MLX 4-bit\", \"AWQ 4-bit\"."),

@@ -24,6 +24,9 @@ public struct RuntimeFitRules: Sendable, Hashable {
     public var tensorParallelKVCacheTypes: [KVCacheType]
     /// Multiplies the engine's decode speed for this runtime (1 = the llama.cpp calibration).
     public var decodeFactor: Double?
+    /// Flash attention: without it the compute buffers also hold the attention scores of a
+    /// ubatch against the whole context.
+    public var flashAttention: Bool
     /// Per-layer dispatch cost by backend, overriding the engine's defaults.
     public var layerOverhead: [LayerOverhead]
     /// Backends that reach only part of a device's bandwidth on some architectures.
@@ -48,6 +51,8 @@ public struct RuntimeFitRules: Sendable, Hashable {
                   "Model dimensions that must divide by the device count for tensor parallelism."),
         .optional("tensor_parallel_kv_cache_types", .list(.choice(KVCacheType.vocabulary), minCount: 1),
                   "KV cache types allowed with tensor parallelism, when fewer than kv_cache_types."),
+        .optional("flash_attention", .bool,
+                  "false when the runtime computes attention without flash attention, which needs a buffer for the scores (default true)."),
         .optional("decode_factor", .number(unit: nil, range: .positive),
                   "Multiplies estimated decode speed for this runtime (1 = the llama.cpp calibration)."),
         .optional("layer_overhead", .list(.record(LayerOverhead.schema), minCount: 0),
@@ -70,6 +75,7 @@ public struct RuntimeFitRules: Sendable, Hashable {
         let tpTypes: [KVCacheType] = fields?.choices("tensor_parallel_kv_cache_types") ?? []
         tensorParallelKVCacheTypes = tpTypes.isEmpty ? kvCacheTypes : tpTypes
         decodeFactor = fields?.number("decode_factor")
+        flashAttention = fields?.bool("flash_attention") ?? true
         layerOverhead = fields?.records("layer_overhead").map(LayerOverhead.init) ?? []
         backendEfficiency = fields?.records("backend_efficiency").map(BackendEfficiency.init) ?? []
     }

@@ -86,7 +86,10 @@ struct Context {
         var backends: [Backend] = []
         var notes: [String] = []
         for device in hardware.devices {
-            if let backend = backendPreference.first(where: { device.backends.contains($0) && runtime.backends.contains($0) && $0 != .cpu })
+            if let wanted = request.backend, device.backends.contains(wanted), runtime.backends.contains(wanted) {
+                devices.append(device)
+                backends.append(wanted)
+            } else if let backend = backendPreference.first(where: { device.backends.contains($0) && runtime.backends.contains($0) && $0 != .cpu })
                 ?? (device.kind == .cpu && runtime.backends.contains(.cpu) ? .cpu : nil) {
                 devices.append(device)
                 backends.append(backend)
@@ -133,7 +136,7 @@ struct Context {
         let factor = runtime.fit.decodeFactor ?? 1
         return FitResult(
             verdict: best.verdict, strategy: best.plan.strategy, unsupportedReason: nil, ledger: best.ledger,
-            decode: SpeedEstimate(factor / best.decodeSeconds, low: factor / best.decodeSecondsFullContext),
+            decode: SpeedEstimate(factor / best.decodeSeconds, atFullContext: factor / best.decodeSecondsFullContext),
             prefill: best.prefillSecondsPerToken.map { SpeedEstimate(1 / $0) },
             runnerUp: runnerUp, refused: refused, notes: notes + planNotes(best.plan), footprint: footprint)
     }
@@ -270,6 +273,11 @@ struct Context {
         let hidden = Double(model.hiddenSize)
         var buffers = FitConstants.computeBufferBytesPerValue.value * Double(ubatch)
             * (last ? hidden + Double(model.vocabSize) : 4 * hidden)
+        if !runtime.fit.flashAttention {
+            // The attention scores of one ubatch against the whole context, for every query head.
+            buffers += FitConstants.computeBufferBytesPerValue.value * Double(ubatch)
+                * Double(request.contextTokens * request.parallelSequences) * Double(model.attentionHeads)
+        }
         if holdsExperts, let experts = model.experts {
             buffers += FitConstants.computeBufferBytesPerValue.value * Double(ubatch) * Double(experts.active) * Double(experts.expertIntermediateSize)
         }

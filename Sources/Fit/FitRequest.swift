@@ -14,11 +14,15 @@ public struct FitRequest: Sendable {
     public var promptTokens: Int
     /// macOS: the GPU wired limit raised with `sysctl iogpu.wired_limit_mb`.
     public var raisedWiredLimit: Bool
+    /// A backend to use where the devices and runtime have it (llama.cpp built for Vulkan on an
+    /// NVIDIA card); nil picks the native one.
+    public var backend: Backend?
 
     public init(
         model: Model, quant: Quant, runtime: Runtime, contextTokens: Int = 8192, kvCacheType: KVCacheType = .f16,
-        parallelSequences: Int = 1, promptTokens: Int? = nil, raisedWiredLimit: Bool = false
+        parallelSequences: Int = 1, promptTokens: Int? = nil, raisedWiredLimit: Bool = false, backend: Backend? = nil
     ) {
+        self.backend = backend
         self.model = model
         self.quant = quant
         self.runtime = runtime

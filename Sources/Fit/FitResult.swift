@@ -60,13 +60,16 @@ public struct DeviceLedger: Sendable {
 /// A speed estimate in tokens per second, with the range shown around it.
 public struct SpeedEstimate: Sendable {
     public let tokensPerSecond: Double
+    /// The estimate at the request's full context (decode slows as the KV cache grows).
+    public let atFullContext: Double
     public let low: Double
     public let high: Double
 
-    init(_ value: Double, low: Double? = nil) {
+    init(_ value: Double, atFullContext: Double? = nil) {
         tokensPerSecond = value
+        self.atFullContext = atFullContext ?? value
         let band = FitConstants.estimateBand.value
-        self.low = (low ?? value) * (1 - band)
+        low = self.atFullContext * (1 - band)
         high = value * (1 + band)
     }
 }

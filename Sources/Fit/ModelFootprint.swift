@@ -40,7 +40,7 @@ public struct ModelFootprint: Sendable {
             totalWeightBytes = size * FitConstants.gigabyte
             sizeFromFile = true
         } else {
-            totalWeightBytes = params * (quant.bitsPerWeight ?? 16) / 8
+            totalWeightBytes = params * (quant.effectiveBitsPerWeight ?? 16) / 8
             sizeFromFile = false
         }
         bitsPerWeight = totalWeightBytes * 8 / params
