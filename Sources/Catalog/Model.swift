@@ -205,13 +205,18 @@ public struct Quant: Sendable, Hashable {
         .optional("bits_per_weight", .number(unit: "bits", range: NumberRange(minimum: 1, maximum: 32)),
                   "Average bits per weight over the whole file."),
         .optional("file_size_gb", .number(unit: "GB", range: .positive), "Real size of the weight files in GB."),
+        .optional("expert_bits_per_weight", .number(unit: "bits", range: NumberRange(minimum: 1, maximum: 32)),
+                  "Bits per weight of the routed experts when they are stored differently from the rest (gpt-oss: MXFP4 experts, 4.25 bits, and BF16 attention)."),
     ])
+
+    public var expertBitsPerWeight: Double?
 
     init(_ fields: Fields) {
         name = fields.text("name") ?? ""
         format = fields.choice("format") ?? .gguf
         bitsPerWeight = fields.number("bits_per_weight")
         fileSizeGB = fields.number("file_size_gb")
+        expertBitsPerWeight = fields.number("expert_bits_per_weight")
         location = fields.location
     }
 }

@@ -109,7 +109,7 @@ public enum FitConstants {
         "Per-layer cost of one decode step with Metal on Apple GPUs.",
         source: "llama.cpp Apple silicon table fit (discussion 4167)")
     public static let layerOverheadMetalMultiDie = FitConstant(
-        "τ_metal,multi-die", 140, "µs per layer",
+        "τ_metal,multi-die", 100, "µs per layer",
         "Per-layer cost with Metal on two-die Ultra chips.",
         source: "llama.cpp Apple silicon table fit, Ultra rows")
     public static let layerOverheadVulkan = FitConstant(
@@ -124,6 +124,10 @@ public enum FitConstants {
         "τ_sycl", 40, "µs per layer",
         "Per-layer cost with SYCL on Intel GPUs.",
         source: "assumption, as ROCm")
+    public static let layerOverheadMoE = FitConstant(
+        "τ_moe", 40, "µs per MoE layer",
+        "Extra per-layer cost of a mixture-of-experts layer: routing, top-k selection and one expert matmul per chosen expert.",
+        source: "llama.cpp gpt-oss scoreboard (discussion 15396) and benches: MoE models decode 20–70 µs a layer slower than their bytes explain")
     public static let layerOverheadCPU = FitConstant(
         "τ_cpu", 10, "µs per layer",
         "Per-layer cost of a CPU decode step.",
@@ -193,7 +197,7 @@ public enum FitConstants {
         bandwidthEfficiencyGDDR, bandwidthEfficiencyHBM, bandwidthEfficiencyLPDDR, bandwidthEfficiencyMultiDie,
         bandwidthEfficiencyDDR, expertReadEfficiency, computeEfficiency,
         layerOverheadCUDA, layerOverheadCUDADatacenter, layerOverheadMetal, layerOverheadMetalMultiDie,
-        layerOverheadVulkan, layerOverheadROCm, layerOverheadSYCL, layerOverheadCPU,
+        layerOverheadVulkan, layerOverheadROCm, layerOverheadSYCL, layerOverheadMoE, layerOverheadCPU,
         hopLatencyPCIe, hopLatencyTCP, hopLatencyRDMA, allReduceLatencyNVLink, allReduceLatencyPCIe,
         allReduceLatencyRDMA, allReduceLatencyTCP, rpcOverheadPerDevice, pcieEfficiency,
         prefillTensorEfficiency, prefillShaderEfficiency, estimateBand,

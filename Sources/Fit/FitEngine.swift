@@ -310,11 +310,18 @@ struct Context {
         return Plan(strategy: strategy, devices: indices, layerCounts: counts)
     }
 
-    /// Whole layers a device can hold after its fixed costs, at the average layer size.
+    /// Room for layers on a device in an offload plan: its capacity after fixed costs, less
+    /// the comfortable headroom, since an offload plan can always leave that much free.
+    func offloadRoom(_ index: Int, first: Bool, last: Bool, holdsExperts: Bool) -> Double {
+        let fixed = fixedBytes(device: index, first: first, last: last, holdsExperts: holdsExperts)
+        let headroom = usable[index].usableBytesForVerdict * FitConstants.comfortableHeadroom.value
+        return max(0, usable[index].capacityBytes - fixed.weights - fixed.buffers - headroom)
+    }
+
+    /// Whole layers a device can hold in an offload plan, at the average layer size.
     func maximumLayers(_ index: Int, first: Bool, last: Bool) -> Int {
         let perLayer = max(footprint.totalWeightBytes / Double(footprint.layers) + kvBytesPerLayerFull, 1)
-        let fixed = fixedBytes(device: index, first: first, last: last, holdsExperts: model.isMixtureOfExperts)
-        return max(0, Int(((usable[index].capacityBytes - fixed.weights - fixed.buffers) / perLayer).rounded(.down)))
+        return Int((offloadRoom(index, first: first, last: last, holdsExperts: model.isMixtureOfExperts) / perLayer).rounded(.down))
     }
 
     /// GPUs take the layers that fit; the rest run on the CPU from system RAM (llama.cpp `-ngl`).
@@ -331,8 +338,7 @@ struct Context {
         var plan = layerSplitPlan(.moeExpertOffload, gpus)
         plan.strategy = .moeExpertOffload
         let capacity = gpus.enumerated().reduce(0.0) { sum, entry in
-            let fixed = fixedBytes(device: entry.element, first: entry.offset == 0, last: entry.offset == gpus.count - 1, holdsExperts: true)
-            return sum + max(0, usable[entry.element].capacityBytes - fixed.weights - fixed.buffers)
+            sum + offloadRoom(entry.element, first: entry.offset == 0, last: entry.offset == gpus.count - 1, holdsExperts: true)
         }
         let everything = footprint.totalWeightBytes - footprint.embeddingBytes - footprint.outputBytes
             + kvBytesPerLayerFull * Double(footprint.layers)
@@ -382,7 +388,9 @@ struct Context {
             var weights = 0.0
             var read = 0.0
             var expertsHere = false
+            var moeHere = 0
             for l in layer..<(layer + count) {
+                if footprint.isMoE(layer: l) { moeHere += 1 }
                 let expertsOnCPU = footprint.isMoE(layer: l) && l < expertCutoff
                 weights += expertsOnCPU ? footprint.denseBytesPerLayer : footprint.weightBytes(layer: l)
                 read += expertsOnCPU ? footprint.denseBytesPerLayer : footprint.bytesReadPerToken(layer: l)
@@ -398,10 +406,10 @@ struct Context {
             let device = devices[index]
             seconds += SpeedModel.decodeSeconds(
                 device, backend: backends[index], runtime: runtime, weightBytesRead: read,
-                kvBytesRead: kvStartPerLayer * Double(count), layers: count, activeParams: active)
+                kvBytesRead: kvStartPerLayer * Double(count), layers: count, moeLayers: moeHere, activeParams: active)
             secondsFull += SpeedModel.decodeSeconds(
                 device, backend: backends[index], runtime: runtime, weightBytesRead: read,
-                kvBytesRead: kvEndPerLayer * Double(count), layers: count, activeParams: active)
+                kvBytesRead: kvEndPerLayer * Double(count), layers: count, moeLayers: moeHere, activeParams: active)
             if let flops = SpeedModel.prefillFLOPS(device), let sum = prefill {
                 prefill = sum + (prefillFLOPsPerLayer * Double(count) + (last ? 2 * Double(model.vocabSize * model.hiddenSize) : 0)) / flops
             } else {
@@ -479,9 +487,9 @@ struct Context {
                                       note: "1/\(plan.devices.count) of every layer"))
             let device = devices[index]
             seconds = max(seconds, SpeedModel.decodeSeconds(
-                device, backend: backends[index], runtime: runtime, weightBytesRead: read, kvBytesRead: kvStart, layers: layers, activeParams: active))
+                device, backend: backends[index], runtime: runtime, weightBytesRead: read, kvBytesRead: kvStart, layers: layers, moeLayers: footprint.moeLayers, activeParams: active))
             secondsFull = max(secondsFull, SpeedModel.decodeSeconds(
-                device, backend: backends[index], runtime: runtime, weightBytesRead: read, kvBytesRead: kvEnd, layers: layers, activeParams: active))
+                device, backend: backends[index], runtime: runtime, weightBytesRead: read, kvBytesRead: kvEnd, layers: layers, moeLayers: footprint.moeLayers, activeParams: active))
             if let flops = SpeedModel.prefillFLOPS(device), let current = prefill {
                 prefill = max(current, prefillFLOPs / flops)
             } else {

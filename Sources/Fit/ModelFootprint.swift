@@ -44,12 +44,22 @@ public struct ModelFootprint: Sendable {
             sizeFromFile = false
         }
         bitsPerWeight = totalWeightBytes * 8 / params
-        let bytesPerParam = totalWeightBytes / params
+        let routedParams = (model.routedExpertParamsB ?? 0) * 1e9
+        // When the experts have their own precision, the rest of the file is what remains;
+        // otherwise every tensor is taken at the file's average bits per weight.
+        let routed: Double
+        let bytesPerParam: Double
+        if let expertBits = quant.expertBitsPerWeight, routedParams > 0, routedParams < params {
+            routed = routedParams * expertBits / 8
+            bytesPerParam = max(0, totalWeightBytes - routed) / (params - routedParams)
+        } else {
+            routed = routedParams * totalWeightBytes / params
+            bytesPerParam = totalWeightBytes / params
+        }
         let tableParams = Double(model.vocabSize) * Double(model.hiddenSize)
         embeddingBytes = tableParams * bytesPerParam
         outputBytes = tableParams * bytesPerParam
         let tables = model.tiedEmbeddings ? embeddingBytes : embeddingBytes + outputBytes
-        let routed = (model.routedExpertParamsB ?? 0) * 1e9 * bytesPerParam
         let experts = model.experts
         moeLayers = experts.map { model.layers - $0.denseLayers } ?? 0
         expertBytesPerMoELayer = moeLayers > 0 ? routed / Double(moeLayers) : 0

@@ -47,10 +47,11 @@ enum SpeedModel {
     /// Seconds for one device's share of one decode step.
     static func decodeSeconds(
         _ device: FitDevice, backend: Backend, runtime: Runtime,
-        weightBytesRead: Double, kvBytesRead: Double, layers: Int, activeParams: Double
+        weightBytesRead: Double, kvBytesRead: Double, layers: Int, moeLayers: Int, activeParams: Double
     ) -> Double {
         let bandwidth = device.bandwidthBytesPerSecond * bandwidthEfficiency(device)
         var seconds = (weightBytesRead + kvBytesRead) / bandwidth + Double(layers) * layerOverhead(device, backend: backend, runtime: runtime)
+            + Double(moeLayers) * FitConstants.layerOverheadMoE.value * 1e-6
         if let shader = device.shaderFLOPS {
             seconds += 2 * activeParams / (FitConstants.computeEfficiency.value * shader)
         }

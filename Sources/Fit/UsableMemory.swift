@@ -14,6 +14,9 @@ public struct UsableMemory: Sendable {
     /// What is left for weights, KV cache and buffers.
     public var capacityBytes: Double { max(0, limitBytes - overheadBytes - marginBytes) }
 
+    /// The usable memory the verdict measures headroom against (limit minus margin).
+    var usableBytesForVerdict: Double { max(0, limitBytes - marginBytes) }
+
     /// The usable memory of one device of `hardware` under `runtime`.
     static func of(_ device: FitDevice, in hardware: Hardware, runtime: Runtime, backend: Backend, raisedWiredLimit: Bool) -> UsableMemory {
         let platform = hardware.hosts[device.host].platform
