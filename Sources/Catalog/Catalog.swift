@@ -39,6 +39,21 @@ public struct Catalog: Sendable {
     public subscript(id: RecordID<Guide>) -> Guide? { guides[id] }
     public subscript(id: RecordID<Benchmark>) -> Benchmark? { benchmarks[id] }
 
+    /// Any record by its typed id.
+    public func record<R: Record>(_ id: RecordID<R>) -> R? {
+        switch R.kind {
+        case .device: devices[RecordID(id.raw)] as? R
+        case .machine: machines[RecordID(id.raw)] as? R
+        case .platform: platforms[RecordID(id.raw)] as? R
+        case .runtime: runtimes[RecordID(id.raw)] as? R
+        case .model: models[RecordID(id.raw)] as? R
+        case .combo: combos[RecordID(id.raw)] as? R
+        case .stack: stacks[RecordID(id.raw)] as? R
+        case .guide: guides[RecordID(id.raw)] as? R
+        case .benchmark: benchmarks[RecordID(id.raw)] as? R
+        }
+    }
+
     /// Ids of every record of a kind, for reference checks and suggestions.
     public func ids(of kind: RecordKind) -> [String] {
         switch kind {

@@ -49,6 +49,7 @@ struct Evaluation {
     var prefillSecondsPerToken: Double?
 
     var decodeTokensPerSecond: Double { 1 / decodeSeconds }
+    var minimumHeadroom: Double { ledger.map(\.headroom).min() ?? -1 }
 }
 
 /// Everything computed once per request: the footprint, the devices the runtime can drive,
@@ -121,8 +122,12 @@ struct Context {
     func evaluate() -> FitResult {
         let (plans, refused) = candidatePlans()
         var evaluations = plans.map(evaluate)
+        // Best verdict first; among plans that fit, the fastest; among plans that do not, the
+        // closest to fitting.
         evaluations.sort { a, b in
-            a.verdict != b.verdict ? a.verdict < b.verdict : a.decodeSeconds < b.decodeSeconds
+            if a.verdict != b.verdict { return a.verdict < b.verdict }
+            if a.verdict == .noFit { return a.minimumHeadroom > b.minimumHeadroom }
+            return a.decodeSeconds < b.decodeSeconds
         }
         guard let best = evaluations.first else {
             return FitResult(
@@ -344,8 +349,28 @@ struct Context {
             + kvBytesPerLayerFull * Double(footprint.layers)
         let excess = everything - capacity
         let expertLayer = max(footprint.expertBytesPerMoELayer, 1)
-        plan.cpuExpertLayers = min(footprint.moeLayers, max(0, Int((excess / expertLayer).rounded(.up))))
-        return plan
+        let rooms = gpus.enumerated().map { offloadRoom($0.element, first: $0.offset == 0, last: $0.offset == gpus.count - 1, holdsExperts: true) }
+        var offloaded = min(footprint.moeLayers, max(0, Int((excess / expertLayer).rounded(.up))))
+        while true {
+            // Layers whose experts stay in RAM are light: divide the layers by what each one costs.
+            let cutoff = footprint.layers - footprint.moeLayers + offloaded
+            let costs = (0..<footprint.layers).map { layer in
+                footprint.denseBytesPerLayer + kvBytesPerLayerFull
+                    + (footprint.isMoE(layer: layer) && layer >= cutoff ? footprint.expertBytesPerMoELayer : 0)
+            }
+            let counts = Placement.contiguous(costs: costs, capacities: rooms)
+            plan.layerCounts = counts
+            plan.cpuExpertLayers = offloaded
+            // Whole layers do not split evenly; send one more layer's experts to RAM until every card has room.
+            var start = 0
+            var overflows = false
+            for (device, count) in counts.enumerated() {
+                if costs[start..<(start + count)].reduce(0, +) > rooms[device] { overflows = true }
+                start += count
+            }
+            if !overflows || offloaded >= footprint.moeLayers { return plan }
+            offloaded += 1
+        }
     }
 
     // MARK: Evaluation

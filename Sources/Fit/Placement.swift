@@ -17,6 +17,31 @@ enum Placement {
         return counts
     }
 
+    /// Contiguous runs of layers whose summed `costs` are in proportion to `capacities`: each
+    /// device takes layers until its share of the total is reached (to the nearest layer).
+    static func contiguous(costs: [Double], capacities: [Double]) -> [Int] {
+        guard !capacities.isEmpty else { return [] }
+        let total = costs.reduce(0, +)
+        let capacity = capacities.reduce(0, +)
+        var counts = [Int](repeating: 0, count: capacities.count)
+        var layer = 0
+        var target = 0.0
+        var cumulative = 0.0
+        for device in capacities.indices {
+            target += capacity > 0 ? total * capacities[device] / capacity : total / Double(capacities.count)
+            if device == capacities.count - 1 {
+                counts[device] = costs.count - layer
+                break
+            }
+            while layer < costs.count, cumulative + costs[layer] / 2 <= target {
+                cumulative += costs[layer]
+                counts[device] += 1
+                layer += 1
+            }
+        }
+        return counts
+    }
+
     /// `total` layers spread as evenly as possible, the first devices taking the remainder
     /// (vLLM's pipeline parallelism).
     static func even(_ total: Int, over count: Int) -> [Int] {
