@@ -47,6 +47,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Not part of `swift test`: `swift run -c release fit-benchmark` measures verdicts a second.
+        .executableTarget(name: "fit-benchmark", dependencies: ["Fit", "Catalog"], path: "Benchmarks/FitBenchmark"),
         .target(name: "FixtureSupport", dependencies: ["Catalog"], path: "Tests/FixtureSupport"),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "FixtureSupport"]),
         .testTarget(name: "FitTests", dependencies: ["Fit", "Catalog", "FixtureSupport"]),

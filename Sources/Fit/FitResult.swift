@@ -28,6 +28,37 @@ public enum Verdict: String, Sendable, Comparable, CaseIterable {
     public static func < (a: Verdict, b: Verdict) -> Bool { a.rank < b.rank }
 }
 
+/// Why a strategy the runtime offers cannot be used on this hardware. Kept as data and put
+/// into words only when shown, so that evaluating stays cheap.
+public enum Refusal: Sendable, CustomStringConvertible {
+    case mixedVendors(runtime: String, vendors: [Vendor])
+    case denseModel(model: String)
+    case singleMachine(runtime: String, machines: Int)
+    case link(runtime: String, link: String)
+    case tensorParallelLink(runtime: String)
+    case indivisible(model: String, value: Int, dimension: TensorParallelDimension, devices: Int)
+    case kvCacheForTensorParallel(runtime: String, types: [KVCacheType])
+
+    public var description: String {
+        switch self {
+        case .mixedVendors(let runtime, let vendors):
+            "\(runtime) cannot mix \(listing(vendors.map(\.label), conjunction: "and")) devices in one model"
+        case .denseModel(let model):
+            "\(model) is a dense model; only mixture-of-experts models can leave experts in system RAM"
+        case .singleMachine(let runtime, let machines):
+            "\(runtime) runs a model within one machine; it cannot span these \(machines)"
+        case .link(let runtime, let link):
+            "\(runtime) cannot carry traffic over \(link)"
+        case .tensorParallelLink(let runtime):
+            "\(runtime) cannot carry tensor-parallel traffic over this link"
+        case .indivisible(let model, let value, let dimension, let devices):
+            "\(model) has \(value) \(dimension.label), which do not divide by \(devices) devices"
+        case .kvCacheForTensorParallel(let runtime, let types):
+            "\(runtime) allows only a \(listing(types.map(\.label))) KV cache with tensor parallelism"
+        }
+    }
+}
+
 /// One device's memory, as `llama.cpp --fit` prints it: what it may use, and what the placement
 /// puts on it. Bytes throughout.
 public struct DeviceLedger: Sendable {
@@ -99,7 +130,10 @@ public struct FitResult: Sendable {
         public let strategy: SplitStrategy
         public let verdict: Verdict
         public let decodeTokensPerSecond: Double?
-        public let reason: String?
+        public let refusal: Refusal?
+
+        /// Why the strategy cannot be used here, in words.
+        public var reason: String? { refusal?.description }
     }
 
     /// The smallest headroom across devices (negative when short).

@@ -1,7 +1,8 @@
 import Catalog
 
 /// One accelerator as the engine sees it, in bytes and FLOP/s, with its place in the hardware.
-public struct FitDevice: Sendable {
+/// A class so that the engine passes devices around without copying their strings.
+public final class FitDevice: Sendable {
     public let id: String
     /// "GPU 2", "mini 3": how the ledger and explanations name it.
     public let label: String
@@ -47,7 +48,7 @@ public struct FitDevice: Sendable {
 }
 
 /// One machine: its RAM, OS and the link between its devices.
-public struct FitHost: Sendable {
+public final class FitHost: Sendable {
     public let label: String
     public let ramBytes: Double
     public let ramBandwidthBytesPerSecond: Double?
@@ -55,6 +56,15 @@ public struct FitHost: Sendable {
     public let deviceLink: DeviceLink?
     /// True when the host RAM size was not given and a default was assumed.
     public let ramAssumed: Bool
+
+    init(label: String, ramBytes: Double, ramBandwidthBytesPerSecond: Double?, platform: Platform, deviceLink: DeviceLink?, ramAssumed: Bool) {
+        self.label = label
+        self.ramBytes = ramBytes
+        self.ramBandwidthBytesPerSecond = ramBandwidthBytesPerSecond
+        self.platform = platform
+        self.deviceLink = deviceLink
+        self.ramAssumed = ramAssumed
+    }
 }
 
 /// The link between machines.

@@ -6,12 +6,21 @@ enum Placement {
         guard !weights.isEmpty else { return [] }
         let sum = weights.reduce(0, +)
         guard sum > 0 else { return even(total, over: weights.count) }
-        let exact = weights.map { Double(total) * $0 / sum }
-        var counts = exact.map { Int($0.rounded(.down)) }
-        var left = total - counts.reduce(0, +)
-        let order = exact.indices.sorted { (exact[$0] - Double(counts[$0])) > (exact[$1] - Double(counts[$1])) }
-        for index in order where left > 0 {
-            counts[index] += 1
+        var counts = [Int](repeating: 0, count: weights.count)
+        var remainders = [Double](repeating: 0, count: weights.count)
+        var left = total
+        for index in weights.indices {
+            let exact = Double(total) * weights[index] / sum
+            counts[index] = Int(exact.rounded(.down))
+            remainders[index] = exact - Double(counts[index])
+            left -= counts[index]
+        }
+        // The largest remainders take the layers left over (few devices: a plain scan is fastest).
+        while left > 0 {
+            var largest = 0
+            for index in remainders.indices where remainders[index] > remainders[largest] { largest = index }
+            counts[largest] += 1
+            remainders[largest] = -1
             left -= 1
         }
         return counts

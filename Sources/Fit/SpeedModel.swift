@@ -19,8 +19,8 @@ enum SpeedModel {
     }
 
     /// Per-layer dispatch cost in seconds, from the runtime's record when it gives one.
-    static func layerOverhead(_ device: FitDevice, backend: Backend, runtime: Runtime) -> Double {
-        let overrides = runtime.fit.layerOverhead.filter { $0.backend == backend }
+    static func layerOverhead(_ device: FitDevice, backend: Backend, rules: RuntimeFitRules) -> Double {
+        let overrides = rules.layerOverhead.filter { $0.backend == backend }
         // The most specific override wins: one naming the die count or memory family first.
         if let match = overrides.first(where: { ($0.dies.map { $0 == device.dies } ?? false) })
             ?? overrides.first(where: { $0.memory == device.memoryFamily && $0.dies == nil })
@@ -39,23 +39,9 @@ enum SpeedModel {
     }
 
     /// Share of the usual speed a backend reaches on this architecture, per the runtime record.
-    static func backendEfficiency(_ device: FitDevice, backend: Backend, runtime: Runtime) -> Double {
-        guard let architecture = device.architecture else { return 1 }
-        return runtime.fit.backendEfficiency.first { $0.backend == backend && $0.architecture == architecture }?.factor ?? 1
-    }
-
-    /// Seconds for one device's share of one decode step.
-    static func decodeSeconds(
-        _ device: FitDevice, backend: Backend, runtime: Runtime,
-        weightBytesRead: Double, kvBytesRead: Double, layers: Int, moeLayers: Int, activeParams: Double
-    ) -> Double {
-        let bandwidth = device.bandwidthBytesPerSecond * bandwidthEfficiency(device)
-        var seconds = (weightBytesRead + kvBytesRead) / bandwidth + Double(layers) * layerOverhead(device, backend: backend, runtime: runtime)
-            + Double(moeLayers) * FitConstants.layerOverheadMoE.value * 1e-6
-        if let shader = device.shaderFLOPS {
-            seconds += 2 * activeParams / (FitConstants.computeEfficiency.value * shader)
-        }
-        return seconds / backendEfficiency(device, backend: backend, runtime: runtime)
+    static func backendEfficiency(_ device: FitDevice, backend: Backend, rules: RuntimeFitRules) -> Double {
+        guard let architecture = device.architecture, !rules.backendEfficiency.isEmpty else { return 1 }
+        return rules.backendEfficiency.first { $0.backend == backend && $0.architecture == architecture }?.factor ?? 1
     }
 
     /// Seconds for the CPU of a host to read its share of weights for one token.

@@ -18,42 +18,44 @@ public struct UsableMemory: Sendable {
     var usableBytesForVerdict: Double { max(0, limitBytes - marginBytes) }
 
     /// The usable memory of one device of `hardware` under `runtime`.
-    static func of(_ device: FitDevice, in hardware: Hardware, runtime: Runtime, backend: Backend, raisedWiredLimit: Bool) -> UsableMemory {
-        let platform = hardware.hosts[device.host].platform
+    static func of(
+        _ device: FitDevice, in hardware: Hardware, rules: RuntimeFitRules, runtimeName: String, backend: Backend, raisedWiredLimit: Bool
+    ) -> UsableMemory {
+        let host = hardware.hosts[device.host]
         let gib = FitConstants.gibibyte
         let memoryGiB = device.memoryBytes / gib
         var limitGiB: Double
         var rule: LimitRule
         switch device.kind {
-        case .unifiedSoC where platform.family == .macos:
-            if raisedWiredLimit, let keepFree = platform.raisedLimitKeepsFreeGB {
+        case .unifiedSoC where host.platform.family == .macos:
+            if raisedWiredLimit, let keepFree = host.platform.raisedLimitKeepsFreeGB {
                 limitGiB = memoryGiB - keepFree
-                rule = .raisedWiredLimit(memoryGiB: memoryGiB, keepFreeGiB: keepFree, command: platform.raiseWiredLimit)
-            } else if let tier = platform.wiredLimitTier(ramGB: memoryGiB) {
+                rule = .raisedWiredLimit(memoryGiB: memoryGiB, keepFreeGiB: keepFree, command: host.platform.raiseWiredLimit)
+            } else if let tier = host.platform.wiredLimitTier(ramGB: memoryGiB) {
                 limitGiB = tier.limitGB(ramGB: memoryGiB)
-                rule = .wiredLimit(platform: platform.name, memoryGiB: memoryGiB, fraction: tier.reserveGB == nil ? tier.fraction : nil, reserveGiB: tier.reserveGB)
+                rule = .wiredLimit(platform: host.platform.name, memoryGiB: memoryGiB, fraction: tier.reserveGB == nil ? tier.fraction : nil, reserveGiB: tier.reserveGB)
             } else {
-                limitGiB = memoryGiB - platform.osReserveGB - FitConstants.hostProcessMemory.value
-                rule = .unified(platform: platform.name, memoryGiB: memoryGiB, reserveGiB: platform.osReserveGB)
+                limitGiB = memoryGiB - host.platform.osReserveGB - FitConstants.hostProcessMemory.value
+                rule = .unified(platform: host.platform.name, memoryGiB: memoryGiB, reserveGiB: host.platform.osReserveGB)
             }
         case .unifiedSoC, .cpu:
-            limitGiB = memoryGiB - platform.osReserveGB - FitConstants.hostProcessMemory.value
-            rule = .unified(platform: platform.name, memoryGiB: memoryGiB, reserveGiB: platform.osReserveGB)
+            limitGiB = memoryGiB - host.platform.osReserveGB - FitConstants.hostProcessMemory.value
+            rule = .unified(platform: host.platform.name, memoryGiB: memoryGiB, reserveGiB: host.platform.osReserveGB)
         case .apu:
-            let share = platform.sharedGPUMemoryFraction ?? FitConstants.apuDefaultGPUShare.value
+            let share = host.platform.sharedGPUMemoryFraction ?? FitConstants.apuDefaultGPUShare.value
             limitGiB = memoryGiB * share
-            rule = .sharedAPU(platform: platform.name, memoryGiB: memoryGiB, share: share)
+            rule = .sharedAPU(platform: host.platform.name, memoryGiB: memoryGiB, share: share)
         case .discreteGPU:
-            let reserve = platform.displayReserveGB ?? 0
+            let reserve = host.platform.displayReserveGB ?? 0
             limitGiB = memoryGiB - reserve
-            rule = .discrete(platform: platform.name, memoryGiB: memoryGiB, displayReserveGiB: reserve, runtimeFraction: nil)
+            rule = .discrete(platform: host.platform.name, memoryGiB: memoryGiB, displayReserveGiB: reserve, runtimeFraction: nil)
         }
-        if let fraction = runtime.fit.memoryFraction, memoryGiB * fraction < limitGiB {
+        if let fraction = rules.memoryFraction, memoryGiB * fraction < limitGiB {
             limitGiB = memoryGiB * fraction
-            rule = .runtimeClaim(runtime: runtime.name, memoryGiB: memoryGiB, fraction: fraction)
+            rule = .runtimeClaim(runtime: runtimeName, memoryGiB: memoryGiB, fraction: fraction)
         }
-        let overhead = (runtime.fit.deviceOverheadGiB ?? defaultOverheadGiB(backend)) + (runtime.fit.activationReserveGiB ?? 0)
-        let margin = runtime.fit.safetyMarginGiB ?? FitConstants.safetyMargin.value
+        let overhead = (rules.deviceOverheadGiB ?? defaultOverheadGiB(backend)) + (rules.activationReserveGiB ?? 0)
+        let margin = rules.safetyMarginGiB ?? FitConstants.safetyMargin.value
         return UsableMemory(limitBytes: max(0, limitGiB) * gib, rule: rule, overheadBytes: overhead * gib, marginBytes: margin * gib)
     }
 
@@ -64,16 +66,6 @@ public struct UsableMemory: Sendable {
         case .vulkan, .sycl: FitConstants.deviceOverheadOther.value
         case .cpu: 0
         }
-    }
-
-    /// System RAM left for CPU-resident layers and experts on a host.
-    static func hostRAMForOffload(_ host: FitHost, devicesOnHost: [FitDevice], limits: [Double]) -> Double {
-        let gib = FitConstants.gibibyte
-        var available = host.ramBytes - (host.platform.osReserveGB + FitConstants.hostProcessMemory.value) * gib
-        for (device, limit) in zip(devicesOnHost, limits) where device.isUnified {
-            available -= limit
-        }
-        return max(0, available)
     }
 }
 
