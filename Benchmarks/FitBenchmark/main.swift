@@ -49,33 +49,40 @@ if let linux = catalog.platforms.first(where: { $0.family == .linux }), let llam
     }
 }
 
-var verdicts: [Verdict: Int] = [:]
-var evaluated = 0
-let clock = ContinuousClock()
-let start = clock.now
-let budget = Duration.milliseconds(Int(seconds * 1000))
-var checksum = 0.0
 let requests = cases.map(\.0)
 let hardware = cases.map(\.1)
-var counts = [Int](repeating: 0, count: Verdict.allCases.count)
-while clock.now - start < budget {
-    requests.withUnsafeBufferPointer { requests in
-        hardware.withUnsafeBufferPointer { hardware in
-            for index in 0..<requests.count {
-                let result = FitEngine.evaluate(requests[index], on: hardware[index])
-                counts[Verdict.allCases.firstIndex(of: result.verdict)!] += 1
-                checksum += result.decode?.tokensPerSecond ?? 0
-            }
+
+/// Runs `body` over every case until `seconds` have passed; returns evaluations per second.
+@MainActor func measure(_ label: String, _ body: (FitRequest, Hardware) -> (Verdict, Double)) {
+    var counts = [Int](repeating: 0, count: Verdict.allCases.count)
+    var checksum = 0.0
+    var evaluated = 0
+    let clock = ContinuousClock()
+    let start = clock.now
+    let budget = Duration.milliseconds(Int(seconds * 1000))
+    while clock.now - start < budget {
+        for index in requests.indices {
+            let (verdict, speed) = body(requests[index], hardware[index])
+            counts[Verdict.allCases.firstIndex(of: verdict)!] += 1
+            checksum += speed
         }
+        evaluated += cases.count
     }
-    evaluated += cases.count
+    let (wholeSeconds, attoseconds) = (clock.now - start).components
+    let elapsed = Double(wholeSeconds) + Double(attoseconds) / 1e18
+    let perSecond = Double(evaluated) / elapsed
+    print(String(format: "%@: %d in %.2f s on one thread, %.0f per second (%.2f µs each)",
+                 label, evaluated, elapsed, perSecond, 1e6 / perSecond))
+    print("  " + Verdict.allCases.enumerated().map { "\($0.element.rawValue) \(counts[$0.offset])" }.joined(separator: ", ")
+          + String(format: "; mean decode %.1f tokens/s", checksum / Double(max(evaluated, 1))))
 }
-for (index, verdict) in Verdict.allCases.enumerated() { verdicts[verdict] = counts[index] }
-let elapsed = clock.now - start
-let (wholeSeconds, attoseconds) = elapsed.components
-let elapsedSeconds = Double(wholeSeconds) + Double(attoseconds) / 1e18
-let perSecond = Double(evaluated) / elapsedSeconds
-print(String(format: "%d configurations, %d verdicts in %.2f s on one thread: %.0f verdicts per second (%.2f µs each)",
-             cases.count, evaluated, elapsedSeconds, perSecond, 1e6 / perSecond))
-print("verdicts: " + Verdict.allCases.map { "\($0.rawValue) \(verdicts[$0, default: 0])" }.joined(separator: ", "))
-_ = checksum
+
+print("\(cases.count) configurations (model, quant, runtime and hardware)")
+measure("verdicts (FitEngine.summary: verdict, strategy, headroom, speeds)") { request, hardware in
+    let summary = FitEngine.summary(request, on: hardware)
+    return (summary.verdict, summary.decodeTokensPerSecond ?? 0)
+}
+measure("full results (FitEngine.evaluate: with the ledger, runner-up and reasons)") { request, hardware in
+    let result = FitEngine.evaluate(request, on: hardware)
+    return (result.verdict, result.decode?.tokensPerSecond ?? 0)
+}

@@ -17,6 +17,18 @@ public enum FitEngine {
             return context.evaluate()
         }
     }
+
+    /// The verdict, strategy and speeds alone, without the ledger and the reasons: what a table
+    /// of many configurations needs. The same choice as `evaluate` makes.
+    public static func summary(_ request: FitRequest, on hardware: Hardware) -> FitSummary {
+        switch Context.make(request, hardware) {
+        case .failure:
+            return FitSummary(verdict: .unsupported, strategy: nil, minimumHeadroom: -1, decodeTokensPerSecond: nil,
+                              decodeTokensPerSecondAtFullContext: nil, prefillTokensPerSecond: nil)
+        case .success(let context):
+            return context.summarize()
+        }
+    }
 }
 
 /// Why a runtime cannot run a request at all.
@@ -27,9 +39,11 @@ struct Unsupported: Error {
 /// One way of placing the model: which devices hold which layers.
 struct Plan {
     var strategy: SplitStrategy
-    /// Indices into the usable devices, in pipeline order.
-    var devices: [Int]
-    /// Whole layers per device (layer split); ignored for tensor parallelism.
+    /// Indices into the usable devices, in pipeline order (a slice of the context's index
+    /// table, so that a plan allocates nothing for its devices).
+    var devices: ArraySlice<Int>
+    /// Whole layers per device (layer split); empty when a single device holds every layer
+    /// it runs, and ignored for tensor parallelism.
     var layerCounts: [Int] = []
     /// Layers that run on the CPU from system RAM (host of the first device).
     var cpuLayers = 0
@@ -37,6 +51,15 @@ struct Plan {
     var cpuExpertLayers = 0
     var tensorParallel = false
     var transport: Transport?
+
+    func layers(at position: Int, total: Int) -> Int {
+        layerCounts.isEmpty ? total - cpuLayers : layerCounts[position]
+    }
+}
+
+/// Receives the plans a context makes, one at a time.
+protocol PlanVisitor {
+    mutating func visit(_ plan: Plan)
 }
 
 /// What a plan puts on one device, or on a host's system RAM, in numbers only: the ledger
@@ -58,221 +81,308 @@ struct Load {
     var headroom: Double { usable > 0 ? (usable - weights - kv - buffers - overhead) / usable : -1 }
 }
 
-/// A plan evaluated: what each device holds, the verdict and the speeds.
+/// A plan evaluated, in numbers: the verdict, the smallest headroom and the speeds. The loads
+/// behind it are recomputed for the plan that is shown.
 struct Evaluation {
-    var plan: Plan
-    var loads: [Load]
+    var strategy: SplitStrategy
     var verdict: Verdict
+    var minimumHeadroom: Double
     var decodeSeconds: Double
     var decodeSecondsFullContext: Double
     var prefillSecondsPerToken: Double?
 
     var decodeTokensPerSecond: Double { 1 / decodeSeconds }
-    var minimumHeadroom: Double {
-        var worst = Double.infinity
-        for load in loads where load.headroom < worst { worst = load.headroom }
-        return loads.isEmpty ? -1 : worst
+
+    /// Best verdict first; among plans that fit, the fastest; among plans that do not, the
+    /// closest to fitting.
+    func isBetter(than other: Evaluation) -> Bool {
+        if verdict != other.verdict { return verdict < other.verdict }
+        if verdict == .noFit { return minimumHeadroom > other.minimumHeadroom }
+        return decodeSeconds < other.decodeSeconds
     }
 }
 
-/// Everything computed once per request: the footprint, the devices the runtime can drive,
-/// their backends, usable memory and speed terms. A class, so that evaluating many plans never
-/// copies the request's records.
+/// Collects the per-device loads of a plan while it is evaluated, or only their smallest
+/// headroom when the loads are not wanted.
+struct LoadSink {
+    let recording: Bool
+    var loads: [Load] = []
+    var minimumHeadroom = Double.infinity
+
+    init(recording: Bool) { self.recording = recording }
+
+    mutating func add(_ load: Load, atStart: Bool = false) {
+        let headroom = load.headroom
+        if headroom < minimumHeadroom { minimumHeadroom = headroom }
+        guard recording else { return }
+        if atStart { loads.insert(load, at: 0) } else { loads.append(load) }
+    }
+
+    var verdict: Verdict {
+        if minimumHeadroom == .infinity || minimumHeadroom < 0 { return .noFit }
+        return minimumHeadroom >= FitConstants.comfortableHeadroom.value ? .fits : .tight
+    }
+}
+
+/// What the engine knows of one device under this request: its backend, usable memory and speed terms.
+struct DeviceTerms {
+    let backend: Backend
+    let usable: UsableMemory
+    /// Effective read bandwidth, bytes/s.
+    let bandwidth: Double
+    /// Per-layer dispatch cost, s.
+    let layerSeconds: Double
+    /// Share of the usual speed the backend reaches here.
+    let backendFactor: Double
+    /// Effective prefill FLOP/s.
+    let prefillFLOPS: Double?
+}
+
+/// Everything computed once per request and configuration: the footprint, the devices the
+/// runtime can drive, their backends, usable memory and speed terms. A class, so that
+/// evaluating many plans never copies it.
 final class Context {
-    // What evaluation needs of the request, copied out once: copying the records themselves
-    // (dozens of strings and arrays each) would dominate the cost of a verdict.
-    let modelName: String
-    let hiddenSize: Int
-    let vocabSize: Int
-    let attentionHeads: Int
-    let kvHeads: Int
-    let headDim: Int
-    let tiedEmbeddings: Bool
-    let isMoE: Bool
-    let activeExperts: Int
-    let expertIntermediateSize: Int
-    let runtimeName: String
-    let embeddingsOnHost: Bool
-    let flashAttention: Bool
-    let layerSplitRule: LayerSplitRule
-    let tensorParallelDivides: [TensorParallelDimension]
-    let tensorParallelKVCacheTypes: [KVCacheType]
-    let decodeFactor: Double
-    let splitStrategies: [SplitStrategy]
-    let multiHostSupported: Bool
-    let multiHostTransports: [Transport]
-    let rdmaNeedsFullMesh: Bool
+    let model: ModelFacts
+    let runtime: RuntimeFacts
+    var modelName: String { model.name }
+    var hiddenSize: Int { model.hiddenSize }
+    var vocabSize: Int { model.vocabSize }
+    var attentionHeads: Int { model.attentionHeads }
+    var kvHeads: Int { model.kvHeads }
+    var headDim: Int { model.headDim }
+    var tiedEmbeddings: Bool { model.tiedEmbeddings }
+    var isMoE: Bool { model.isMoE }
+    var activeExperts: Int { model.activeExperts }
+    var expertIntermediateSize: Int { model.expertIntermediateSize }
+    var runtimeName: String { runtime.name }
+    var embeddingsOnHost: Bool { runtime.embeddingsOnHost }
+    var flashAttention: Bool { runtime.flashAttention }
+    var layerSplitRule: LayerSplitRule { runtime.layerSplit }
+    var tensorParallelDivides: [TensorParallelDimension] { runtime.tensorParallelDivides }
+    var tensorParallelKVCacheTypes: [KVCacheType] { runtime.tensorParallelKVCacheTypes }
+    var decodeFactor: Double { runtime.decodeFactor }
+    var splitStrategies: [SplitStrategy] { runtime.splitStrategies }
+    var multiHostSupported: Bool { runtime.multiHostSupported }
+    var multiHostTransports: [Transport] { runtime.multiHostTransports }
+    var rdmaNeedsFullMesh: Bool { runtime.rdmaNeedsFullMesh }
     let contextTokens: Int
     let parallelSequences: Int
     let promptTokens: Int
     let kvCacheType: KVCacheType
     let hardware: Hardware
     let footprint: ModelFootprint
-    /// Devices the runtime can drive, with their backend and usable memory.
+    /// Devices the runtime can drive, with their backend, usable memory and speed terms.
     let devices: [FitDevice]
-    let backends: [Backend]
-    let usable: [UsableMemory]
+    let terms: [DeviceTerms]
+    /// `0..<devices.count`, as a slice that plans take their device lists from.
+    let allIndices: ArraySlice<Int>
     let ubatch: Int
     let notes: [String]
-    /// Per device: effective read bandwidth (bytes/s), per-layer cost (s), backend factor, prefill FLOP/s.
-    let effectiveBandwidth: [Double]
-    let layerSeconds: [Double]
-    let backendFactor: [Double]
-    let prefillFLOPS: [Double?]
     /// KV cache of one layer: at the full context for every sequence (memory), and for one
     /// sequence at the first token and at the full context (speed).
     let kvBytesPerLayerFull: Double
     let kvBytesPerLayerStart: Double
     let kvBytesPerLayerEnd: Double
     let vendorsMixed: Bool
-    let mixedVendorsAllowed: Bool
 
-    init(request: FitRequest, hardware: Hardware, devices: [FitDevice], backends: [Backend], usable: [UsableMemory], notes: [String]) {
-        // Read field by field: binding the whole record would copy every string and array in it.
-        modelName = request.records.model.name
-        hiddenSize = request.records.model.hiddenSize
-        vocabSize = request.records.model.vocabSize
-        attentionHeads = request.records.model.attentionHeads
-        kvHeads = request.records.model.kvHeads
-        headDim = request.records.model.headDim
-        tiedEmbeddings = request.records.model.tiedEmbeddings
-        isMoE = request.records.model.isMixtureOfExperts
-        activeExperts = request.records.model.experts?.active ?? 0
-        expertIntermediateSize = request.records.model.experts?.expertIntermediateSize ?? 0
-        runtimeName = request.records.runtime.name
-        embeddingsOnHost = request.records.runtime.fit.embeddingsOnHost
-        flashAttention = request.records.runtime.fit.flashAttention
-        layerSplitRule = request.records.runtime.fit.layerSplit
-        tensorParallelDivides = request.records.runtime.fit.tensorParallelDivides
-        tensorParallelKVCacheTypes = request.records.runtime.fit.tensorParallelKVCacheTypes
-        decodeFactor = request.records.runtime.fit.decodeFactor ?? 1
-        splitStrategies = request.records.runtime.splitStrategies
-        multiHostSupported = request.records.runtime.multiHost.supported
-        multiHostTransports = request.records.runtime.multiHost.transports
-        rdmaNeedsFullMesh = request.records.runtime.multiHost.rdmaNeedsFullMesh
+    init(request: FitRequest, hardware: Hardware, devices: [FitDevice], terms: [DeviceTerms], notes: [String]) {
+        let records = request.records
+        model = records.modelFacts
+        runtime = records.runtimeFacts
         contextTokens = request.contextTokens
         parallelSequences = request.parallelSequences
         promptTokens = request.promptTokens
         kvCacheType = request.kvCacheType
         self.hardware = hardware
-        footprint = ModelFootprint(model: request.records.model, quant: request.records.quant, kvCacheType: request.kvCacheType)
+        footprint = records.footprint(request.kvCacheType)
         self.devices = devices
-        self.backends = backends
-        self.usable = usable
+        self.terms = terms
         self.notes = notes
-        ubatch = request.records.runtime.fit.ubatchTokens ?? Int(FitConstants.ubatchTokens.value)
-        // Plain loops: closures here would capture (and copy) the whole request.
-        var bandwidth: [Double] = []
-        var layer: [Double] = []
-        var factor: [Double] = []
-        var prefill: [Double?] = []
-        bandwidth.reserveCapacity(devices.count)
-        layer.reserveCapacity(devices.count)
-        factor.reserveCapacity(devices.count)
-        prefill.reserveCapacity(devices.count)
-        for index in devices.indices {
-            let device = devices[index]
-            bandwidth.append(device.bandwidthBytesPerSecond * SpeedModel.bandwidthEfficiency(device))
-            layer.append(SpeedModel.layerOverhead(device, backend: backends[index], rules: request.records.runtime.fit))
-            factor.append(SpeedModel.backendEfficiency(device, backend: backends[index], rules: request.records.runtime.fit))
-            prefill.append(SpeedModel.prefillFLOPS(device))
-        }
-        effectiveBandwidth = bandwidth
-        layerSeconds = layer
-        backendFactor = factor
-        prefillFLOPS = prefill
+        allIndices = devices.count <= Context.indexTable.count ? Context.indexTable[0..<devices.count] : ArraySlice(0..<devices.count)
+        ubatch = runtime.ubatchTokens
         kvBytesPerLayerFull = footprint.kvBytesPerLayer(tokens: request.contextTokens, ubatch: ubatch) * Double(request.parallelSequences)
         kvBytesPerLayerStart = footprint.kvBytesPerLayer(tokens: 1, ubatch: ubatch)
         kvBytesPerLayerEnd = footprint.kvBytesPerLayer(tokens: request.contextTokens, ubatch: ubatch)
         let firstVendor = devices[0].vendor
-        vendorsMixed = !request.records.runtime.mixedVendors && devices.contains { $0.vendor != firstVendor }
-        mixedVendorsAllowed = request.records.runtime.mixedVendors
+        var mixed = false
+        if !records.runtimeFacts.mixedVendors {
+            for device in devices where device.vendor != firstVendor { mixed = true }
+        }
+        vendorsMixed = mixed
     }
+
+    /// Shared device indices, so that a plan's device list is a slice rather than a new array.
+    static let indexTable = Array(0..<256)
 
     /// Backends in order of preference when a device and a runtime share several.
     static let backendPreference: [Backend] = [.cuda, .rocm, .metal, .vulkan, .sycl, .cpu]
 
     static func make(_ request: FitRequest, _ hardware: Hardware) -> Result<Context, Unsupported> {
+        let records = request.records
+        let runtime = records.runtimeFacts
         guard !hardware.devices.isEmpty else { return .failure(Unsupported(text: "there are no devices to run on")) }
-        for host in hardware.hosts where !request.records.runtime.platforms.contains(host.platform.family) {
+        for host in hardware.hosts where !runtime.platforms.contains(host.family) {
             return .failure(Unsupported(text:
-                "\(request.records.runtime.name) runs on \(listing(request.records.runtime.platforms.map(\.label))), not \(host.platform.family.label)"))
+                "\(runtime.name) runs on \(listing(runtime.platforms.map(\.label))), not \(host.platform.family.label)"))
         }
-        guard request.records.runtime.formats.contains(request.records.quant.format) else {
+        guard runtime.formats.contains(records.quant.format) else {
             return .failure(Unsupported(text:
-                "\(request.records.runtime.name) loads \(listing(request.records.runtime.formats.map(\.label))) weights, not \(request.records.quant.format.label) (\(request.records.quant.name))"))
+                "\(runtime.name) loads \(listing(runtime.formats.map(\.label))) weights, not \(records.quant.format.label) (\(records.quant.name))"))
         }
-        guard request.records.runtime.fit.kvCacheTypes.contains(request.kvCacheType) else {
+        guard runtime.kvCacheTypes.contains(request.kvCacheType) else {
             return .failure(Unsupported(text:
-                "\(request.records.runtime.name) stores its KV cache as \(listing(request.records.runtime.fit.kvCacheTypes.map(\.label))), not \(request.kvCacheType.label)"))
+                "\(runtime.name) stores its KV cache as \(listing(runtime.kvCacheTypes.map(\.label))), not \(request.kvCacheType.label)"))
         }
-        var devices: [FitDevice] = []
-        var backends: [Backend] = []
+        // Usually every device is usable and the hardware's own list is kept as it is.
+        var devices = hardware.devices
+        var dropped = false
+        var terms: [DeviceTerms] = []
+        terms.reserveCapacity(devices.count)
         var notes: [String] = []
-        for device in hardware.devices {
-            if let wanted = request.backend, device.backends.contains(wanted), request.records.runtime.backends.contains(wanted) {
-                devices.append(device)
-                backends.append(wanted)
-            } else if let backend = backendPreference.first(where: { device.backends.contains($0) && request.records.runtime.backends.contains($0) && $0 != .cpu })
-                ?? (device.kind == .cpu && request.records.runtime.backends.contains(.cpu) ? .cpu : nil) {
-                devices.append(device)
-                backends.append(backend)
-            } else {
-                notes.append("\(request.records.runtime.name) has no backend for \(device.label) (\(device.name) uses \(listing(device.backends.map(\.label))))")
+        for (position, device) in hardware.devices.enumerated() {
+            guard let backend = backend(for: device, request) else {
+                if !dropped {
+                    devices = Array(hardware.devices[..<position])
+                    dropped = true
+                }
+                notes.append("\(runtime.name) has no backend for \(device.label) (\(device.name) uses \(listing(device.backends.map(\.label))))")
+                continue
             }
+            if dropped { devices.append(device) }
+            terms.append(DeviceTerms(
+                backend: backend,
+                usable: UsableMemory.of(
+                    device, in: hardware, rules: records.rules, runtimeName: runtime.name, backend: backend,
+                    raisedWiredLimit: request.raisedWiredLimit),
+                bandwidth: device.bandwidthBytesPerSecond * SpeedModel.bandwidthEfficiency(device),
+                layerSeconds: SpeedModel.layerOverhead(device, backend: backend, rules: records.rules),
+                backendFactor: SpeedModel.backendEfficiency(device, backend: backend, rules: records.rules),
+                prefillFLOPS: SpeedModel.prefillFLOPS(device)))
         }
         guard !devices.isEmpty else {
-            return .failure(Unsupported(text: notes.first ?? "\(request.records.runtime.name) cannot drive these devices"))
+            return .failure(Unsupported(text: notes.first ?? "\(runtime.name) cannot drive these devices"))
         }
-        var usable: [UsableMemory] = []
-        usable.reserveCapacity(devices.count)
-        for index in devices.indices {
-            usable.append(UsableMemory.of(
-                devices[index], in: hardware, rules: request.records.runtime.fit, runtimeName: request.records.runtime.name,
-                backend: backends[index],
-                raisedWiredLimit: request.raisedWiredLimit))
-        }
-        if let host = hardware.hosts.first(where: \.ramAssumed) {
+        for host in hardware.hosts where host.ramAssumed {
             notes.append("\(host.label): \(gibText(host.ramBytes / FitConstants.gibibyte)) of system RAM assumed")
+            break
         }
-        return .success(Context(request: request, hardware: hardware, devices: devices, backends: backends, usable: usable, notes: notes))
+        return .success(Context(request: request, hardware: hardware, devices: devices, terms: terms, notes: notes))
+    }
+
+    /// The backend the runtime drives a device with: the one asked for when both have it, else
+    /// the first native one both have, else the CPU backend for a CPU device.
+    static func backend(for device: FitDevice, _ request: FitRequest) -> Backend? {
+        let offered = request.records.runtimeFacts.backends
+        if let wanted = request.backend, device.backends.contains(wanted), offered.contains(wanted) { return wanted }
+        for backend in backendPreference where backend != .cpu && device.backends.contains(backend) && offered.contains(backend) {
+            return backend
+        }
+        return device.kind == .cpu && offered.contains(.cpu) ? .cpu : nil
     }
 
     // MARK: Choosing
 
-    func evaluate() -> FitResult {
-        let (plans, refused, fallbacks) = candidatePlans()
-        var unsorted = plans.map(evaluate)
+    /// The best plan and the runner-up (the best plan of another strategy), among the plans the
+    /// runtime allows, with the offload plans added only when nothing fits comfortably without
+    /// them. Plans are evaluated as they are made and not kept: the best is named by its
+    /// position, and `plan(at:)` makes it again when its ledger is wanted.
+    func choose(refusals: Bool) -> Choice {
+        var chooser = Chooser(context: self)
+        let refused = candidatePlans(refusals: refusals, &chooser)
         // Offloading to system RAM is only worth its slower speed when nothing fits without it.
-        if !unsorted.contains(where: { $0.verdict == .fits }) {
-            unsorted += fallbacks().map(evaluate)
+        let withFallbacks = chooser.best?.verdict != .fits
+        if withFallbacks { fallbackPlans(&chooser) }
+        return Choice(
+            best: chooser.best, bestPosition: chooser.bestPosition, withFallbacks: withFallbacks,
+            runnerUp: chooser.runnerUp, refused: refused)
+    }
+
+    struct Choice {
+        let best: Evaluation?
+        /// Where the best plan came in the order plans are made.
+        let bestPosition: Int
+        let withFallbacks: Bool
+        let runnerUp: Evaluation?
+        let refused: [FitResult.Alternative]
+    }
+
+    /// Keeps the best evaluation and the best of another strategy as plans come.
+    struct Chooser: PlanVisitor {
+        let context: Context
+        var best: Evaluation?
+        var bestPosition = 0
+        var runnerUp: Evaluation?
+        var position = 0
+
+        mutating func visit(_ plan: Plan) {
+            defer { position += 1 }
+            let evaluation = context.evaluate(plan)
+            guard let current = best else {
+                best = evaluation
+                return
+            }
+            if evaluation.isBetter(than: current) {
+                // The old best was better than every earlier plan, so it is the runner-up unless
+                // it has the new best's strategy (then the runner-up stands).
+                if current.strategy != evaluation.strategy { runnerUp = current }
+                best = evaluation
+                bestPosition = position
+            } else if evaluation.strategy != current.strategy, runnerUp.map({ evaluation.isBetter(than: $0) }) ?? true {
+                runnerUp = evaluation
+            }
         }
-        // Best verdict first; among plans that fit, the fastest; among plans that do not, the
-        // closest to fitting. (Indices are sorted, not the evaluations, to avoid copying them.)
-        let headrooms = unsorted.map(\.minimumHeadroom)
-        let verdicts = unsorted.map(\.verdict)
-        let times = unsorted.map(\.decodeSeconds)
-        let order = unsorted.indices.sorted { i, j in
-            if verdicts[i] != verdicts[j] { return verdicts[i] < verdicts[j] }
-            if verdicts[i] == .noFit { return headrooms[i] > headrooms[j] }
-            return times[i] < times[j]
+    }
+
+    /// Finds the plan made at a position.
+    struct PlanFinder: PlanVisitor {
+        let position: Int
+        var current = 0
+        var found: Plan?
+
+        mutating func visit(_ plan: Plan) {
+            if current == position { found = plan }
+            current += 1
         }
-        guard let bestIndex = order.first else {
+    }
+
+    /// The plan `choose` made at `position`, made again.
+    func plan(at position: Int, withFallbacks: Bool) -> Plan? {
+        var finder = PlanFinder(position: position)
+        _ = candidatePlans(refusals: false, &finder)
+        if finder.found == nil, withFallbacks { fallbackPlans(&finder) }
+        return finder.found
+    }
+
+    /// The verdict, strategy and speeds alone: what a table of many configurations needs.
+    func summarize() -> FitSummary {
+        guard let best = choose(refusals: false).best else {
+            return FitSummary(verdict: .unsupported, strategy: nil, minimumHeadroom: -1, decodeTokensPerSecond: nil,
+                              decodeTokensPerSecondAtFullContext: nil, prefillTokensPerSecond: nil)
+        }
+        return FitSummary(
+            verdict: best.verdict, strategy: best.strategy, minimumHeadroom: best.minimumHeadroom,
+            decodeTokensPerSecond: decodeFactor / best.decodeSeconds,
+            decodeTokensPerSecondAtFullContext: decodeFactor / best.decodeSecondsFullContext,
+            prefillTokensPerSecond: best.prefillSecondsPerToken.map { 1 / $0 })
+    }
+
+    func evaluate() -> FitResult {
+        let choice = choose(refusals: true)
+        guard let best = choice.best, let plan = plan(at: choice.bestPosition, withFallbacks: choice.withFallbacks) else {
             return FitResult(
                 verdict: .unsupported, strategy: nil,
-                unsupportedReason: refused.first?.reason ?? "\(runtimeName) offers no strategy for this hardware",
-                ledger: [], decode: nil, prefill: nil, runnerUp: nil, refused: refused, notes: notes, footprint: footprint)
-        }
-        let best = unsorted[bestIndex]
-        let runnerUp = order.dropFirst().lazy.map { unsorted[$0] }.first { $0.plan.strategy != best.plan.strategy }.map {
-            FitResult.Alternative(strategy: $0.plan.strategy, verdict: $0.verdict, decodeTokensPerSecond: $0.decodeTokensPerSecond, refusal: nil)
+                unsupportedReason: choice.refused.first?.reason ?? "\(runtimeName) offers no strategy for this hardware",
+                ledger: [], decode: nil, prefill: nil, runnerUp: nil, refused: choice.refused, notes: notes, footprint: footprint)
         }
         let factor = decodeFactor
         return FitResult(
-            verdict: best.verdict, strategy: best.plan.strategy, unsupportedReason: nil, ledger: ledger(best),
+            verdict: best.verdict, strategy: best.strategy, unsupportedReason: nil, ledger: ledger(plan),
             decode: SpeedEstimate(factor / best.decodeSeconds, atFullContext: factor / best.decodeSecondsFullContext),
             prefill: best.prefillSecondsPerToken.map { SpeedEstimate(1 / $0) },
-            runnerUp: runnerUp, refused: refused, notes: notes + planNotes(best.plan), footprint: footprint)
+            runnerUp: choice.runnerUp.map {
+                FitResult.Alternative(strategy: $0.strategy, verdict: $0.verdict, decodeTokensPerSecond: $0.decodeTokensPerSecond, refusal: nil)
+            },
+            refused: choice.refused, notes: notes + planNotes(plan), footprint: footprint)
     }
 
     private func planNotes(_ plan: Plan) -> [String] {
@@ -285,52 +395,43 @@ final class Context {
 
     // MARK: Candidates
 
-    /// The plans the runtime allows here, and the strategies it offers that cannot be used, with why.
-    /// The plans the runtime allows here, the strategies it offers that cannot be used (with
-    /// why), and the offload plans, built only when asked for.
-    func candidatePlans() -> ([Plan], [FitResult.Alternative], () -> [Plan]) {
-        var plans: [Plan] = []
+    /// The plans the runtime allows here and, when asked, the strategies it offers that cannot
+    /// be used, with why. Offload plans come from `fallbackPlans`, built only when needed.
+    func candidatePlans(refusals: Bool, _ visitor: inout some PlanVisitor) -> [FitResult.Alternative] {
         var refused: [FitResult.Alternative] = []
-        func refuse(_ strategy: SplitStrategy, _ refusal: Refusal) {
-            refused.append(FitResult.Alternative(strategy: strategy, verdict: .unsupported, decodeTokensPerSecond: nil, refusal: refusal))
+        func refuse(_ strategy: SplitStrategy, _ refusal: @autoclosure () -> Refusal) {
+            guard refusals else { return }
+            refused.append(FitResult.Alternative(strategy: strategy, verdict: .unsupported, decodeTokensPerSecond: nil, refusal: refusal()))
         }
         let allowed = splitStrategies
         let hostCount = hardware.hostCount
-        let all = Array(devices.indices)
+        let all = allIndices
+        let vendors = { Set(self.devices.map(\.vendor)).sorted() }
 
         // One device alone: every runtime can do that. Each distinct device once.
         for index in all where !all[..<index].contains(where: { devices[$0].id == devices[index].id }) {
-            plans.append(Plan(strategy: .singleDevice, devices: [index], layerCounts: [footprint.layers]))
+            visitor.visit(Plan(strategy: .singleDevice, devices: all[index...index]))
         }
 
         if hostCount == 1, devices.count > 1 {
             if allowed.contains(.layerSplit) {
                 if vendorsMixed {
-                    refuse(.layerSplit, .mixedVendors(runtime: runtimeName, vendors: Set(devices.map(\.vendor)).sorted()))
+                    refuse(.layerSplit, .mixedVendors(runtime: runtimeName, vendors: vendors()))
                 } else {
-                    plans.append(layerSplitPlan(.layerSplit, all))
+                    visitor.visit(layerSplitPlan(.layerSplit, all))
                 }
             }
             if allowed.contains(.tensorParallel) {
                 if let refusal = tensorParallelRefusal(devices.count)
-                    ?? (vendorsMixed ? Refusal.mixedVendors(runtime: runtimeName, vendors: Set(devices.map(\.vendor)).sorted()) : nil) {
+                    ?? (vendorsMixed ? Refusal.mixedVendors(runtime: runtimeName, vendors: vendors()) : nil) {
                     refuse(.tensorParallel, refusal)
                 } else {
-                    plans.append(Plan(strategy: .tensorParallel, devices: all, tensorParallel: true))
+                    visitor.visit(Plan(strategy: .tensorParallel, devices: all, tensorParallel: true))
                 }
             }
         }
-        var fallbackStrategies: [SplitStrategy] = []
-        let gpus = hostCount == 1 && !vendorsMixed ? all.filter { !devices[$0].isUnified } : []
-        if !gpus.isEmpty {
-            if allowed.contains(.cpuLayerOffload) { fallbackStrategies.append(.cpuLayerOffload) }
-            if allowed.contains(.moeExpertOffload) {
-                if isMoE {
-                    fallbackStrategies.append(.moeExpertOffload)
-                } else {
-                    refuse(.moeExpertOffload, .denseModel(model: modelName))
-                }
-            }
+        if hostCount == 1, !vendorsMixed, allowed.contains(.moeExpertOffload), !isMoE, devices.contains(where: { !$0.isUnified }) {
+            refuse(.moeExpertOffload, .denseModel(model: modelName))
         }
         if hostCount > 1 {
             if !multiHostSupported {
@@ -340,7 +441,7 @@ final class Context {
                 if let transport = transport(forTensorParallel: false) {
                     var plan = layerSplitPlan(.multiHostPipeline, all)
                     plan.transport = transport
-                    plans.append(plan)
+                    visitor.visit(plan)
                 } else {
                     refuse(.multiHostPipeline, .link(
                         runtime: runtimeName, link: hardware.link.map { "\($0.interconnect.label) \($0.transport.label)" } ?? "this link"))
@@ -350,16 +451,23 @@ final class Context {
                 if let refusal = tensorParallelRefusal(devices.count) {
                     refuse(.multiHostTensorParallel, refusal)
                 } else if let transport = transport(forTensorParallel: true) {
-                    plans.append(Plan(strategy: .multiHostTensorParallel, devices: all, tensorParallel: true, transport: transport))
+                    visitor.visit(Plan(strategy: .multiHostTensorParallel, devices: all, tensorParallel: true, transport: transport))
                 } else {
                     refuse(.multiHostTensorParallel, .tensorParallelLink(runtime: runtimeName))
                 }
             }
         }
-        let fallbacks = { [self] in
-            fallbackStrategies.map { $0 == .cpuLayerOffload ? self.offloadPlan(gpus) : self.expertOffloadPlan(gpus) }
-        }
-        return (plans, refused, fallbacks)
+        return refused
+    }
+
+    /// Plans that put part of the model in system RAM: CPU layers, or the experts of MoE layers.
+    /// Only for one machine of discrete GPUs of one vendor.
+    func fallbackPlans(_ visitor: inout some PlanVisitor) {
+        guard hardware.hostCount == 1, !vendorsMixed else { return }
+        let gpus = devices.allSatisfy { !$0.isUnified } ? allIndices : ArraySlice(allIndices.filter { !devices[$0].isUnified })
+        guard !gpus.isEmpty else { return }
+        if splitStrategies.contains(.cpuLayerOffload) { visitor.visit(offloadPlan(gpus)) }
+        if splitStrategies.contains(.moeExpertOffload), isMoE { visitor.visit(expertOffloadPlan(gpus)) }
     }
 
     /// Why tensor parallelism over `count` devices is refused, or nil when it is allowed.
@@ -387,7 +495,7 @@ final class Context {
         let supported = multiHostTransports
         if link.transport == .rdma, supported.contains(.rdma) {
             let meshOK = !rdmaNeedsFullMesh || link.shape == .fullMesh
-            let platformOK = link.interconnect != .thunderbolt5 || hardware.hosts.allSatisfy { $0.platform.has(.rdmaOverThunderbolt5) }
+            let platformOK = link.interconnect != .thunderbolt5 || hardware.hosts.allSatisfy(\.rdmaOverThunderbolt5)
             if meshOK, platformOK { return .rdma }
         }
         if link.transport == .tcpIP || [.thunderbolt4, .thunderbolt5, .usb4, .ethernet].contains(link.interconnect),
@@ -421,12 +529,14 @@ final class Context {
 
     /// A layer split over the given devices, by the runtime's rule, repaired so that no device
     /// holds more layers than fit while another has room.
-    func layerSplitPlan(_ strategy: SplitStrategy, _ indices: [Int]) -> Plan {
+    func layerSplitPlan(_ strategy: SplitStrategy, _ indices: ArraySlice<Int>) -> Plan {
         let layers = footprint.layers
         let perLayer = footprint.totalWeightBytes / Double(layers) + kvBytesPerLayerFull
-        let room: [Double] = indices.enumerated().map { position, index in
+        var room: [Double] = []
+        room.reserveCapacity(indices.count)
+        for (position, index) in indices.enumerated() {
             let fixed = fixedBytes(device: index, first: position == 0, last: position == indices.count - 1, holdsExperts: isMoE)
-            return max(0, usable[index].capacityBytes - fixed.weights - fixed.buffers)
+            room.append(max(0, terms[index].usable.capacityBytes - fixed.weights - fixed.buffers))
         }
         var counts: [Int]
         switch layerSplitRule {
@@ -434,9 +544,9 @@ final class Context {
             counts = Placement.even(layers, over: indices.count)
         case .proportional:
             counts = Placement.proportional(layers, weights: room)
-            counts = Placement.repair(counts, maximum: room.map { Int(($0 / max(perLayer, 1)).rounded(.down)) })
+            let layerBytes = max(perLayer, 1)
+            Placement.repair(&counts) { Int((room[$0] / layerBytes).rounded(.down)) }
         }
-        _ = perLayer
         return Plan(strategy: strategy, devices: indices, layerCounts: counts)
     }
 
@@ -444,8 +554,8 @@ final class Context {
     /// the comfortable headroom, since an offload plan can always leave that much free.
     func offloadRoom(_ index: Int, first: Bool, last: Bool, holdsExperts: Bool) -> Double {
         let fixed = fixedBytes(device: index, first: first, last: last, holdsExperts: holdsExperts)
-        let headroom = usable[index].usableBytesForVerdict * FitConstants.comfortableHeadroom.value
-        return max(0, usable[index].capacityBytes - fixed.weights - fixed.buffers - headroom)
+        let headroom = terms[index].usable.usableBytesForVerdict * FitConstants.comfortableHeadroom.value
+        return max(0, terms[index].usable.capacityBytes - fixed.weights - fixed.buffers - headroom)
     }
 
     /// Whole layers a device can hold in an offload plan, at the average layer size.
@@ -455,7 +565,7 @@ final class Context {
     }
 
     /// GPUs take the layers that fit; the rest run on the CPU from system RAM (llama.cpp `-ngl`).
-    func offloadPlan(_ gpus: [Int]) -> Plan {
+    func offloadPlan(_ gpus: ArraySlice<Int>) -> Plan {
         let maxima = gpus.enumerated().map { maximumLayers($0.element, first: false, last: $0.offset == gpus.count - 1) }
         let onGPU = min(footprint.layers, maxima.reduce(0, +))
         let counts = Placement.repair(Placement.proportional(onGPU, weights: maxima.map(Double.init)), maximum: maxima)
@@ -464,25 +574,19 @@ final class Context {
 
     /// Every layer's attention, norms and KV on the GPUs; the routed experts of the first MoE
     /// layers in system RAM, as few as make the rest fit (llama.cpp `--n-cpu-moe N`).
-    func expertOffloadPlan(_ gpus: [Int]) -> Plan {
-        var plan = layerSplitPlan(.moeExpertOffload, gpus)
-        plan.strategy = .moeExpertOffload
-        let capacity = gpus.enumerated().reduce(0.0) { sum, entry in
-            sum + offloadRoom(entry.element, first: entry.offset == 0, last: entry.offset == gpus.count - 1, holdsExperts: true)
-        }
+    func expertOffloadPlan(_ gpus: ArraySlice<Int>) -> Plan {
+        var plan = Plan(strategy: .moeExpertOffload, devices: gpus)
+        let rooms = gpus.enumerated().map { offloadRoom($0.element, first: $0.offset == 0, last: $0.offset == gpus.count - 1, holdsExperts: true) }
         let everything = footprint.totalWeightBytes - footprint.embeddingBytes - footprint.outputBytes
             + kvBytesPerLayerFull * Double(footprint.layers)
-        let excess = everything - capacity
+        let excess = everything - rooms.reduce(0, +)
         let expertLayer = max(footprint.expertBytesPerMoELayer, 1)
-        let rooms = gpus.enumerated().map { offloadRoom($0.element, first: $0.offset == 0, last: $0.offset == gpus.count - 1, holdsExperts: true) }
         var offloaded = min(footprint.moeLayers, max(0, Int((excess / expertLayer).rounded(.up))))
+        // Layers whose experts stay in RAM are light: divide the layers by what each one costs.
+        var cutoff = footprint.layers - footprint.moeLayers + offloaded
+        var costs = [Double](repeating: footprint.denseBytesPerLayer + kvBytesPerLayerFull, count: footprint.layers)
+        for layer in cutoff..<footprint.layers { costs[layer] += footprint.expertBytesPerMoELayer }
         while true {
-            // Layers whose experts stay in RAM are light: divide the layers by what each one costs.
-            let cutoff = footprint.layers - footprint.moeLayers + offloaded
-            let costs = (0..<footprint.layers).map { layer in
-                footprint.denseBytesPerLayer + kvBytesPerLayerFull
-                    + (footprint.isMoE(layer: layer) && layer >= cutoff ? footprint.expertBytesPerMoELayer : 0)
-            }
             let counts = Placement.contiguous(costs: costs, capacities: rooms)
             plan.layerCounts = counts
             plan.cpuExpertLayers = offloaded
@@ -495,33 +599,36 @@ final class Context {
             }
             if !overflows || offloaded >= footprint.moeLayers { return plan }
             offloaded += 1
+            costs[cutoff] -= footprint.expertBytesPerMoELayer
+            cutoff += 1
         }
     }
 
     // MARK: Evaluation
 
+    /// Evaluates a plan in numbers.
     func evaluate(_ plan: Plan) -> Evaluation {
-        plan.tensorParallel ? evaluateTensorParallel(plan) : evaluateLayerSplit(plan)
+        var sink = LoadSink(recording: false)
+        return evaluate(plan, sink: &sink)
+    }
+
+    /// Evaluates a plan, recording in `sink` what it puts on each device.
+    func evaluate(_ plan: Plan, sink: inout LoadSink) -> Evaluation {
+        plan.tensorParallel ? evaluateTensorParallel(plan, &sink) : evaluateLayerSplit(plan, &sink)
     }
 
     private func load(_ index: Int, weights: Double, kv: Double, buffers: Double, first: Int, layers: Int) -> Load {
-        let memory = usable[index]
+        let memory = terms[index].usable
         return Load(
             device: index, host: devices[index].host, limit: memory.limitBytes, margin: memory.marginBytes,
             overhead: memory.overheadBytes, weights: weights, kv: kv, buffers: buffers, first: first, layers: layers)
     }
 
-    private func verdict(_ loads: [Load]) -> Verdict {
-        var worst = Double.infinity
-        for load in loads where load.headroom < worst { worst = load.headroom }
-        if loads.isEmpty || worst < 0 { return .noFit }
-        return worst >= FitConstants.comfortableHeadroom.value ? .fits : .tight
-    }
-
-    /// The ledger of an evaluated plan, in words: labels, the rules that set each limit, notes.
-    func ledger(_ evaluation: Evaluation) -> [DeviceLedger] {
-        let plan = evaluation.plan
-        return evaluation.loads.map { load in
+    /// The ledger of a plan, in words: labels, the rules that set each limit, notes.
+    func ledger(_ plan: Plan) -> [DeviceLedger] {
+        var sink = LoadSink(recording: true)
+        _ = evaluate(plan, sink: &sink)
+        return sink.loads.map { load in
             if let index = load.device {
                 let device = devices[index]
                 var note: String?
@@ -531,13 +638,13 @@ final class Context {
                     note = "experts of the first \(plan.cpuExpertLayers) MoE layers are in system RAM"
                 }
                 return DeviceLedger(
-                    label: device.label, deviceName: device.name, isHostRAM: false, limitBytes: load.limit, rule: usable[index].rule,
+                    label: device.label, deviceName: device.name, isHostRAM: false, limitBytes: load.limit, rule: terms[index].usable.rule,
                     marginBytes: load.margin, overheadBytes: load.overhead, weightBytes: load.weights, kvBytes: load.kv,
                     bufferBytes: load.buffers, firstLayer: load.first, layers: load.layers, note: note)
             }
             let host = hardware.hosts[load.host]
             let unifiedUse = devices.indices.filter { devices[$0].host == load.host && devices[$0].isUnified }
-                .reduce(0.0) { $0 + usable[$1].limitBytes }
+                .reduce(0.0) { $0 + terms[$1].usable.limitBytes }
             let experts = max(0, min(plan.cpuExpertLayers, footprint.moeLayers))
             return DeviceLedger(
                 label: "System RAM", deviceName: host.label, isHostRAM: true, limitBytes: load.limit,
@@ -548,9 +655,7 @@ final class Context {
         }
     }
 
-    func evaluateLayerSplit(_ plan: Plan) -> Evaluation {
-        var ledger: [Load] = []
-        ledger.reserveCapacity(plan.devices.count + 1)
+    func evaluateLayerSplit(_ plan: Plan, _ sink: inout LoadSink) -> Evaluation {
         let kvFullPerLayer = kvBytesPerLayerFull
         let kvStartPerLayer = kvBytesPerLayerStart
         let kvEndPerLayer = kvBytesPerLayerEnd
@@ -562,7 +667,7 @@ final class Context {
         let prefillFLOPsPerLayer = prefillFLOPsPerLayer()
 
         for (position, index) in plan.devices.enumerated() {
-            let count = plan.layerCounts[position]
+            let count = plan.layers(at: position, total: footprint.layers)
             let first = position == 0 && plan.cpuLayers == 0
             let last = position == plan.devices.count - 1
             // MoE layers are the last `moeLayers`; those below the cutoff keep their experts in RAM.
@@ -577,11 +682,11 @@ final class Context {
             weights += fixed.weights
             if last { read += footprint.outputBytes }
             let kv = kvFullPerLayer * Double(count)
-            ledger.append(load(index, weights: weights, kv: kv, buffers: fixed.buffers, first: layer, layers: count))
+            sink.add(load(index, weights: weights, kv: kv, buffers: fixed.buffers, first: layer, layers: count))
             let active = footprint.activeParamsPerLayer * Double(count) + (last ? Double(vocabSize * hiddenSize) : 0)
             seconds += decodeSeconds(index, read: read, kv: kvStartPerLayer * Double(count), layers: count, moeLayers: moeHere, active: active)
             secondsFull += decodeSeconds(index, read: read, kv: kvEndPerLayer * Double(count), layers: count, moeLayers: moeHere, active: active)
-            if let flops = prefillFLOPS[index], let sum = prefill {
+            if let flops = terms[index].prefillFLOPS, let sum = prefill {
                 prefill = sum + (prefillFLOPsPerLayer * Double(count) + (last ? 2 * Double(vocabSize * hiddenSize) : 0)) / flops
             } else {
                 prefill = nil
@@ -608,13 +713,13 @@ final class Context {
             if embeddingsOnHost { weights += footprint.embeddingBytes }
             var unifiedUse = 0.0
             for index in devices.indices where devices[index].host == hostIndex && devices[index].isUnified {
-                unifiedUse += usable[index].limitBytes
+                unifiedUse += terms[index].usable.limitBytes
             }
-            let limit = max(0, host.ramBytes - (host.platform.osReserveGB + FitConstants.hostProcessMemory.value) * FitConstants.gibibyte - unifiedUse)
+            let limit = max(0, host.ramBytes - (host.osReserveGB + FitConstants.hostProcessMemory.value) * FitConstants.gibibyte - unifiedUse)
             let kv = kvFullPerLayer * Double(plan.cpuLayers)
-            ledger.insert(Load(
+            sink.add(Load(
                 device: nil, host: hostIndex, limit: limit, margin: 0, overhead: 0, weights: weights, kv: kv, buffers: 0,
-                first: 0, layers: plan.cpuLayers), at: 0)
+                first: 0, layers: plan.cpuLayers), atStart: true)
             let cpuSeconds = SpeedModel.cpuDecodeSeconds(host, bytesRead: read + kvStartPerLayer * Double(plan.cpuLayers), layers: plan.cpuLayers)
             seconds += cpuSeconds
             secondsFull += SpeedModel.cpuDecodeSeconds(host, bytesRead: read + kvEndPerLayer * Double(plan.cpuLayers), layers: plan.cpuLayers)
@@ -630,19 +735,17 @@ final class Context {
         seconds += hops
         secondsFull += hops
         return Evaluation(
-            plan: plan, loads: ledger, verdict: verdict(ledger), decodeSeconds: seconds,
+            strategy: plan.strategy, verdict: sink.verdict, minimumHeadroom: sink.minimumHeadroom, decodeSeconds: seconds,
             decodeSecondsFullContext: secondsFull, prefillSecondsPerToken: prefill)
     }
 
-    func evaluateTensorParallel(_ plan: Plan) -> Evaluation {
+    func evaluateTensorParallel(_ plan: Plan, _ sink: inout LoadSink) -> Evaluation {
         let n = Double(plan.devices.count)
         let layers = footprint.layers
         // KV heads shard across devices; with more devices than heads each keeps one head.
         let kvShare = Double(max(1, kvHeads / plan.devices.count)) / Double(kvHeads)
         let weights = (footprint.totalWeightBytes - (embeddingsOnHost ? footprint.embeddingBytes : 0)) / n
         let kv = kvBytesPerLayerFull * Double(layers) * kvShare
-        var ledger: [Load] = []
-        ledger.reserveCapacity(plan.devices.count)
         var seconds = 0.0
         var secondsFull = 0.0
         var prefill: Double? = 0
@@ -655,10 +758,10 @@ final class Context {
         let prefillFLOPs = (prefillFLOPsPerLayer() * Double(layers) + 2 * Double(vocabSize * hiddenSize)) / n
         for index in plan.devices {
             let fixed = fixedBytes(device: index, first: false, last: true, holdsExperts: isMoE)
-            ledger.append(load(index, weights: weights, kv: kv, buffers: fixed.buffers, first: 0, layers: layers))
+            sink.add(load(index, weights: weights, kv: kv, buffers: fixed.buffers, first: 0, layers: layers))
             seconds = max(seconds, decodeSeconds(index, read: read, kv: kvStart, layers: layers, moeLayers: footprint.moeLayers, active: active))
             secondsFull = max(secondsFull, decodeSeconds(index, read: read, kv: kvEnd, layers: layers, moeLayers: footprint.moeLayers, active: active))
-            if let flops = prefillFLOPS[index], let current = prefill {
+            if let flops = terms[index].prefillFLOPS, let current = prefill {
                 prefill = max(current, prefillFLOPs / flops)
             } else {
                 prefill = nil
@@ -678,7 +781,7 @@ final class Context {
             prefill = current + 2 * Double(layers) * (allReduce / Double(ubatch) + payload / bandwidth)
         }
         return Evaluation(
-            plan: plan, loads: ledger, verdict: verdict(ledger), decodeSeconds: seconds,
+            strategy: plan.strategy, verdict: sink.verdict, minimumHeadroom: sink.minimumHeadroom, decodeSeconds: seconds,
             decodeSecondsFullContext: secondsFull, prefillSecondsPerToken: prefill)
     }
 
@@ -686,12 +789,13 @@ final class Context {
     /// request's per-device terms).
     @inline(__always)
     func decodeSeconds(_ index: Int, read: Double, kv: Double, layers: Int, moeLayers: Int, active: Double) -> Double {
-        var seconds = (read + kv) / effectiveBandwidth[index] + Double(layers) * layerSeconds[index]
+        let terms = terms[index]
+        var seconds = (read + kv) / terms.bandwidth + Double(layers) * terms.layerSeconds
             + Double(moeLayers) * FitConstants.layerOverheadMoE.value * 1e-6
         if let shader = devices[index].shaderFLOPS {
             seconds += 2 * active / (FitConstants.computeEfficiency.value * shader)
         }
-        return seconds / backendFactor[index]
+        return seconds / terms.backendFactor
     }
 
     /// Prompt FLOPs per layer per token: 2 per active parameter, plus attention over the
@@ -706,7 +810,7 @@ final class Context {
     }
 
     /// Total hop time of a pipeline over these devices in order.
-    func hopSeconds(_ indices: [Int], transport: Transport?) -> Double {
+    func hopSeconds(_ indices: ArraySlice<Int>, transport: Transport?) -> Double {
         var total = 0.0
         for (a, b) in zip(indices, indices.dropFirst()) {
             let hostA = devices[a].host

@@ -4,15 +4,31 @@ import Catalog
 public struct FitRequest: Sendable {
     /// The records, held by reference: a request is copied often (every fix is a changed copy),
     /// and copying the records themselves would copy dozens of strings and arrays each time.
+    /// What the engine derives from the records is computed here once, when the records are
+    /// set, so that evaluating one request on many configurations (every combo, every builder
+    /// preset) pays for it once.
     final class Records: Sendable {
         let model: Model
         let quant: Quant
         let runtime: Runtime
+        /// The footprint at each KV cache type, in `KVCacheType.allCases` order.
+        let footprints: [ModelFootprint]
+        let rules: RuntimeFitRules
+        let modelFacts: ModelFacts
+        let runtimeFacts: RuntimeFacts
 
         init(model: Model, quant: Quant, runtime: Runtime) {
             self.model = model
             self.quant = quant
             self.runtime = runtime
+            footprints = KVCacheType.allCases.map { ModelFootprint(model: model, quant: quant, kvCacheType: $0) }
+            rules = runtime.fit
+            modelFacts = ModelFacts(model)
+            runtimeFacts = RuntimeFacts(runtime)
+        }
+
+        func footprint(_ type: KVCacheType) -> ModelFootprint {
+            footprints[KVCacheType.allCases.firstIndex(of: type) ?? 0]
         }
     }
 
@@ -57,5 +73,74 @@ public struct FitRequest: Sendable {
         self.parallelSequences = max(1, parallelSequences)
         self.promptTokens = max(1, promptTokens ?? min(self.contextTokens, 2048))
         self.raisedWiredLimit = raisedWiredLimit
+    }
+}
+
+/// The facts of a model the engine reads while evaluating, copied out of the record once:
+/// reading them from the record would copy the whole record (its strings, quants and sources).
+final class ModelFacts: Sendable {
+    let name: String
+    let hiddenSize: Int
+    let vocabSize: Int
+    let attentionHeads: Int
+    let kvHeads: Int
+    let headDim: Int
+    let tiedEmbeddings: Bool
+    let isMoE: Bool
+    let activeExperts: Int
+    let expertIntermediateSize: Int
+
+    init(_ model: Model) {
+        name = model.name
+        hiddenSize = model.hiddenSize
+        vocabSize = model.vocabSize
+        attentionHeads = model.attentionHeads
+        kvHeads = model.kvHeads
+        headDim = model.headDim
+        tiedEmbeddings = model.tiedEmbeddings
+        isMoE = model.isMixtureOfExperts
+        activeExperts = model.experts?.active ?? 0
+        expertIntermediateSize = model.experts?.expertIntermediateSize ?? 0
+    }
+}
+
+/// The rules of a runtime the engine reads while evaluating, copied out of the record once.
+final class RuntimeFacts: Sendable {
+    let name: String
+    let platforms: [OSFamily]
+    let formats: [WeightFormat]
+    let backends: [Backend]
+    let kvCacheTypes: [KVCacheType]
+    let embeddingsOnHost: Bool
+    let flashAttention: Bool
+    let layerSplit: LayerSplitRule
+    let tensorParallelDivides: [TensorParallelDimension]
+    let tensorParallelKVCacheTypes: [KVCacheType]
+    let decodeFactor: Double
+    let ubatchTokens: Int
+    let splitStrategies: [SplitStrategy]
+    let mixedVendors: Bool
+    let multiHostSupported: Bool
+    let multiHostTransports: [Transport]
+    let rdmaNeedsFullMesh: Bool
+
+    init(_ runtime: Runtime) {
+        name = runtime.name
+        platforms = runtime.platforms
+        formats = runtime.formats
+        backends = runtime.backends
+        kvCacheTypes = runtime.fit.kvCacheTypes
+        embeddingsOnHost = runtime.fit.embeddingsOnHost
+        flashAttention = runtime.fit.flashAttention
+        layerSplit = runtime.fit.layerSplit
+        tensorParallelDivides = runtime.fit.tensorParallelDivides
+        tensorParallelKVCacheTypes = runtime.fit.tensorParallelKVCacheTypes
+        decodeFactor = runtime.fit.decodeFactor ?? 1
+        ubatchTokens = runtime.fit.ubatchTokens ?? Int(FitConstants.ubatchTokens.value)
+        splitStrategies = runtime.splitStrategies
+        mixedVendors = runtime.mixedVendors
+        multiHostSupported = runtime.multiHost.supported
+        multiHostTransports = runtime.multiHost.transports
+        rdmaNeedsFullMesh = runtime.multiHost.rdmaNeedsFullMesh
     }
 }

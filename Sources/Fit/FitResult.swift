@@ -139,3 +139,15 @@ public struct FitResult: Sendable {
     /// The smallest headroom across devices (negative when short).
     public var minimumHeadroom: Double { ledger.map(\.headroom).min() ?? -1 }
 }
+
+/// The numbers of a fit without its words: verdict, strategy, headroom and speeds. What the
+/// site's tables of every model on every configuration are built from.
+public struct FitSummary: Sendable, Equatable {
+    public let verdict: Verdict
+    public let strategy: SplitStrategy?
+    /// The smallest headroom across devices, as a share of usable memory (negative when short).
+    public let minimumHeadroom: Double
+    public let decodeTokensPerSecond: Double?
+    public let decodeTokensPerSecondAtFullContext: Double?
+    public let prefillTokensPerSecond: Double?
+}

@@ -56,6 +56,17 @@ public final class FitHost: Sendable {
     public let deviceLink: DeviceLink?
     /// True when the host RAM size was not given and a default was assumed.
     public let ramAssumed: Bool
+    // The platform's facts the engine reads on every evaluation, copied out once (reading them
+    // through `platform` copies the whole record).
+    let family: OSFamily
+    let platformName: String
+    let osReserveGB: Double
+    let displayReserveGB: Double?
+    let sharedGPUMemoryFraction: Double?
+    let raisedLimitKeepsFreeGB: Double?
+    let raiseWiredLimit: String?
+    let wiredLimitTiers: [WiredLimitTier]
+    let rdmaOverThunderbolt5: Bool
 
     init(label: String, ramBytes: Double, ramBandwidthBytesPerSecond: Double?, platform: Platform, deviceLink: DeviceLink?, ramAssumed: Bool) {
         self.label = label
@@ -64,6 +75,21 @@ public final class FitHost: Sendable {
         self.platform = platform
         self.deviceLink = deviceLink
         self.ramAssumed = ramAssumed
+        family = platform.family
+        platformName = platform.name
+        osReserveGB = platform.osReserveGB
+        displayReserveGB = platform.displayReserveGB
+        sharedGPUMemoryFraction = platform.sharedGPUMemoryFraction
+        raisedLimitKeepsFreeGB = platform.raisedLimitKeepsFreeGB
+        raiseWiredLimit = platform.raiseWiredLimit
+        wiredLimitTiers = platform.gpuWiredLimit
+        rdmaOverThunderbolt5 = platform.has(.rdmaOverThunderbolt5)
+    }
+
+    /// The tier of the GPU wired limit that applies to this much RAM (`Platform.wiredLimitTier`).
+    func wiredLimitTier(ramGB: Double) -> WiredLimitTier? {
+        for tier in wiredLimitTiers where tier.ramUpToGB.map({ ramGB <= $0 }) ?? true { return tier }
+        return nil
     }
 }
 

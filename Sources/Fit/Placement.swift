@@ -4,23 +4,31 @@ enum Placement {
     /// tensor split is proportional to free memory; exo's pipeline placement to available RAM).
     static func proportional(_ total: Int, weights: [Double]) -> [Int] {
         guard !weights.isEmpty else { return [] }
-        let sum = weights.reduce(0, +)
+        var sum = 0.0
+        for weight in weights { sum += weight }
         guard sum > 0 else { return even(total, over: weights.count) }
         var counts = [Int](repeating: 0, count: weights.count)
-        var remainders = [Double](repeating: 0, count: weights.count)
         var left = total
         for index in weights.indices {
-            let exact = Double(total) * weights[index] / sum
-            counts[index] = Int(exact.rounded(.down))
-            remainders[index] = exact - Double(counts[index])
+            counts[index] = Int((Double(total) * weights[index] / sum).rounded(.down))
             left -= counts[index]
         }
-        // The largest remainders take the layers left over (few devices: a plain scan is fastest).
+        // The largest remainders take the layers left over, one each (few devices: a plain
+        // scan is fastest, and the remainders are recomputed rather than stored).
+        var taken = 0 as UInt64
         while left > 0 {
-            var largest = 0
-            for index in remainders.indices where remainders[index] > remainders[largest] { largest = index }
+            var largest = -1
+            var largestRemainder = -1.0
+            for index in weights.indices where index >= 64 || taken & (1 << UInt64(index)) == 0 {
+                let exact = Double(total) * weights[index] / sum
+                let remainder = exact - exact.rounded(.down)
+                if remainder > largestRemainder {
+                    largest = index
+                    largestRemainder = remainder
+                }
+            }
             counts[largest] += 1
-            remainders[largest] = -1
+            if largest < 64 { taken |= 1 << UInt64(largest) }
             left -= 1
         }
         return counts
@@ -55,30 +63,40 @@ enum Placement {
     /// (vLLM's pipeline parallelism).
     static func even(_ total: Int, over count: Int) -> [Int] {
         guard count > 0 else { return [] }
-        return (0..<count).map { total / count + ($0 < total % count ? 1 : 0) }
+        var counts = [Int](repeating: total / count, count: count)
+        for index in 0..<(total % count) { counts[index] += 1 }
+        return counts
     }
 
     /// Moves layers off devices holding more than their `maximum` onto devices with room, most
     /// room first. When nothing has room the excess stays where it was (the plan does not fit).
-    static func repair(_ counts: [Int], maximum: [Int]) -> [Int] {
-        var counts = counts
+    static func repair(_ counts: inout [Int], maximum: (Int) -> Int) {
         var excess = 0
-        for index in counts.indices where counts[index] > maximum[index] {
-            excess += counts[index] - maximum[index]
-            counts[index] = maximum[index]
+        for index in counts.indices where counts[index] > maximum(index) {
+            excess += counts[index] - maximum(index)
+            counts[index] = maximum(index)
         }
         while excess > 0 {
-            guard let target = counts.indices.filter({ counts[$0] < maximum[$0] })
-                .max(by: { (maximum[$0] - counts[$0]) < (maximum[$1] - counts[$1]) }) else { break }
-            let move = min(excess, maximum[target] - counts[target])
+            var target = -1
+            for index in counts.indices where counts[index] < maximum(index)
+                && (target < 0 || maximum(index) - counts[index] > maximum(target) - counts[target]) {
+                target = index
+            }
+            guard target >= 0 else { break }
+            let move = min(excess, maximum(target) - counts[target])
             counts[target] += move
             excess -= move
         }
         if excess > 0 {
             // Nowhere to put them: back on the devices in proportion, overflowing.
-            let extra = proportional(excess, weights: maximum.map { Double(max($0, 1)) })
-            counts = zip(counts, extra).map(+)
+            let extra = proportional(excess, weights: counts.indices.map { Double(max(maximum($0), 1)) })
+            for index in counts.indices { counts[index] += extra[index] }
         }
+    }
+
+    static func repair(_ counts: [Int], maximum: [Int]) -> [Int] {
+        var counts = counts
+        repair(&counts) { maximum[$0] }
         return counts
     }
 }

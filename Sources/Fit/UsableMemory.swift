@@ -27,28 +27,28 @@ public struct UsableMemory: Sendable {
         var limitGiB: Double
         var rule: LimitRule
         switch device.kind {
-        case .unifiedSoC where host.platform.family == .macos:
-            if raisedWiredLimit, let keepFree = host.platform.raisedLimitKeepsFreeGB {
+        case .unifiedSoC where host.family == .macos:
+            if raisedWiredLimit, let keepFree = host.raisedLimitKeepsFreeGB {
                 limitGiB = memoryGiB - keepFree
-                rule = .raisedWiredLimit(memoryGiB: memoryGiB, keepFreeGiB: keepFree, command: host.platform.raiseWiredLimit)
-            } else if let tier = host.platform.wiredLimitTier(ramGB: memoryGiB) {
+                rule = .raisedWiredLimit(memoryGiB: memoryGiB, keepFreeGiB: keepFree, command: host.raiseWiredLimit)
+            } else if let tier = host.wiredLimitTier(ramGB: memoryGiB) {
                 limitGiB = tier.limitGB(ramGB: memoryGiB)
-                rule = .wiredLimit(platform: host.platform.name, memoryGiB: memoryGiB, fraction: tier.reserveGB == nil ? tier.fraction : nil, reserveGiB: tier.reserveGB)
+                rule = .wiredLimit(platform: host.platformName, memoryGiB: memoryGiB, fraction: tier.reserveGB == nil ? tier.fraction : nil, reserveGiB: tier.reserveGB)
             } else {
-                limitGiB = memoryGiB - host.platform.osReserveGB - FitConstants.hostProcessMemory.value
-                rule = .unified(platform: host.platform.name, memoryGiB: memoryGiB, reserveGiB: host.platform.osReserveGB)
+                limitGiB = memoryGiB - host.osReserveGB - FitConstants.hostProcessMemory.value
+                rule = .unified(platform: host.platformName, memoryGiB: memoryGiB, reserveGiB: host.osReserveGB)
             }
         case .unifiedSoC, .cpu:
-            limitGiB = memoryGiB - host.platform.osReserveGB - FitConstants.hostProcessMemory.value
-            rule = .unified(platform: host.platform.name, memoryGiB: memoryGiB, reserveGiB: host.platform.osReserveGB)
+            limitGiB = memoryGiB - host.osReserveGB - FitConstants.hostProcessMemory.value
+            rule = .unified(platform: host.platformName, memoryGiB: memoryGiB, reserveGiB: host.osReserveGB)
         case .apu:
-            let share = host.platform.sharedGPUMemoryFraction ?? FitConstants.apuDefaultGPUShare.value
+            let share = host.sharedGPUMemoryFraction ?? FitConstants.apuDefaultGPUShare.value
             limitGiB = memoryGiB * share
-            rule = .sharedAPU(platform: host.platform.name, memoryGiB: memoryGiB, share: share)
+            rule = .sharedAPU(platform: host.platformName, memoryGiB: memoryGiB, share: share)
         case .discreteGPU:
-            let reserve = host.platform.displayReserveGB ?? 0
+            let reserve = host.displayReserveGB ?? 0
             limitGiB = memoryGiB - reserve
-            rule = .discrete(platform: host.platform.name, memoryGiB: memoryGiB, displayReserveGiB: reserve, runtimeFraction: nil)
+            rule = .discrete(platform: host.platformName, memoryGiB: memoryGiB, displayReserveGiB: reserve, runtimeFraction: nil)
         }
         if let fraction = rules.memoryFraction, memoryGiB * fraction < limitGiB {
             limitGiB = memoryGiB * fraction

@@ -406,7 +406,7 @@ struct FitRuleTests {
         #expect(plan.cpuExpertLayers > 60 && plan.cpuExpertLayers < 80)
         let evaluation = context.evaluate(plan)
         #expect(evaluation.verdict == .fits)
-        let host = try #require(context.ledger(evaluation).first { $0.isHostRAM })
+        let host = try #require(context.ledger(plan).first { $0.isHostRAM })
         #expect(host.note == "routed experts of \(plan.cpuExpertLayers) MoE layers")
         #expect(abs(host.weightBytes - Double(plan.cpuExpertLayers) * context.footprint.expertBytesPerMoELayer - context.footprint.embeddingBytes) < 1)
         // One fewer layer's experts in RAM would leave a card under 10% headroom.
