@@ -52,6 +52,6 @@ let package = Package(
         .target(name: "FixtureSupport", dependencies: ["Catalog"], path: "Tests/FixtureSupport"),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "FixtureSupport"]),
         .testTarget(name: "FitTests", dependencies: ["Fit", "Catalog", "FixtureSupport"]),
-        .testTarget(name: "SiteTests", dependencies: ["Site", "Catalog", "FixtureSupport"]),
+        .testTarget(name: "SiteTests", dependencies: ["Site", "Fit", "Catalog", "FixtureSupport"]),
     ]
 )

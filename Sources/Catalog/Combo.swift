@@ -22,6 +22,8 @@ public struct Combo: Record {
                   "How models can be split on this combo, each with a one-line note."),
         .required("alternatives", .list(.reference(.combo), minCount: 1),
                   "Combos to compare it with; they form the comparison table."),
+        .optional("reference_model", .reference(.model),
+                  "The model the comparison table estimates speed on, at 4-bit, for this combo and each alternative."),
         .required("setup_notes", .list(.markdown, minCount: 1), "Setup steps and gotchas, one per entry."),
         .required("best_model_classes", .list(.record(ModelClass.schema), minCount: 1),
                   "The kinds of model it runs best, naming example models."),
@@ -48,6 +50,7 @@ public struct Combo: Record {
     public var runtimeCompatibility: [RuntimeVerdict]
     public var splitStrategies: [StrategyNote]
     public var alternatives: [Reference<Combo>]
+    public var referenceModel: Reference<Model>?
     public var setupNotes: [MarkdownText]
     public var bestModelClasses: [ModelClass]
     public var badAt: [MarkdownText]
@@ -76,6 +79,7 @@ public struct Combo: Record {
         runtimeCompatibility = fields.records("runtime_compatibility").map(RuntimeVerdict.init)
         splitStrategies = fields.records("split_strategies").map(StrategyNote.init)
         alternatives = fields.references("alternatives")
+        referenceModel = fields.reference("reference_model")
         setupNotes = fields.markdowns("setup_notes")
         bestModelClasses = fields.records("best_model_classes").map(ModelClass.init)
         badAt = fields.markdowns("bad_at")

@@ -50,6 +50,7 @@ extension Combo: ReferencesOtherRecords {
         all += recommendedRuntimes.map(AnyReference.init)
         all += runtimeCompatibility.map { AnyReference($0.runtime) }
         all += alternatives.map(AnyReference.init)
+        if let referenceModel { all.append(AnyReference(referenceModel)) }
         all += bestModelClasses.flatMap { $0.models.map(AnyReference.init) }
         all += related.references
         all += benchmarkTargets.flatMap { [AnyReference($0.model), AnyReference($0.runtime)] }

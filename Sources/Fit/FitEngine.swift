@@ -240,7 +240,7 @@ final class Context {
         terms.reserveCapacity(devices.count)
         var notes: [String] = []
         for (position, device) in hardware.devices.enumerated() {
-            guard let backend = backend(for: device, request) else {
+            guard let backend = backend(for: device, offered: runtime.backends, wanted: request.backend) else {
                 if !dropped {
                     devices = Array(hardware.devices[..<position])
                     dropped = true
@@ -271,9 +271,8 @@ final class Context {
 
     /// The backend the runtime drives a device with: the one asked for when both have it, else
     /// the first native one both have, else the CPU backend for a CPU device.
-    static func backend(for device: FitDevice, _ request: FitRequest) -> Backend? {
-        let offered = request.records.runtimeFacts.backends
-        if let wanted = request.backend, device.backends.contains(wanted), offered.contains(wanted) { return wanted }
+    static func backend(for device: FitDevice, offered: [Backend], wanted: Backend?) -> Backend? {
+        if let wanted, device.backends.contains(wanted), offered.contains(wanted) { return wanted }
         for backend in backendPreference where backend != .cpu && device.backends.contains(backend) && offered.contains(backend) {
             return backend
         }

@@ -1,4 +1,5 @@
 import Catalog
+import Fit
 
 /// The view model of `/hardware-combos/<id>/`: every section of a combo page, in page order.
 struct ComboPage: Sendable {
@@ -10,6 +11,9 @@ struct ComboPage: Sendable {
     let tags: [String]
     let reviewed: String?
     let facts: [Fact]
+    /// The will-it-run page, and how many catalog model quants land in each tier.
+    let willItRun: LinkView
+    let fitCounts: String?
     let contents: [LinkView]
     let topology: TopologyView
     let recommendedRuntimes: [RuntimeCard]
@@ -109,7 +113,7 @@ struct BenchmarkTargetView: Sendable {
 }
 
 extension ComboPage {
-    init(combo: Combo, context: inout PageContext) {
+    init(combo: Combo, fits: SiteFits, context: inout PageContext) {
         let catalog = context.catalog
         let totals = catalog.totals(of: combo)
         let platform = catalog[combo.platform.id]
@@ -132,6 +136,13 @@ extension ComboPage {
             facts.append(Fact("Platform", platform.name, href: context.href(Route.platform(platform.id))))
         }
         self.facts = facts
+        willItRun = context.link("Which models will run on it", to: Route.willItRun(combo.id))
+        if let fit = fits.combos[combo.id] {
+            let count = { (verdict: Verdict) in fit.answers.filter { $0.result.verdict == verdict }.count }
+            fitCounts = "of the catalog's \(fit.answers.count) model quantizations that its runtimes load, \(count(.fits)) fit comfortably, \(count(.tight)) are borderline and \(count(.noFit)) will not fit (estimated at \(Format.contextShort(SiteFits.context)) context)."
+        } else {
+            fitCounts = nil
+        }
         contents = Self.sections.map { LinkView(label: $0.title, href: "#" + $0.id) }
 
         topology = Self.topology(combo, totals, &context)
@@ -156,7 +167,7 @@ extension ComboPage {
                 status: verdict.supported ? "Supported" : "Not supported",
                 note: context.inline(verdict.note))
         }
-        comparison = ComparisonTable(combo: combo, context: &context)
+        comparison = ComparisonTable(combo: combo, fits: fits, context: &context)
         setupNotes = combo.setupNotes.map { context.inline($0) }
         bestModelClasses = combo.bestModelClasses.map { modelClass in
             ModelClassView(

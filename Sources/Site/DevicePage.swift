@@ -1,4 +1,5 @@
 import Catalog
+import Fit
 
 /// `/hardware/<id>/`: a device's spec card, where it is used, and its sources.
 struct DevicePage: Sendable {
@@ -9,8 +10,13 @@ struct DevicePage: Sendable {
     let machines: [LinkView]
     let combos: [LinkView]
     let sources: [SourceView]
+    /// What runs on one of it: each model at 4-bit, and the most faithful quant that fits.
+    let runs: [RunsOnView]
+    let tooBig: [LinkView]
+    let setting: String?
+    let methodologyHref: String
 
-    init(device: Device, backlinks: Backlinks, context: inout PageContext) {
+    init(device: Device, backlinks: Backlinks, fits: SiteFits, context: inout PageContext) {
         meta = context.meta(
             title: device.name, description: device.summary ?? "\(device.name): memory, bandwidth, power and where it is used.",
             breadcrumbs: [("Hardware", Route.index(of: .device)), (device.name, nil)])
@@ -43,5 +49,29 @@ struct DevicePage: Sendable {
         machines = (backlinks.machinesByDevice[device.id] ?? []).map { context.link($0.name, to: Route.machine($0.id)) }
         combos = (backlinks.combosByDevice[device.id] ?? []).map { context.link($0.title, to: Route.combo($0.id)) }
         sources = device.sources.views
+
+        methodologyHref = context.href(Route.methodology)
+        var runs: [(RunsOnView, Verdict, Double)] = []
+        var tooBig: [LinkView] = []
+        if let fit = fits.devices[device.id] {
+            let runtimes = FitChoices.runtimes(for: fit.hardware, in: context.catalog).map(\.name)
+            let ram = fit.hardware.hosts.first.map { $0.ramAssumed ? ", with \(Format.gib($0.ramBytes)) of system RAM assumed for offloading" : "" } ?? ""
+            setting = "One \(device.name) on \(fit.platform.name) under \(listing(runtimes, conjunction: "or"))\(ram), at \(Format.context(SiteFits.context)) of context and one stream."
+            for model in context.catalog.models {
+                let link = context.link(model.name, to: Route.model(model.id))
+                let faithful = fit.mostFaithful[model.id]
+                guard let answer = fit.fourBit[model.id],
+                      faithful != nil || answer.result.verdict == .fits || answer.result.verdict == .tight else {
+                    tooBig.append(link)
+                    continue
+                }
+                runs.append((RunsOnView(subject: link, answer: answer, mostFaithful: faithful, detail: nil, context: context),
+                             answer.result.verdict, answer.result.decode?.tokensPerSecond ?? 0))
+            }
+        } else {
+            setting = nil
+        }
+        self.runs = runs.sorted { $0.1 != $1.1 ? $0.1 < $1.1 : $0.2 > $1.2 }.map(\.0)
+        self.tooBig = tooBig
     }
 }

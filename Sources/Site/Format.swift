@@ -45,6 +45,36 @@ enum Format {
         return grouped(tokens) + " tokens" + short
     }
 
+    /// Tokens per second as a reader wants them: "4.8", "36", "1,240".
+    static func tokensPerSecond(_ value: Double) -> String {
+        number(value, decimals: value < 10 ? 1 : 0)
+    }
+
+    /// Binary gigabytes, as the fit engine counts memory: "46.5 GiB".
+    static func gib(_ bytes: Double) -> String {
+        number(bytes / 1_073_741_824, decimals: 1) + " GiB"
+    }
+
+    /// "12%", "-4%".
+    static func percent(_ fraction: Double) -> String {
+        number(fraction * 100, decimals: 0) + "%"
+    }
+
+    /// "4 × 46.5 GiB" when every value is the same, else "46.5 + 22.1 GiB".
+    static func perDevice(_ bytes: [Double]) -> String {
+        guard let first = bytes.first else { return "—" }
+        let texts = bytes.map { gib($0) }
+        if texts.allSatisfy({ $0 == texts[0] }) {
+            return bytes.count > 1 ? "\(bytes.count) × \(gib(first))" : gib(first)
+        }
+        return bytes.map { number($0 / 1_073_741_824, decimals: 1) }.joined(separator: " + ") + " GiB"
+    }
+
+    /// "8k", "32k", "1,000 tokens".
+    static func contextShort(_ tokens: Int) -> String {
+        tokens >= 1024 && tokens % 1024 == 0 ? "\(tokens / 1024)k" : grouped(tokens) + "-token"
+    }
+
     /// "4×" prefix for counts above one.
     static func count(_ count: Int) -> String { count > 1 ? "\(count)× " : "" }
 

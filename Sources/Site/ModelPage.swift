@@ -1,4 +1,5 @@
 import Catalog
+import Fit
 
 /// `/models/<id>/`: a model's architecture facts, its quantizations, and the combos that name it.
 struct ModelPage: Sendable {
@@ -9,6 +10,20 @@ struct ModelPage: Sendable {
     let quants: [QuantRow]
     let combos: [LinkView]
     let sources: [SourceView]
+    /// What runs where: the catalog's combos, and single devices.
+    let onCombos: [RunsOnView]
+    let tooBigFor: [LinkView]
+    let onDevices: [RunsOnView]
+    let contextTokens: String
+    let methodologyHref: String
+    /// Decode speed against context on a few combos.
+    let chart: HTML
+    let chartLegend: [LegendItem]
+
+    struct LegendItem: Sendable {
+        let style: String
+        let label: String
+    }
 
     struct QuantRow: Sendable {
         let name: String
@@ -17,7 +32,7 @@ struct ModelPage: Sendable {
         let fileSize: String
     }
 
-    init(model: Model, backlinks: Backlinks, context: inout PageContext) {
+    init(model: Model, backlinks: Backlinks, fits: SiteFits, context: inout PageContext) {
         meta = context.meta(
             title: model.name, description: model.summary,
             breadcrumbs: [("Models", Route.index(of: .model)), (model.name, nil)])
@@ -53,5 +68,46 @@ struct ModelPage: Sendable {
         }
         combos = (backlinks.combosByModel[model.id] ?? []).map { context.link($0.title, to: Route.combo($0.id)) }
         sources = model.sources.views
+
+        contextTokens = Format.context(SiteFits.context)
+        methodologyHref = context.href(Route.methodology)
+        var onCombos: [RunsOnView] = []
+        var tooBigFor: [LinkView] = []
+        for combo in context.catalog.combos {
+            guard let fit = fits.combos[combo.id] else { continue }
+            let link = context.link(combo.title, to: Route.combo(combo.id))
+            let faithful = RunsOnView.mostFaithful(fit.answers.filter { $0.model == model.id })
+            guard let fourBit = fits.reference(model, on: combo.id, context: SiteFits.context) else { continue }
+            if faithful == nil, fourBit.result.verdict != .fits, fourBit.result.verdict != .tight {
+                tooBigFor.append(link)
+                continue
+            }
+            let detail = LinkView(
+                label: "ledger", href: context.href(Route.willItRun(combo.id), fragment: FitRowView.anchor(model: model.id, quant: fourBit.quant.name)))
+            onCombos.append(RunsOnView(subject: link, answer: fourBit, mostFaithful: faithful?.quant.name, detail: detail, context: context))
+        }
+        self.onCombos = onCombos
+        self.tooBigFor = tooBigFor
+        var onDevices: [(RunsOnView, Verdict, Double)] = []
+        for device in context.catalog.devices {
+            guard let fit = fits.devices[device.id], let answer = fit.fourBit[model.id] else { continue }
+            let faithful = fit.mostFaithful[model.id]
+            guard faithful != nil || answer.result.verdict == .fits || answer.result.verdict == .tight else { continue }
+            onDevices.append((
+                RunsOnView(subject: context.link(device.name, to: Route.device(device.id)), answer: answer, mostFaithful: faithful, detail: nil, context: context),
+                answer.result.verdict, answer.result.decode?.tokensPerSecond ?? 0))
+        }
+        self.onDevices = onDevices.sorted { $0.1 != $1.1 ? $0.1 < $1.1 : $0.2 > $1.2 }.map(\.0)
+
+        // The fastest few combos it runs on, charted against context.
+        var series: [(ContextChart.Series, Double)] = []
+        for combo in context.catalog.combos {
+            guard let curve = fits.curve(model, on: combo.id), let first = curve.points.first?.tokensPerSecond else { continue }
+            let runtime = context.catalog[curve.answer.runtime]?.name ?? curve.answer.runtime.raw
+            series.append((ContextChart.Series(label: "\(combo.title): \(curve.answer.quant.name), \(runtime)", points: curve.points), first))
+        }
+        let shown = series.sorted { $0.1 > $1.1 }.prefix(4).map(\.0)
+        chart = ContextChart.svg(Array(shown))
+        chartLegend = shown.enumerated().map { LegendItem(style: "s\($0.offset % 4)", label: $0.element.label) }
     }
 }

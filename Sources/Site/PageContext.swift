@@ -77,6 +77,7 @@ struct PageContext {
             canonicalURL: config.absoluteURL(path),
             stylesheet: href(Route.asset("site.css")),
             homeHref: href(Route.home),
+            methodologyHref: href(Route.methodology),
             nav: PageMeta.sections.map { label, kind in
                 NavItem(label: label, href: href(Route.index(of: kind)), isCurrent: path.raw.hasPrefix(Route.index(of: kind).raw))
             },
@@ -96,6 +97,8 @@ struct PageMeta: Sendable {
     let canonicalURL: String
     let stylesheet: String
     let homeHref: String
+    /// How the fit engine's estimates are made, linked from every page that shows one.
+    let methodologyHref: String
     let nav: [NavItem]
     let breadcrumbs: [Crumb]
 

@@ -54,6 +54,12 @@ public enum Route {
 
     public static func asset(_ name: String) -> SitePath { SitePath("/assets/\(name)") }
 
+    /// Every catalog model and quant on a combo, in three tiers.
+    public static func willItRun(_ id: RecordID<Combo>) -> SitePath { SitePath("/will-it-run/combo/\(id.raw)/") }
+
+    /// How the fit engine's estimates are made, generated from its constants.
+    public static let methodology = SitePath("/methodology/")
+
     /// The first path segment for each kind. Devices are "hardware" and runtimes "tools", as
     /// readers of hardware catalogs know them.
     public static func section(_ kind: RecordKind) -> String {

@@ -17,6 +17,7 @@ public struct RenderedPage: Sendable {
 enum SiteRenderer {
     static func render(_ catalog: Catalog, templates: TemplateSet, config: SiteConfig) throws(DiagnosticsError) -> [RenderedPage] {
         let backlinks = Backlinks(catalog)
+        let fits = SiteFits(catalog)
         var pages: [RenderedPage] = []
         var diagnostics: [Diagnostic] = []
 
@@ -34,17 +35,29 @@ enum SiteRenderer {
         }
 
         emit(Route.home, source: templates.path(of: "pages/home"), template: "pages/home") { HomePage(context: &$0) }
-        for kind in RecordKind.allCases {
+        let comparisons = catalog.benchmarks.compactMap { catalog.comparison(for: $0) }
+        for kind in RecordKind.allCases where kind != .benchmark {
             emit(Route.index(of: kind), source: templates.path(of: "pages/index"), template: "pages/index") {
                 IndexPage(kind: kind, context: &$0)
             }
         }
+        emit(Route.index(of: .benchmark), source: templates.path(of: "pages/benchmarks"), template: "pages/benchmarks") {
+            BenchmarksPage(comparisons: comparisons, fits: fits, context: &$0)
+        }
+        emit(Route.methodology, source: templates.path(of: "pages/methodology"), template: "pages/methodology") {
+            MethodologyPage(comparisons: comparisons, context: &$0)
+        }
         for combo in catalog.combos {
-            emit(Route.combo(combo.id), source: combo.path, template: "pages/combo") { ComboPage(combo: combo, context: &$0) }
+            emit(Route.combo(combo.id), source: combo.path, template: "pages/combo") { ComboPage(combo: combo, fits: fits, context: &$0) }
+        }
+        for combo in catalog.combos {
+            emit(Route.willItRun(combo.id), source: combo.path, template: "pages/will-it-run") {
+                WillItRunPage(combo: combo, fits: fits, context: &$0)
+            }
         }
         for device in catalog.devices {
             emit(Route.device(device.id), source: device.path, template: "pages/device") {
-                DevicePage(device: device, backlinks: backlinks, context: &$0)
+                DevicePage(device: device, backlinks: backlinks, fits: fits, context: &$0)
             }
         }
         for machine in catalog.machines {
@@ -62,7 +75,7 @@ enum SiteRenderer {
         }
         for model in catalog.models {
             emit(Route.model(model.id), source: model.path, template: "pages/model") {
-                ModelPage(model: model, backlinks: backlinks, context: &$0)
+                ModelPage(model: model, backlinks: backlinks, fits: fits, context: &$0)
             }
         }
         for stack in catalog.stacks {

@@ -166,20 +166,13 @@ struct FitCommand: ParsableCommand {
     }
 
     private func defaultPlatform(_ catalog: Catalog, systems: [Set<OSFamily>]) throws -> Platform {
-        let shared = systems.reduce(Set(OSFamily.allCases)) { $0.intersection($1) }
-        for family in [OSFamily.linux, .macos, .windows] where shared.contains(family) {
-            if let platform = catalog.platforms.first(where: { $0.family == family }) { return platform }
-        }
+        if let platform = FitChoices.platform(for: systems, in: catalog) { return platform }
         throw ValidationError("no platform in the catalog runs these devices together; pass --platform")
     }
 
     private func pickRuntime(_ catalog: Catalog, _ hardware: Hardware, _ model: Model) throws -> Runtime {
-        let family = hardware.hosts[0].platform.family
-        let candidates = catalog.runtimes.filter { runtime in
-            runtime.platforms.contains(family)
-                && hardware.devices.contains { !Set($0.backends).isDisjoint(with: runtime.backends) }
-                && model.quants.contains { runtime.formats.contains($0.format) }
-                && (hardware.hostCount == 1 || runtime.multiHost.supported)
+        let candidates = FitChoices.runtimes(for: hardware, in: catalog).filter { runtime in
+            model.quants.contains { runtime.formats.contains($0.format) }
         }
         if let preferred = candidates.first(where: { $0.id.raw == "llama-cpp" }) ?? candidates.first { return preferred }
         throw ValidationError("no runtime in the catalog runs \(model.id) on these devices; pass --runtime")
@@ -193,13 +186,10 @@ struct FitCommand: ParsableCommand {
             }
             return found
         }
-        let loadable = model.quants.filter { runtime.formats.contains($0.format) }
-        let fourBit = ["Q4_K_M", "MLX 4-bit", "MXFP4", "AWQ 4-bit", "GPTQ 4-bit", "Q4_0"]
-        if let preferred = fourBit.lazy.compactMap({ name in loadable.first { $0.name == name } }).first { return preferred }
-        guard let first = loadable.first else {
+        guard let quant = FitChoices.referenceQuant(of: model, for: runtime) else {
             throw ValidationError("\(runtime.name) loads none of \(model.id)'s quants (\(model.quants.map(\.name).joined(separator: ", ")))")
         }
-        return first
+        return quant
     }
 
     private func lookup<R: Record>(_ id: String, in records: RecordSet<R>, kind: String) throws -> R {

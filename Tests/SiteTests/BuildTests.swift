@@ -31,8 +31,10 @@ struct BuildTests {
         defer { site.destroy() }
         let report = try SiteBuilder.build(options(site))
         let files = snapshot(site.path("public"))
-        #expect(report.pages == 24)
+        #expect(report.pages == 27)
         for path in ["index.html", "hardware-combos/index.html", "hardware-combos/mini-cluster/index.html",
+                     "will-it-run/combo/mini-cluster/index.html", "will-it-run/combo/gpu-box/index.html", "methodology/index.html",
+                     "benchmarks/index.html",
                      "hardware-combos/gpu-box/index.html", "hardware/gpu-24/index.html", "machines/mini-64/index.html",
                      "platforms/macos-test/index.html", "tools/rt-cluster/index.html", "models/model-moe/index.html",
                      "stacks/cluster-stack/index.html", "guides/fixture-guide/index.html", "assets/site.css", ".combos-build"] {

@@ -1,5 +1,6 @@
 import Catalog
 import FixtureSupport
+import Fit
 import Foundation
 import Testing
 @testable import Site
@@ -14,13 +15,10 @@ struct ComboPageTests {
     let output: String
 
     init() throws {
-        let root = FixtureSite.packageRoot
-        output = FileManager.default.temporaryDirectory.appendingPathComponent("combos-page-\(UUID().uuidString)").path
-        _ = try SiteBuilder.build(SiteBuilder.Options(
-            content: root + "/content", templates: root + "/templates", output: output, baseURL: "https://combos.example/"))
-        catalog = CatalogLoader.load(from: root + "/content").catalog
+        output = ShippedSite.output
+        catalog = ShippedSite.catalog
         combo = try #require(catalog[RecordID<Combo>("quad-mac-mini-m4-pro-exo")])
-        html = try String(contentsOfFile: output + "/hardware-combos/quad-mac-mini-m4-pro-exo/index.html", encoding: .utf8)
+        html = try ShippedSite.page("hardware-combos/quad-mac-mini-m4-pro-exo/index.html")
     }
 
     /// The HTML of one section, from its opening tag to the next section.
@@ -121,6 +119,37 @@ struct ComboPageTests {
         #expect(table.contains("<td>\(Format.watts(machine.powerW * 4))</td>"))
     }
 
+    @Test("the comparison table's usable memory and speed on the named reference model come from the fit engine")
+    func comparisonEstimates() throws {
+        let table = try section("comparison")
+        let reference = try #require(combo.referenceModel.flatMap { catalog[$0.id] })
+        #expect(table.contains("Decode, \(escaped(reference.name)) at 4-bit, 8k context"))
+        #expect(table.components(separatedBy: "class=\"estimate\"").count - 1 == 2)
+        for id in [combo.id] + combo.alternatives.map(\.id) {
+            let record = try #require(catalog[id])
+            let hardware = try #require(Hardware(combo: record, catalog: catalog))
+            let runtimes = SiteFits.runtimes(of: record, catalog)
+            // Usable memory: each device under the combo's first recommended runtime.
+            let usable = FitEngine.usableMemory(on: hardware, runtime: runtimes[0]).map(\.memory.capacityBytes)
+            #expect(!usable.isEmpty)
+            #expect(table.contains(">\(Format.perDevice(usable))<br><span class=\"muted\">under \(escaped(runtimes[0].name))</span>"))
+            // Speed: the best of each runtime's 4-bit quant, at 8k context.
+            var best: (Runtime, Quant, FitResult)?
+            for runtime in runtimes {
+                guard let quant = FitChoices.referenceQuant(of: reference, for: runtime),
+                      FitChoices.fourBitQuantNames.contains(quant.name) else { continue }
+                let result = FitEngine.evaluate(FitRequest(model: reference, quant: quant, runtime: runtime, contextTokens: 8192), on: hardware)
+                if best.map({ FitChoices.isBetter(result, than: $0.2) }) ?? true { best = (runtime, quant, result) }
+            }
+            let (runtime, quant, result) = try #require(best)
+            let speed = try #require(result.decode?.tokensPerSecond)
+            #expect(result.verdict == .fits)
+            let anchor = "../../will-it-run/combo/\(id)/index.html#\(FitRowView.anchor(model: reference.id, quant: quant.name))"
+            #expect(table.contains("<a href=\"\(anchor)\">\(Format.tokensPerSecond(speed)) tokens/s</a><br><span class=\"muted\">\(escaped(quant.name)), \(escaped(runtime.name))</span>"),
+                    "no speed cell for \(id)")
+        }
+    }
+
     @Test("the editorial sections carry every entry of the record")
     func editorialSections() throws {
         #expect(try section("setup-notes").components(separatedBy: "<li>").count - 1 == combo.setupNotes.count)
@@ -165,7 +194,8 @@ struct ComboPageTests {
         #expect(onSite.count > 20)
         for href in onSite {
             let path = try #require(LinkChecker.resolve(href, from: "hardware-combos/quad-mac-mini-m4-pro-exo/index.html"))
-            #expect(FileManager.default.fileExists(atPath: output + "/" + path), "\(href) has no page")
+            let file = path.split(separator: "#", maxSplits: 1).first.map(String.init) ?? path
+            #expect(FileManager.default.fileExists(atPath: output + "/" + file), "\(href) has no page")
         }
         for expected in ["tools/exo", "tools/mlx-lm", "tools/llama-cpp", "tools/vllm", "tools/sglang",
                          "machines/mac-mini-m4-pro-64gb", "hardware/apple-m4-pro-20gpu-64gb", "platforms/macos-26-2",

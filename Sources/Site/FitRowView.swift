@@ -1,0 +1,119 @@
+import Catalog
+import Fit
+
+/// One fit answer as pages show it: the verdict, the estimated speeds, the ledger as a chart and
+/// as a table, the binding constraint, the fixes and any measurement. Every number here comes
+/// from the fit engine or a benchmark record.
+struct FitRowView: Sendable {
+    /// Fragment id: the model id and the quant, so other pages can link to the row.
+    let anchor: String
+    let model: LinkView
+    let modelID: String
+    let quant: String
+    let runtime: LinkView
+    let strategy: String
+    let verdict: String
+    let verdictLabel: String
+    /// Tokens/s as shown, and as a plain number for `data-decode-tps`.
+    let decode: String
+    let decodeRange: String
+    let decodeValue: String
+    let prefill: String
+    /// "31.2 of 46.5 GiB on mini 2": the fullest device.
+    let memory: String
+    let chart: HTML
+    let constraint: String
+    let longestContext: String?
+    let ledger: [LedgerRowView]
+    let fixes: [String]
+    let measured: [MeasuredView]
+    let notes: [String]
+
+    init(_ answer: SiteFits.Answer, context: inout PageContext) {
+        let catalog = context.catalog
+        let model = catalog[answer.model]
+        let runtime = catalog[answer.runtime]
+        let result = answer.result
+        anchor = Self.anchor(model: answer.model, quant: answer.quant.name)
+        self.model = context.link(model?.name ?? answer.model.raw, to: Route.model(answer.model))
+        modelID = answer.model.raw
+        quant = answer.quant.name
+        self.runtime = context.link(runtime?.name ?? answer.runtime.raw, to: Route.runtime(answer.runtime))
+        strategy = result.strategy?.label ?? "—"
+        verdict = result.verdict.rawValue
+        verdictLabel = result.verdict.label
+        // A speed means nothing for a model that does not load.
+        let runs = result.verdict == .fits || result.verdict == .tight
+        let speed = runs ? result.decode : nil
+        decode = speed.map { Format.tokensPerSecond($0.tokensPerSecond) } ?? "—"
+        decodeRange = speed.map { "\(Format.tokensPerSecond($0.low))–\(Format.tokensPerSecond($0.high))" } ?? ""
+        decodeValue = speed.map { Format.number($0.tokensPerSecond, decimals: 2).replacingOccurrences(of: ",", with: "") } ?? "0"
+        prefill = (runs ? result.prefill : nil).map { Format.tokensPerSecond($0.tokensPerSecond) } ?? "—"
+        if let fullest = result.ledger.filter({ !$0.isHostRAM }).max(by: { $0.neededBytes / max($0.usableBytes, 1) < $1.neededBytes / max($1.usableBytes, 1) }) {
+            memory = "\(Format.gib(fullest.neededBytes)) of \(Format.gib(fullest.usableBytes))" + (result.ledger.count > 1 ? " on \(fullest.label)" : "")
+        } else {
+            memory = "—"
+        }
+        chart = LedgerChart.svg(result.ledger)
+        constraint = result.bindingConstraint
+        longestContext = answer.longestContext.map { Format.context($0) }
+        ledger = result.ledger.map(LedgerRowView.init)
+        fixes = answer.fixes.map { fix in
+            let speed = fix.result.decode.map { ", \(Format.tokensPerSecond($0.tokensPerSecond)) tokens/s" } ?? ""
+            return "\(fix.description): \(fix.result.verdict.label.lowercased())\(speed)"
+        }
+        measured = answer.measured.map(MeasuredView.init)
+        notes = result.notes
+    }
+
+    static func anchor(model: RecordID<Model>, quant: String) -> String {
+        "\(slug(model.raw))-\(slug(quant))"
+    }
+}
+
+/// One device's line of a ledger.
+struct LedgerRowView: Sendable {
+    let label: String
+    let usable: String
+    let rule: String
+    let weights: String
+    let kv: String
+    let buffers: String
+    let headroom: String
+    let layers: String
+    let note: String?
+
+    init(_ device: DeviceLedger) {
+        label = device.label
+        usable = Format.gib(device.usableBytes)
+        rule = device.rule.description
+        weights = Format.gib(device.weightBytes)
+        kv = Format.gib(device.kvBytes)
+        buffers = Format.gib(device.bufferBytes + device.overheadBytes)
+        headroom = "\(Format.gib(device.headroomBytes)) (\(Format.percent(device.headroom)))"
+        layers = device.layers > 0 ? "\(device.firstLayer)–\(device.firstLayer + device.layers - 1)" : "—"
+        note = device.note
+    }
+}
+
+/// A published measurement shown beside an estimate.
+struct MeasuredView: Sendable {
+    let text: String
+    let source: String
+    let url: String
+
+    init(_ benchmark: Benchmark) {
+        var parts: [String] = []
+        if let decode = benchmark.decodeTPS {
+            parts.append("\(Format.tokensPerSecond(decode)) tokens/s decode"
+                + (benchmark.depthTokens > 0 ? " at \(Format.grouped(benchmark.depthTokens)) tokens of context" : ""))
+        }
+        if let prefill = benchmark.prefillTPS {
+            parts.append("\(Format.tokensPerSecond(prefill)) tokens/s prefill"
+                + (benchmark.promptTokens.map { " (\(Format.grouped($0))-token prompt)" } ?? ""))
+        }
+        text = parts.joined(separator: ", ")
+        source = benchmark.source.title
+        url = benchmark.source.url
+    }
+}

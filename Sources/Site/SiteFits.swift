@@ -1,0 +1,211 @@
+import Catalog
+import Fit
+
+/// Every fit answer the pages show, worked out once per build: each catalog model and quant on
+/// each combo (for its will-it-run page, its comparison row and the model pages), and each model
+/// on one of each device (for the device and model pages). Numbers on pages that are not record
+/// facts come from here, and so from the fit engine.
+final class SiteFits: Sendable {
+    /// The context every will-it-run answer is given at: a long chat or a mid-size document.
+    static let context = 8192
+
+    /// One model at one quant on one configuration, under the runtime that runs it best.
+    struct Answer: Sendable {
+        let model: RecordID<Model>
+        let quant: Quant
+        let runtime: RecordID<Runtime>
+        let request: FitRequest
+        let result: FitResult
+        /// Changes that would make it fit, or fit more comfortably, each evaluated again.
+        let fixes: [FitFix]
+        /// The longest context at which it still fits (tight or better), in tokens.
+        let longestContext: Int?
+        /// Published measurements of the same model, quant, runtime and devices.
+        let measured: [Benchmark]
+        /// The quant's weights, for ordering quants from the most faithful down.
+        let weightBytes: Double
+    }
+
+    /// A combo's configuration and every model and quant on it.
+    struct ComboFit: Sendable {
+        let hardware: Hardware
+        /// The runtimes the combo supports, in the combo's order.
+        let runtimes: [Runtime]
+        let answers: [Answer]
+        /// Quants none of the runtimes loads: (model, quant name, format).
+        let unloadable: [(model: RecordID<Model>, quant: String, format: String)]
+    }
+
+    /// One device alone, on the platform it most often runs, with every runtime that drives it.
+    struct DeviceFit: Sendable {
+        let hardware: Hardware
+        let platform: Platform
+        /// Per model, the best 4-bit answer among the runtimes (absent when none loads one).
+        let fourBit: [RecordID<Model>: Answer]
+        /// Per model, the most faithful quant that fits comfortably, else the most faithful
+        /// that is borderline (absent when nothing fits).
+        let mostFaithful: [RecordID<Model>: String]
+    }
+
+    let catalog: Catalog
+    let combos: [RecordID<Combo>: ComboFit]
+    let devices: [RecordID<Device>: DeviceFit]
+
+    init(_ catalog: Catalog) {
+        self.catalog = catalog
+        var combos: [RecordID<Combo>: ComboFit] = [:]
+        for combo in catalog.combos {
+            guard let hardware = Hardware(combo: combo, catalog: catalog) else { continue }
+            combos[combo.id] = Self.comboFit(combo, hardware, catalog)
+        }
+        self.combos = combos
+        var devices: [RecordID<Device>: DeviceFit] = [:]
+        for device in catalog.devices {
+            if let fit = Self.deviceFit(device, catalog) { devices[device.id] = fit }
+        }
+        self.devices = devices
+    }
+
+    /// The runtimes a combo supports: its recommended ones first, then the others it marks supported.
+    static func runtimes(of combo: Combo, _ catalog: Catalog) -> [Runtime] {
+        var ids = combo.recommendedRuntimes.map(\.id)
+        for verdict in combo.runtimeCompatibility where verdict.supported && !ids.contains(verdict.runtime.id) {
+            ids.append(verdict.runtime.id)
+        }
+        let refused = Set(combo.runtimeCompatibility.filter { !$0.supported }.map(\.runtime.id))
+        return ids.filter { !refused.contains($0) }.compactMap { catalog[$0] }
+    }
+
+    private static func comboFit(_ combo: Combo, _ hardware: Hardware, _ catalog: Catalog) -> ComboFit {
+        let runtimes = runtimes(of: combo, catalog)
+        var answers: [Answer] = []
+        var unloadable: [(RecordID<Model>, String, String)] = []
+        for model in catalog.models {
+            for quant in model.quants {
+                if let answer = best(model, quant, runtimes, hardware, catalog, detailed: true) {
+                    answers.append(answer)
+                } else {
+                    unloadable.append((model.id, quant.name, quant.format.label))
+                }
+            }
+        }
+        return ComboFit(hardware: hardware, runtimes: runtimes, answers: answers, unloadable: unloadable)
+    }
+
+    private static func deviceFit(_ device: Device, _ catalog: Catalog) -> DeviceFit? {
+        guard let platform = FitChoices.platform(for: [Set(device.os)], in: catalog) else { return nil }
+        let hardware = Hardware(devices: [(device, 1)], platform: platform, hostRAMGB: nil)
+        let runtimes = FitChoices.runtimes(for: hardware, in: catalog)
+        var fourBit: [RecordID<Model>: Answer] = [:]
+        var mostFaithful: [RecordID<Model>: String] = [:]
+        for model in catalog.models {
+            var best: (Quant, Runtime, FitSummary)?
+            for runtime in runtimes {
+                guard let quant = FitChoices.referenceQuant(of: model, for: runtime),
+                      FitChoices.fourBitQuantNames.contains(quant.name) else { continue }
+                let summary = FitEngine.summary(FitRequest(model: model, quant: quant, runtime: runtime, contextTokens: context), on: hardware)
+                if best.map({ FitChoices.isBetter(summary, than: $0.2) }) ?? true { best = (quant, runtime, summary) }
+            }
+            if let (quant, runtime, _) = best {
+                fourBit[model.id] = answer(model, quant, runtime, hardware, catalog, detailed: false)
+            }
+            mostFaithful[model.id] = mostFaithfulQuant(model, runtimes, hardware)
+        }
+        return DeviceFit(hardware: hardware, platform: platform, fourBit: fourBit, mostFaithful: mostFaithful)
+    }
+
+    /// The quant with the most bits per weight that fits comfortably in device memory (no
+    /// offload to system RAM) under some runtime, else the one with the most that is borderline.
+    static func mostFaithfulQuant(_ model: Model, _ runtimes: [Runtime], _ hardware: Hardware) -> String? {
+        var borderline: String?
+        for quant in model.quants.sorted(by: { bits($0, model) > bits($1, model) }) {
+            for runtime in runtimes where runtime.formats.contains(quant.format) {
+                let summary = FitEngine.summary(FitRequest(model: model, quant: quant, runtime: runtime, contextTokens: context), on: hardware)
+                guard !(summary.strategy?.offloadsToSystemRAM ?? false) else { continue }
+                if summary.verdict == .fits { return quant.name }
+                if summary.verdict == .tight, borderline == nil { borderline = quant.name }
+            }
+        }
+        return borderline
+    }
+
+    static func bits(_ quant: Quant, _ model: Model) -> Double {
+        ModelFootprint(model: model, quant: quant, kvCacheType: .f16).bitsPerWeight
+    }
+
+    /// The best answer for a model and quant among the runtimes that load its format, or nil
+    /// when none does.
+    static func best(
+        _ model: Model, _ quant: Quant, _ runtimes: [Runtime], _ hardware: Hardware, _ catalog: Catalog,
+        context: Int = SiteFits.context, detailed: Bool
+    ) -> Answer? {
+        var best: (Runtime, FitResult)?
+        for runtime in runtimes where runtime.formats.contains(quant.format) {
+            let request = FitRequest(model: model, quant: quant, runtime: runtime, contextTokens: context)
+            let result = FitEngine.evaluate(request, on: hardware)
+            if best.map({ FitChoices.isBetter(result, than: $0.1) }) ?? true { best = (runtime, result) }
+        }
+        guard let (runtime, _) = best else { return nil }
+        return answer(model, quant, runtime, hardware, catalog, context: context, detailed: detailed)
+    }
+
+    /// The full answer for one runtime: the result, and when `detailed` the fixes and the
+    /// longest context that fits.
+    static func answer(
+        _ model: Model, _ quant: Quant, _ runtime: Runtime, _ hardware: Hardware, _ catalog: Catalog,
+        context: Int = SiteFits.context, detailed: Bool
+    ) -> Answer {
+        let request = FitRequest(model: model, quant: quant, runtime: runtime, contextTokens: context)
+        let result = FitEngine.evaluate(request, on: hardware)
+        let runs = result.verdict == .fits || result.verdict == .tight
+        return Answer(
+            model: model.id, quant: quant, runtime: runtime.id, request: request, result: result,
+            fixes: detailed && result.verdict != .fits ? FitEngine.fixes(for: request, on: hardware, result: result, catalog: catalog) : [],
+            longestContext: detailed && runs ? FitEngine.longestFittingContext(request, hardware) : nil,
+            measured: catalog.benchmarks(matching: request, hardware: hardware),
+            weightBytes: ModelFootprint(model: model, quant: quant, kvCacheType: .f16).totalWeightBytes)
+    }
+
+    /// A combo's answer for a model at 4-bit: each runtime's 4-bit quant, the best of them.
+    func reference(_ model: Model, on combo: RecordID<Combo>, context: Int) -> Answer? {
+        guard let fit = combos[combo] else { return nil }
+        var best: Answer?
+        for runtime in fit.runtimes {
+            guard let quant = FitChoices.referenceQuant(of: model, for: runtime),
+                  FitChoices.fourBitQuantNames.contains(quant.name) else { continue }
+            let answer = Self.answer(model, quant, runtime, fit.hardware, catalog, context: context, detailed: false)
+            if best.map({ FitChoices.isBetter(answer.result, than: $0.result) }) ?? true { best = answer }
+        }
+        return best
+    }
+}
+
+extension SiteFits {
+    /// Context lengths the model pages chart, doubling from 2k up to the model's native context.
+    static func chartContexts(upTo maxContext: Int) -> [Int] {
+        var contexts: [Int] = []
+        var tokens = 2048
+        while tokens <= maxContext {
+            contexts.append(tokens)
+            tokens *= 2
+        }
+        return contexts
+    }
+
+    /// Decode speed at each chart context on a combo, holding the 4-bit quant and runtime that
+    /// serve the model best at the shortest context; nil where it no longer fits.
+    func curve(_ model: Model, on combo: RecordID<Combo>) -> (answer: Answer, points: [(tokens: Int, tokensPerSecond: Double?)])? {
+        let contexts = Self.chartContexts(upTo: model.maxContext)
+        guard let first = contexts.first, let fit = combos[combo],
+              let start = reference(model, on: combo, context: first),
+              start.result.verdict == .fits || start.result.verdict == .tight,
+              let runtime = catalog[start.runtime] else { return nil }
+        let points = contexts.map { tokens -> (tokens: Int, tokensPerSecond: Double?) in
+            let request = FitRequest(model: model, quant: start.quant, runtime: runtime, contextTokens: tokens)
+            let result = FitEngine.evaluate(request, on: fit.hardware)
+            let runs = result.verdict == .fits || result.verdict == .tight
+            return (tokens, runs ? result.decode?.atFullContext : nil)
+        }
+        return (start, points)
+    }
+}

@@ -1,0 +1,91 @@
+import Catalog
+import Fit
+import Foundation
+
+/// `/will-it-run/combo/<id>/`: every catalog model and quant on one combo, in three tiers (fits
+/// comfortably, borderline, won't fit), each with its ledger, speed and fixes.
+struct WillItRunPage: Sendable {
+    let meta: PageMeta
+    let title: String
+    let combo: LinkView
+    let contextTokens: String
+    let usable: String
+    let methodologyHref: String
+    let facts: [Fact]
+    let tiers: [Tier]
+    let unsupported: [UnsupportedView]
+
+    struct Tier: Sendable {
+        let id: String
+        let title: String
+        let explanation: String
+        let rows: [FitRowView]
+        let emptyText: String
+    }
+
+    struct UnsupportedView: Sendable {
+        let model: LinkView
+        let quant: String
+        let reason: String
+    }
+
+    init(combo record: Combo, fits: SiteFits, context: inout PageContext) {
+        let catalog = context.catalog
+        title = "Will it run on the \(record.title)?"
+        meta = context.meta(
+            title: title,
+            description: "Every model and quantization in the catalog on the \(record.title): what fits comfortably, what is borderline and what will not fit, with memory per device and estimated speed.",
+            breadcrumbs: [("Hardware combinations", Route.index(of: .combo)), (record.title, Route.combo(record.id)), ("Will it run?", nil)])
+        combo = context.link(record.title, to: Route.combo(record.id))
+        contextTokens = Format.context(SiteFits.context)
+        methodologyHref = context.href(Route.methodology)
+        guard let fit = fits.combos[record.id] else {
+            usable = "The combo's records do not resolve to a configuration."
+            facts = []
+            tiers = []
+            unsupported = []
+            return
+        }
+        if let runtime = fit.runtimes.first {
+            let memory = FitEngine.usableMemory(on: fit.hardware, runtime: runtime)
+            usable = "\(Format.perDevice(memory.map(\.memory.capacityBytes))) for weights, cache and buffers under \(runtime.name)"
+        } else {
+            usable = "No runtime in the catalog runs on this combo."
+        }
+        let order = Dictionary(uniqueKeysWithValues: catalog.models.all
+            .sorted { $0.name.compare($1.name, options: [.numeric, .caseInsensitive]) == .orderedAscending }
+            .enumerated().map { ($0.element.id, $0.offset) })
+        let answers = fit.answers.sorted { (a: SiteFits.Answer, b: SiteFits.Answer) in
+            if a.model != b.model { return order[a.model, default: 0] < order[b.model, default: 0] }
+            return a.weightBytes > b.weightBytes
+        }
+        func rows(_ verdict: Verdict) -> [FitRowView] {
+            answers.filter { $0.result.verdict == verdict }.map { FitRowView($0, context: &context) }
+        }
+        let comfortable = Format.percent(FitConstants.comfortableHeadroom.value)
+        tiers = [
+            Tier(id: "fits", title: "Fits comfortably", explanation: "At least \(comfortable) of usable memory left free on every device.",
+                 rows: rows(.fits), emptyText: "Nothing in the catalog fits comfortably."),
+            Tier(id: "borderline", title: "Borderline", explanation: "Fits, but some device keeps less than \(comfortable) free: a longer prompt, a second chat or a driver update can push it over.",
+                 rows: rows(.tight), emptyText: "Nothing is borderline."),
+            Tier(id: "wont-fit", title: "Won't fit", explanation: "Some device is short of memory with every split this combo's runtimes offer.",
+                 rows: rows(.noFit), emptyText: "Everything in the catalog fits."),
+        ]
+        facts = tiers.map { Fact($0.title, "\($0.rows.count)", href: "#" + $0.id) }
+        var unsupported: [UnsupportedView] = []
+        for answer in answers where answer.result.verdict == .unsupported {
+            guard let model = catalog[answer.model] else { continue }
+            unsupported.append(UnsupportedView(
+                model: context.link(model.name, to: Route.model(model.id)), quant: answer.quant.name,
+                reason: answer.result.unsupportedReason ?? "unsupported"))
+        }
+        let runtimeNames = listing(fit.runtimes.map(\.name), conjunction: "or")
+        for entry in fit.unloadable {
+            guard let model = catalog[entry.model] else { continue }
+            unsupported.append(UnsupportedView(
+                model: context.link(model.name, to: Route.model(model.id)), quant: entry.quant,
+                reason: "\(runtimeNames.isEmpty ? "no runtime" : runtimeNames) cannot load \(entry.format) weights"))
+        }
+        self.unsupported = unsupported
+    }
+}

@@ -1,0 +1,197 @@
+import Catalog
+import FixtureSupport
+import Foundation
+import Testing
+@testable import Site
+@testable import Fit
+
+/// The pages that show the fit engine's answers, read from the shipped site: every number on them
+/// must be the engine's for the configuration the page names.
+@Suite("Fit pages")
+struct FitPagesTests {
+    let catalog = ShippedSite.catalog
+
+    /// Each `<tr id=…>` row of a will-it-run page with its data attributes.
+    struct Row {
+        let anchor: String
+        let model: String
+        let quant: String
+        let verdict: String
+        let decode: Double
+        let html: String
+    }
+
+    func rows(_ html: String) -> [Row] {
+        html.components(separatedBy: "<tr id=\"").dropFirst().compactMap { chunk in
+            guard let end = chunk.range(of: "\n</tr>") else { return nil }
+            let row = String(chunk[..<end.lowerBound])
+            func attribute(_ name: String) -> String? {
+                guard let start = row.range(of: "\(name)=\"") else { return nil }
+                let rest = row[start.upperBound...]
+                return rest.range(of: "\"").map { String(rest[..<$0.lowerBound]) }
+            }
+            guard let model = attribute("data-model"), let quant = attribute("data-quant"), let verdict = attribute("data-verdict"),
+                  let decode = attribute("data-decode-tps").flatMap(Double.init) else { return nil }
+            return Row(anchor: String(row.prefix { $0 != "\"" }), model: model, quant: quant.replacingOccurrences(of: "&amp;", with: "&"),
+                       verdict: verdict, decode: decode, html: row)
+        }
+    }
+
+    @Test("a will-it-run page lists every catalog model and quant its runtimes load, in three tiers, with the engine's verdict and speed")
+    func willItRunRows() throws {
+        let combo = try #require(catalog[RecordID<Combo>("quad-mac-mini-m4-pro-exo")])
+        let html = try ShippedSite.page("will-it-run/combo/\(combo.id)/index.html")
+        let hardware = try #require(Hardware(combo: combo, catalog: catalog))
+        let runtimes = SiteFits.runtimes(of: combo, catalog)
+        #expect(runtimes.map(\.id.raw) == ["exo", "mlx-lm", "llama-cpp"])
+        let found = rows(html)
+        var expectedCount = 0
+        for model in catalog.models {
+            for quant in model.quants where runtimes.contains(where: { $0.formats.contains(quant.format) }) {
+                expectedCount += 1
+                let row = try #require(found.first { $0.model == model.id.raw && $0.quant == quant.name }, "no row for \(model.id) \(quant.name)")
+                // The best of the runtimes that load the quant, as the engine answers for each.
+                var best: FitResult?
+                for runtime in runtimes where runtime.formats.contains(quant.format) {
+                    let result = FitEngine.evaluate(FitRequest(model: model, quant: quant, runtime: runtime, contextTokens: 8192), on: hardware)
+                    if best.map({ FitChoices.isBetter(result, than: $0) }) ?? true { best = result }
+                }
+                let result = try #require(best)
+                #expect(row.verdict == result.verdict.rawValue, "\(model.id) \(quant.name)")
+                // Rows that do not fit show no speed.
+                let runs = result.verdict == .fits || result.verdict == .tight
+                #expect(abs(row.decode - (runs ? result.decode?.tokensPerSecond ?? 0 : 0)) < 0.01, "\(model.id) \(quant.name)")
+                // One bar per device in the ledger chart.
+                let bars = row.html.components(separatedBy: "<rect class=\"usable\"").count - 1
+                #expect(bars == result.ledger.count)
+            }
+        }
+        #expect(found.count == expectedCount)
+        // The tiers hold their own verdicts, in order.
+        let tiers = ["fits": "fits", "borderline": "tight", "wont-fit": "no-fit"]
+        for (id, verdict) in tiers {
+            let section = try #require(ShippedSite.section(id, in: html))
+            let inTier = rows(section)
+            #expect(!inTier.isEmpty, "tier \(id) is empty on this combo")
+            #expect(inTier.allSatisfy { $0.verdict == verdict })
+        }
+        #expect(html.contains("Usable memory: 4 × "))
+    }
+
+    @Test("a row that does not fit explains why and offers fixes that were evaluated again")
+    func wontFitRowsExplain() throws {
+        let html = try ShippedSite.page("will-it-run/combo/quad-rtx-3090/index.html")
+        let section = try #require(ShippedSite.section("wont-fit", in: html))
+        let short = rows(section)
+        #expect(!short.isEmpty)
+        for row in short {
+            #expect(row.html.contains(" short: "), "\(row.anchor) does not say which device is short")
+            #expect(row.html.contains("class=\"over\""), "\(row.anchor) does not draw the overflow")
+            #expect(row.decode == 0)
+        }
+        // Some can be made to fit: a smaller quant, a shorter context, another runtime.
+        let helped = short.filter { $0.html.contains("What would help:") }
+        #expect(!helped.isEmpty)
+        for row in helped { #expect(row.html.contains(": fits comfortably") || row.html.contains(": borderline")) }
+        // Every estimate column links to the methodology.
+        #expect(html.contains("<a class=\"estimate\" href=\"../../../methodology/index.html\">est.</a>"))
+    }
+
+    @Test("the methodology page lists every constant the engine uses, with its value, unit and source")
+    func methodology() throws {
+        let html = try ShippedSite.page("methodology/index.html")
+        for constant in FitConstants.all {
+            #expect(html.contains("<code>\(escapeHTML(constant.symbol))</code>"), "\(constant.symbol) is missing")
+            #expect(html.contains("<td>\(Format.number(constant.value, decimals: 4)) <span class=\"muted\">\(escapeHTML(constant.unit))</span></td>"))
+            #expect(html.contains(escapeHTML(constant.source)))
+        }
+        #expect(html.contains("keeps at least \(Format.percent(FitConstants.comfortableHeadroom.value)) of its usable memory free"))
+        for runtime in catalog.runtimes { #expect(html.contains(escapeHTML(runtime.name))) }
+    }
+
+    @Test("the benchmarks page puts each measurement beside the engine's estimate for the same configuration")
+    func benchmarks() throws {
+        let html = try ShippedSite.page("benchmarks/index.html")
+        #expect(!catalog.benchmarks.all.isEmpty)
+        for benchmark in catalog.benchmarks {
+            let comparison = try #require(catalog.comparison(for: benchmark))
+            let measured = try #require(benchmark.decodeTPS)
+            let estimate = try #require(comparison.estimatedDecode)
+            #expect(html.contains("<td>\(Format.tokensPerSecond(measured))</td><td>\(Format.tokensPerSecond(estimate))</td><td>\(BenchmarksPage.signedPercent((estimate - measured) / measured))</td>"),
+                    "\(benchmark.id) is not beside its estimate")
+        }
+    }
+
+    @Test("a device page lists what runs on one of it, with the engine's speed at 4-bit")
+    func devicePage() throws {
+        let device = try #require(catalog[RecordID<Device>("rtx-3090")])
+        let html = try ShippedSite.page("hardware/rtx-3090/index.html")
+        let section = try #require(ShippedSite.section("what-runs", in: html))
+        let linux = try #require(catalog.platforms.first { $0.family == .linux })
+        let hardware = Hardware(devices: [(device, 1)], platform: linux, hostRAMGB: nil)
+        let model = try #require(catalog[RecordID<Model>("qwen3-8b")])
+        let quant = try #require(model.quant(named: "Q4_K_M"))
+        let llama = try #require(catalog[RecordID<Runtime>("llama-cpp")])
+        let result = FitEngine.evaluate(FitRequest(model: model, quant: quant, runtime: llama, contextTokens: 8192), on: hardware)
+        #expect(result.verdict == .fits)
+        #expect(section.contains("href=\"../../models/qwen3-8b/index.html\">Qwen3 8B</a>"))
+        // A 235B model cannot be held by one 24 GB card at any quant.
+        #expect(section.contains("Too big for one at every quantization"))
+        #expect(section.contains("../../models/deepseek-v3/index.html"))
+    }
+
+    @Test("a model page lists the combos it runs on and charts decode speed against context")
+    func modelPage() throws {
+        let html = try ShippedSite.page("models/llama-3.3-70b/index.html")
+        let section = try #require(ShippedSite.section("where-it-runs", in: html))
+        for combo in catalog.combos {
+            #expect(section.contains("href=\"../../hardware-combos/\(combo.id)/index.html\">\(escapeHTML(combo.title))</a>"))
+        }
+        let svg = try #require(section.range(of: "<svg class=\"context-chart\""))
+        #expect(section[svg.lowerBound...].contains("tokens/s at 2k"))
+        // On the 4× RTX 3090, the 4-bit line stops before the model's native context.
+        let legend = try #require(section.range(of: "class=\"chart-legend\""))
+        #expect(section[legend.lowerBound...].contains("4x RTX 3090"))
+    }
+}
+
+/// The two SVG charts, drawn from numbers given here.
+@Suite("Fit charts")
+struct FitChartTests {
+    static let gib = 1_073_741_824.0
+
+    func ledger(_ label: String, usable: Double, weights: Double, kv: Double) -> DeviceLedger {
+        DeviceLedger(
+            label: label, deviceName: "Card", isHostRAM: false, limitBytes: (usable + 1) * Self.gib,
+            rule: .discrete(platform: "Linux", memoryGiB: usable + 1, displayReserveGiB: 0, runtimeFraction: nil),
+            marginBytes: Self.gib, overheadBytes: 0, weightBytes: weights * Self.gib, kvBytes: kv * Self.gib, bufferBytes: 0,
+            firstLayer: 0, layers: 10, note: nil)
+    }
+
+    @Test("a ledger bar is scaled to the largest device, and a short device shows its overflow")
+    func ledgerBars() {
+        let svg = LedgerChart.svg([
+            ledger("GPU 1", usable: 20, weights: 10, kv: 5),
+            ledger("<GPU 2>", usable: 20, weights: 20, kv: 10),
+        ]).html
+        // GPU 2 needs 30 GiB: the widest; the bar area is 320 − 76 − 4 = 240 px for 30 GiB.
+        #expect(svg.contains(#"<rect class="weights" x="76" y="1" width="80" height="14">"#))
+        #expect(svg.contains(#"<rect class="kv" x="156" y="1" width="40" height="14">"#))
+        #expect(svg.contains(#"<rect class="over" x="236" y="21" width="80" height="14"><title>&lt;GPU 2&gt;: 10 GiB short</title></rect>"#))
+        #expect(!svg.contains("<GPU 2>"))
+        #expect(svg.contains("aria-label=\"Memory per device: GPU 1: 15 GiB of 20 GiB; &lt;GPU 2&gt;: 30 GiB of 20 GiB\""))
+    }
+
+    @Test("a context chart line stops where the model stops fitting")
+    func contextLineStops() {
+        let svg = ContextChart.svg([
+            .init(label: "A", points: [(2048, 50), (4096, 40), (8192, nil), (16384, 30)]),
+            .init(label: "B", points: [(2048, 20), (4096, 19), (8192, 18), (16384, 17)]),
+        ]).html
+        #expect(svg.contains("A: 40 tokens/s at 4k"))
+        #expect(!svg.contains("A: 30 tokens/s"))
+        #expect(svg.contains("B: 17 tokens/s at 16k"))
+        // Four context ticks, doubling.
+        for tick in ["2k", "4k", "8k", "16k"] { #expect(svg.contains(">\(tick)</text>")) }
+    }
+}
