@@ -25,6 +25,8 @@ struct FitRowView: Sendable {
     let constraint: String
     let longestContext: String?
     let ledger: [LedgerRowView]
+    /// The rules that set each device's usable memory, each once.
+    let rules: [String]
     let fixes: [String]
     let measured: [MeasuredView]
     let notes: [String]
@@ -58,6 +60,13 @@ struct FitRowView: Sendable {
         constraint = result.bindingConstraint
         longestContext = answer.longestContext.map { Format.context($0) }
         ledger = result.ledger.map(LedgerRowView.init)
+        var rules: [String] = []
+        for device in result.ledger {
+            let labels = result.ledger.filter { $0.rule.description == device.rule.description }.map(\.label)
+            let text = "\(listing(labels, conjunction: "and")): \(device.rule.description)"
+            if !rules.contains(text) { rules.append(text) }
+        }
+        self.rules = rules
         fixes = answer.fixes.map { fix in
             let speed = fix.result.decode.map { ", \(Format.tokensPerSecond($0.tokensPerSecond)) tokens/s" } ?? ""
             return "\(fix.description): \(fix.result.verdict.label.lowercased())\(speed)"
@@ -79,6 +88,7 @@ struct LedgerRowView: Sendable {
     let weights: String
     let kv: String
     let buffers: String
+    let overhead: String
     let headroom: String
     let layers: String
     let note: String?
@@ -89,7 +99,8 @@ struct LedgerRowView: Sendable {
         rule = device.rule.description
         weights = Format.gib(device.weightBytes)
         kv = Format.gib(device.kvBytes)
-        buffers = Format.gib(device.bufferBytes + device.overheadBytes)
+        buffers = Format.gib(device.bufferBytes)
+        overhead = Format.gib(device.overheadBytes)
         headroom = "\(Format.gib(device.headroomBytes)) (\(Format.percent(device.headroom)))"
         layers = device.layers > 0 ? "\(device.firstLayer)–\(device.firstLayer + device.layers - 1)" : "—"
         note = device.note

@@ -57,7 +57,7 @@ struct MethodologyPage: Sendable {
                 rules.append("With the limit raised" + (platform.raiseWiredLimit.map { " (\($0))" } ?? "")
                     + ", all but \(Format.gigabytes(keepFree)) is usable.")
             }
-            if let reserve = platform.displayReserveGB {
+            if let reserve = platform.displayReserveGB, reserve > 0 {
                 rules.append("A discrete GPU driving a display loses \(Format.gigabytes(reserve)) to it.")
             }
             if let share = platform.sharedGPUMemoryFraction {

@@ -130,6 +130,14 @@ struct DiagnosticTests {
         ])
     }
 
+    @Test("a combo's reference model must exist")
+    func danglingReferenceModel() {
+        let result = headlines { $0.replace(in: "content/combos/gpu-box.md", "reference_model: model-dense", with: "reference_model: model-dens") }
+        #expect(result == [
+            "content/combos/gpu-box.md:43:18: error: no model with id \"model-dens\" (content/models/model-dens.yaml does not exist); did you mean \"model-dense\"?",
+        ])
+    }
+
     @Test("a URL that is not http(s)")
     func badURL() {
         let result = headlines { $0.replace(in: "content/devices/soc-64.yaml", "url: https://example.com/soc-64", with: "url: javascript:alert(1)") }

@@ -23,8 +23,8 @@ struct FitPagesTests {
 
     func rows(_ html: String) -> [Row] {
         html.components(separatedBy: "<tr id=\"").dropFirst().compactMap { chunk in
-            guard let end = chunk.range(of: "\n</tr>") else { return nil }
-            let row = String(chunk[..<end.lowerBound])
+            // The row and the detail row under it.
+            let row = chunk
             func attribute(_ name: String) -> String? {
                 guard let start = row.range(of: "\(name)=\"") else { return nil }
                 let rest = row[start.upperBound...]
