@@ -54,3 +54,21 @@ extension Catalog {
             estimatedDecode: decode, estimatedPrefill: result.prefill?.tokensPerSecond)
     }
 }
+
+/// How far estimates are from measurements, over a set of comparisons.
+public struct EstimateErrors: Sendable {
+    public let count: Int
+    /// Median and largest absolute relative error.
+    public let median: Double
+    public let worst: Double
+
+    /// The decode errors of the comparisons that have both numbers, or nil when none has.
+    public init?(decodeOf comparisons: [BenchmarkComparison]) {
+        let errors = comparisons.compactMap(\.decodeError).map(abs).sorted()
+        guard let worst = errors.last else { return nil }
+        count = errors.count
+        let middle = errors.count / 2
+        median = errors.count % 2 == 1 ? errors[middle] : (errors[middle - 1] + errors[middle]) / 2
+        self.worst = worst
+    }
+}

@@ -75,9 +75,9 @@ struct BenchmarksPage: Sendable {
                 source: SourceView(title: benchmark.source.title, url: benchmark.source.url),
                 notes: benchmark.notes)
         }
-        let errors = comparisons.compactMap(\.decodeError).map(abs).sorted()
-        summary = errors.isEmpty ? nil
-            : "Decode: median error \(Format.percent(errors[errors.count / 2])), worst \(Format.percent(errors.last ?? 0)) over \(errors.count) measurements."
+        summary = EstimateErrors(decodeOf: comparisons).map {
+            "Decode: median error \(Format.percent($0.median)), worst \(Format.percent($0.worst)) over \($0.count) measurements."
+        }
         var opportunities: [Opportunity] = []
         for combo in catalog.combos {
             for target in combo.benchmarkTargets {

@@ -81,12 +81,8 @@ struct MethodologyPage: Sendable {
         constants = FitConstants.all.map {
             ConstantView(symbol: $0.symbol, value: Format.number($0.value, decimals: 4), unit: $0.unit, meaning: $0.meaning, source: $0.source)
         }
-        let errors = comparisons.compactMap(\.decodeError).map(abs).sorted()
-        if !errors.isEmpty {
-            let median = errors.count % 2 == 1 ? errors[errors.count / 2] : (errors[errors.count / 2 - 1] + errors[errors.count / 2]) / 2
-            accuracy = "Against the \(errors.count) published decode measurements in the catalog, the median estimate is \(Format.percent(median)) off and the worst \(Format.percent(errors.last ?? 0))."
-        } else {
-            accuracy = nil
+        accuracy = EstimateErrors(decodeOf: comparisons).map {
+            "Against the \($0.count) published decode measurements in the catalog, the median estimate is \(Format.percent($0.median)) off and the worst \(Format.percent($0.worst))."
         }
     }
 }
