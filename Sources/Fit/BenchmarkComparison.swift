@@ -46,7 +46,7 @@ extension Catalog {
         // Decode was timed with `depth` tokens already cached; the estimate at that full context.
         let request = FitRequest(
             model: model, quant: quant, runtime: runtime, contextTokens: max(1, benchmark.depthTokens),
-            promptTokens: benchmark.promptTokens ?? 512, backend: benchmark.backend)
+            promptTokens: benchmark.promptTokens ?? 512, cachedTokens: benchmark.depthTokens, backend: benchmark.backend)
         let result = FitEngine.evaluate(request, on: hardware)
         let decode = result.decode.map { benchmark.depthTokens > 0 ? $0.atFullContext : $0.tokensPerSecond }
         return BenchmarkComparison(

@@ -183,6 +183,11 @@ public enum FitConstants {
         "Share of shader throughput prompt processing reaches on GPUs without tensor figures (Apple before M5).",
         source: "llama.cpp Apple silicon table pp512 against Apple's FP32 figures (M1 Max 32 cores: 7.2 of 10.4 TFLOPS)")
 
+    public static let prefillExpertEfficiency = FitConstant(
+        "K_pp,moe", 0.5, "fraction of dense prefill throughput",
+        "Share of a GPU's prompt-processing throughput that routed-expert matrix multiplications reach on CUDA and ROCm: each expert sees only the tokens routed to it, too few to fill the tensor cores. Shader-bound GPUs (Metal) do not lose it.",
+        source: "llama.cpp DGX Spark benches (gpt-oss 20b and 120b, Qwen3-Coder 30B-A3B, pp2048) and the gpt-oss guide (discussion #15396), against dense models on the same GPUs")
+
     // MARK: Uncertainty
 
     public static let estimateBand = FitConstant(
@@ -200,6 +205,6 @@ public enum FitConstants {
         layerOverheadVulkan, layerOverheadROCm, layerOverheadSYCL, layerOverheadMoE, layerOverheadCPU,
         hopLatencyPCIe, hopLatencyTCP, hopLatencyRDMA, allReduceLatencyNVLink, allReduceLatencyPCIe,
         allReduceLatencyRDMA, allReduceLatencyTCP, rpcOverheadPerDevice, pcieEfficiency,
-        prefillTensorEfficiency, prefillShaderEfficiency, estimateBand,
+        prefillTensorEfficiency, prefillShaderEfficiency, prefillExpertEfficiency, estimateBand,
     ]
 }

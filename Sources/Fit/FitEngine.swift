@@ -168,6 +168,9 @@ final class Context {
     let contextTokens: Int
     let parallelSequences: Int
     let promptTokens: Int
+    let cachedTokens: Int
+    /// Prompt FLOPs per token of one MoE layer's routed experts.
+    let expertFLOPsPerMoELayer: Double
     let kvCacheType: KVCacheType
     let hardware: Hardware
     let footprint: ModelFootprint
@@ -192,6 +195,9 @@ final class Context {
         contextTokens = request.contextTokens
         parallelSequences = request.parallelSequences
         promptTokens = request.promptTokens
+        cachedTokens = request.cachedTokens
+        expertFLOPsPerMoELayer = 2 * Double(records.modelFacts.activeExperts) * 3
+            * Double(records.modelFacts.hiddenSize) * Double(records.modelFacts.expertIntermediateSize)
         kvCacheType = request.kvCacheType
         self.hardware = hardware
         footprint = records.footprint(request.kvCacheType)
@@ -686,7 +692,8 @@ final class Context {
             seconds += decodeSeconds(index, read: read, kv: kvStartPerLayer * Double(count), layers: count, moeLayers: moeHere, active: active)
             secondsFull += decodeSeconds(index, read: read, kv: kvEndPerLayer * Double(count), layers: count, moeLayers: moeHere, active: active)
             if let flops = terms[index].prefillFLOPS, let sum = prefill {
-                prefill = sum + (prefillFLOPsPerLayer * Double(count) + (last ? 2 * Double(vocabSize * hiddenSize) : 0)) / flops
+                prefill = sum + (prefillFLOPsPerLayer * Double(count) + (last ? 2 * Double(vocabSize * hiddenSize) : 0)
+                    + expertPrefillPenalty(index) * Double(moeHere)) / flops
             } else {
                 prefill = nil
             }
@@ -755,13 +762,14 @@ final class Context {
         let kvEnd = kvBytesPerLayerEnd * Double(layers) * kvShare
         let active = footprint.activeParams / n
         let prefillFLOPs = (prefillFLOPsPerLayer() * Double(layers) + 2 * Double(vocabSize * hiddenSize)) / n
+        let expertFLOPs = Double(footprint.moeLayers) / n
         for index in plan.devices {
             let fixed = fixedBytes(device: index, first: false, last: true, holdsExperts: isMoE)
             sink.add(load(index, weights: weights, kv: kv, buffers: fixed.buffers, first: 0, layers: layers))
             seconds = max(seconds, decodeSeconds(index, read: read, kv: kvStart, layers: layers, moeLayers: footprint.moeLayers, active: active))
             secondsFull = max(secondsFull, decodeSeconds(index, read: read, kv: kvEnd, layers: layers, moeLayers: footprint.moeLayers, active: active))
             if let flops = terms[index].prefillFLOPS, let current = prefill {
-                prefill = max(current, prefillFLOPs / flops)
+                prefill = max(current, (prefillFLOPs + expertFLOPs * expertPrefillPenalty(index)) / flops)
             } else {
                 prefill = nil
             }
@@ -797,10 +805,18 @@ final class Context {
         return seconds / terms.backendFactor
     }
 
-    /// Prompt FLOPs per layer per token: 2 per active parameter, plus attention over the
-    /// half-filled prompt (4 · heads · head dim per attended token), capped by a sliding window.
+    /// Extra FLOP-equivalents per MoE layer per prompt token on this device: its routed-expert
+    /// FLOPs run at `K_pp,moe` of its throughput on tensor-core backends.
+    func expertPrefillPenalty(_ index: Int) -> Double {
+        guard isMoE, terms[index].backend == .cuda || terms[index].backend == .rocm else { return 0 }
+        return expertFLOPsPerMoELayer * (1 / FitConstants.prefillExpertEfficiency.value - 1)
+    }
+
+    /// Prompt FLOPs per layer per token: 2 per active parameter, plus attention over what is
+    /// already cached and the half-filled prompt (4 · heads · head dim per attended token),
+    /// capped by a sliding window.
     func prefillFLOPsPerLayer() -> Double {
-        let position = Double(promptTokens) / 2
+        let position = Double(cachedTokens) + Double(promptTokens) / 2
         let attended = footprint.slidingWindowTokens.map { min(position, Double($0)) } ?? position
         let fullShare = Double(footprint.fullAttentionLayers) / Double(footprint.layers)
         let attentionPerToken = 4 * Double(attentionHeads * headDim)

@@ -56,6 +56,9 @@ public struct FitRequest: Sendable {
     public var parallelSequences: Int
     /// Prompt length for the prefill estimate.
     public var promptTokens: Int
+    /// Tokens already in the cache when the prompt arrives (a later turn of a conversation, or a
+    /// benchmark at depth): the prompt attends to them too.
+    public var cachedTokens: Int
     /// macOS: the GPU wired limit raised with `sysctl iogpu.wired_limit_mb`.
     public var raisedWiredLimit: Bool
     /// A backend to use where the devices and runtime have it (llama.cpp built for Vulkan on an
@@ -64,7 +67,8 @@ public struct FitRequest: Sendable {
 
     public init(
         model: Model, quant: Quant, runtime: Runtime, contextTokens: Int = 8192, kvCacheType: KVCacheType = .f16,
-        parallelSequences: Int = 1, promptTokens: Int? = nil, raisedWiredLimit: Bool = false, backend: Backend? = nil
+        parallelSequences: Int = 1, promptTokens: Int? = nil, cachedTokens: Int = 0, raisedWiredLimit: Bool = false,
+        backend: Backend? = nil
     ) {
         records = Records(model: model, quant: quant, runtime: runtime)
         self.backend = backend
@@ -72,6 +76,7 @@ public struct FitRequest: Sendable {
         self.kvCacheType = kvCacheType
         self.parallelSequences = max(1, parallelSequences)
         self.promptTokens = max(1, promptTokens ?? min(self.contextTokens, 2048))
+        self.cachedTokens = max(0, cachedTokens)
         self.raisedWiredLimit = raisedWiredLimit
     }
 }
