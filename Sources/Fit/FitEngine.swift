@@ -288,14 +288,15 @@ final class Context {
     // MARK: Choosing
 
     /// The best plan and the runner-up (the best plan of another strategy), among the plans the
-    /// runtime allows, with the offload plans added only when nothing fits comfortably without
+    /// runtime allows, with the offload plans added only when nothing fits (even tightly) without
     /// them. Plans are evaluated as they are made and not kept: the best is named by its
     /// position, and `plan(at:)` makes it again when its ledger is wanted.
     func choose(refusals: Bool) -> Choice {
         var chooser = Chooser(context: self)
         let refused = candidatePlans(refusals: refusals, &chooser)
-        // Offloading to system RAM is only worth its slower speed when nothing fits without it.
-        let withFallbacks = chooser.best?.verdict != .fits
+        // Offloading to system RAM is only worth its slower speed when nothing fits without it:
+        // a borderline fit in device memory runs several times faster than an offloaded one.
+        let withFallbacks = chooser.best.map { $0.verdict == .noFit } ?? true
         if withFallbacks { fallbackPlans(&chooser) }
         return Choice(
             best: chooser.best, bestPosition: chooser.bestPosition, withFallbacks: withFallbacks,

@@ -46,13 +46,21 @@ public struct UsableMemory: Sendable {
             limitGiB = memoryGiB * share
             rule = .sharedAPU(platform: host.platformName, memoryGiB: memoryGiB, share: share)
         case .discreteGPU:
-            let reserve = host.displayReserveGB ?? 0
+            // Only the card that drives the display (the host's first discrete GPU) loses memory to it.
+            let drivesDisplay = hardware.devices.first { $0.host == device.host && $0.kind == .discreteGPU } === device
+            let reserve = drivesDisplay ? host.displayReserveGB ?? 0 : 0
             limitGiB = memoryGiB - reserve
-            rule = .discrete(platform: host.platformName, memoryGiB: memoryGiB, displayReserveGiB: reserve, runtimeFraction: nil)
+            rule = .discrete(platform: host.platformName, memoryGiB: memoryGiB, displayReserveGiB: reserve,
+                             displayElsewhere: !drivesDisplay && (host.displayReserveGB ?? 0) > 0)
         }
-        if let fraction = rules.memoryFraction, memoryGiB * fraction < limitGiB {
-            limitGiB = memoryGiB * fraction
-            rule = .runtimeClaim(runtime: runtimeName, memoryGiB: memoryGiB, fraction: fraction)
+        if let fraction = rules.memoryFraction {
+            // A runtime that claims a share of the card (vLLM) claims it of the total; what the
+            // display holds comes out of that share.
+            let reserve = device.kind == .discreteGPU ? memoryGiB - limitGiB : 0
+            if memoryGiB * fraction - reserve < limitGiB {
+                limitGiB = memoryGiB * fraction - reserve
+                rule = .runtimeClaim(runtime: runtimeName, memoryGiB: memoryGiB, fraction: fraction, displayReserveGiB: reserve)
+            }
         }
         let overhead = (rules.deviceOverheadGiB ?? defaultOverheadGiB(backend)) + (rules.activationReserveGiB ?? 0)
         let margin = rules.safetyMarginGiB ?? FitConstants.safetyMargin.value
@@ -75,8 +83,8 @@ public enum LimitRule: Sendable, CustomStringConvertible {
     case raisedWiredLimit(memoryGiB: Double, keepFreeGiB: Double, command: String?)
     case unified(platform: String, memoryGiB: Double, reserveGiB: Double)
     case sharedAPU(platform: String, memoryGiB: Double, share: Double)
-    case discrete(platform: String, memoryGiB: Double, displayReserveGiB: Double, runtimeFraction: Double?)
-    case runtimeClaim(runtime: String, memoryGiB: Double, fraction: Double)
+    case discrete(platform: String, memoryGiB: Double, displayReserveGiB: Double, displayElsewhere: Bool)
+    case runtimeClaim(runtime: String, memoryGiB: Double, fraction: Double, displayReserveGiB: Double)
     case hostRAM(platform: String, memoryGiB: Double, reserveGiB: Double, unifiedGiB: Double)
 
     public var description: String {
@@ -92,12 +100,14 @@ public enum LimitRule: Sendable, CustomStringConvertible {
             return "\(gibText(memory)) unified memory minus \(gibText(reserve)) for \(platform) and \(gibText(FitConstants.hostProcessMemory.value)) for the runtime process"
         case .sharedAPU(let platform, let memory, let share):
             return "\(percent(share)) of \(gibText(memory)) shared memory assigned to the GPU on \(platform)"
-        case .discrete(let platform, let memory, let reserve, _):
-            return reserve > 0
-                ? "\(gibText(memory)) minus \(gibText(reserve)) the display keeps on \(platform)"
+        case .discrete(let platform, let memory, let reserve, let elsewhere):
+            if reserve > 0 { return "\(gibText(memory)) minus \(gibText(reserve)) the display keeps on \(platform)" }
+            return elsewhere
+                ? "all \(gibText(memory)) (the display is on another card)"
                 : "all \(gibText(memory)) (\(platform): no display reserve)"
-        case .runtimeClaim(let runtime, let memory, let fraction):
+        case .runtimeClaim(let runtime, let memory, let fraction, let reserve):
             return "\(runtime) claims \(percent(fraction)) of \(gibText(memory))"
+                + (reserve > 0 ? ", less \(gibText(reserve)) the display keeps" : "")
         case .hostRAM(let platform, let memory, let reserve, let unified):
             return "\(gibText(memory)) system RAM minus \(gibText(reserve)) for \(platform) and \(gibText(FitConstants.hostProcessMemory.value)) for the runtime process"
                 + (unified > 0 ? ", minus \(gibText(unified)) the GPU uses" : "")

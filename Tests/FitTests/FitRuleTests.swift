@@ -392,6 +392,45 @@ struct FitRuleTests {
         #expect(apu.ledger[0].limitBytes / Self.gib == 64, "half of 128 GiB by default")
     }
 
+    @Test("only the card that drives the display loses memory to it")
+    func displayOnOneCard() throws {
+        let hardware = box("card-24", 3, platform: "windows-test")
+        let memory = FitEngine.usableMemory(on: hardware, runtime: record("split-only"))
+        #expect(memory.map { $0.memory.limitBytes / Self.gib } == [23, 24, 24])
+        #expect(memory[1].memory.rule.description == "all 24 GiB (the display is on another card)")
+    }
+
+    @Test("a runtime that claims a share of each card claims it of the total, less what the display holds")
+    func runtimeClaimWithDisplay() throws {
+        // 90% of 24 GiB = 21.6 GiB, less the 1 GiB display reserve on the first card: 20.6 GiB.
+        let runtime: Runtime = record("server")
+        #expect(runtime.fit.memoryFraction == 0.9)
+        let memory = FitEngine.usableMemory(on: box("card-24", 2, platform: "windows-test"), runtime: runtime)
+        #expect(memory.map { ($0.memory.limitBytes / Self.gib * 10).rounded() / 10 } == [20.6, 21.6])
+        #expect(memory[0].memory.rule.description == "Server claims 90% of 24 GiB, less 1 GiB the display keeps")
+    }
+
+    @Test("a borderline fit in GPU memory is preferred to a comfortable one that offloads layers to system RAM")
+    func borderlineBeatsOffload() throws {
+        // Walk the context up on two cards: wherever the layer split alone is borderline, the
+        // engine answers with it, not with a slower CPU offload that would fit comfortably.
+        var borderline = 0
+        for context in stride(from: 1024, through: 16384, by: 512) {
+            let request = request("dense-70b", "Q4_K_M", "split-only", context: context)
+            let hardware = box("card-24", 2)
+            let engine = try Context.make(request, hardware).get()
+            let split = engine.evaluate(engine.layerSplitPlan(.layerSplit, engine.allIndices))
+            let result = FitEngine.evaluate(request, on: hardware)
+            if split.verdict == .tight {
+                borderline += 1
+                #expect(result.verdict == .tight)
+                #expect(result.strategy == .layerSplit, "context \(context)")
+            }
+            if split.verdict == .noFit { #expect(result.strategy == .cpuLayerOffload, "context \(context)") }
+        }
+        #expect(borderline > 0)
+    }
+
     // MARK: Strategies
 
     @Test("an MoE model leaves as few layers' experts in system RAM as make the rest fit")

@@ -163,7 +163,7 @@ struct FitChartTests {
     func ledger(_ label: String, usable: Double, weights: Double, kv: Double) -> DeviceLedger {
         DeviceLedger(
             label: label, deviceName: "Card", isHostRAM: false, limitBytes: (usable + 1) * Self.gib,
-            rule: .discrete(platform: "Linux", memoryGiB: usable + 1, displayReserveGiB: 0, runtimeFraction: nil),
+            rule: .discrete(platform: "Linux", memoryGiB: usable + 1, displayReserveGiB: 0, displayElsewhere: false),
             marginBytes: Self.gib, overheadBytes: 0, weightBytes: weights * Self.gib, kvBytes: kv * Self.gib, bufferBytes: 0,
             firstLayer: 0, layers: 10, note: nil)
     }
