@@ -31,7 +31,8 @@ case "${1:-}" in
     ;;
   test)
     shift
-    install_missing "${PACKAGES[@]}"
+    # The builder's tests run its script in headless Chromium.
+    install_missing "${PACKAGES[@]}" chromium
     swift test "$@"
     ;;
   *)

@@ -14,6 +14,8 @@ struct ComboPage: Sendable {
     /// The will-it-run page, and how many catalog model quants land in each tier.
     let willItRun: LinkView
     let fitCounts: String?
+    /// The builder with this combo's configuration filled in.
+    let builder: LinkView?
     let contents: [LinkView]
     let topology: TopologyView
     let recommendedRuntimes: [RuntimeCard]
@@ -137,6 +139,9 @@ extension ComboPage {
         }
         self.facts = facts
         willItRun = context.link("Which models will run on it", to: Route.willItRun(combo.id))
+        builder = BuilderQuery(combo: combo, catalog: catalog).map {
+            LinkView(label: "Open in builder", href: context.href(Route.builder) + "?" + $0.text)
+        }
         if let fit = fits.combos[combo.id] {
             let count = { (verdict: Verdict) in fit.answers.filter { $0.result.verdict == verdict }.count }
             fitCounts = "of the catalog's \(fit.answers.count) model quantizations that its runtimes load, \(count(.fits)) fit comfortably, \(count(.tight)) are borderline and \(count(.noFit)) will not fit (estimated at \(Format.contextShort(SiteFits.context)) context)."

@@ -64,7 +64,8 @@ public enum OutputWriter {
             try? fileManager.removeItem(at: staging)
             throw failure(display, "cannot move the new output into place: \(error.localizedDescription)")
         }
-        return Stats(pages: files.count, assets: assets)
+        let pages = files.filter { $0.path.hasSuffix(".html") }.count
+        return Stats(pages: pages, assets: assets + files.count - pages)
     }
 
     /// Lists the files under an assets folder, relative to the output folder (`assets/site.css`).

@@ -60,17 +60,20 @@ public enum SiteBuilder {
         let pages = try timed("render pages") { () throws(DiagnosticsError) -> [RenderedPage] in
             try SiteRenderer.render(loaded.catalog, templates: templates, config: options.config)
         }
+        let generated = try timed("export data") { () throws(DiagnosticsError) -> [OutputWriter.File] in
+            SiteRenderer.generatedFiles(loaded.catalog)
+        }
         let assetsDirectory = options.templates + "/assets"
         let hasAssets = FileManager.default.fileExists(atPath: assetsDirectory)
         try timed("check links") { () throws(DiagnosticsError) in
-            let assets = Set(hasAssets ? OutputWriter.assetPaths(in: assetsDirectory) : [])
+            let assets = Set(hasAssets ? OutputWriter.assetPaths(in: assetsDirectory) : []).union(generated.map(\.path))
             let problems = LinkChecker.check(pages, assets: assets, files: loaded.files)
             if !problems.isEmpty { throw DiagnosticsError(problems) }
         }
         var stats = OutputWriter.Stats(pages: pages.count, assets: 0)
         if write {
             stats = try timed("write output") { () throws(DiagnosticsError) -> OutputWriter.Stats in
-                let files = pages.map { OutputWriter.File(path: $0.path.outputFile, contents: Data($0.html.utf8)) }
+                let files = pages.map { OutputWriter.File(path: $0.path.outputFile, contents: Data($0.html.utf8)) } + generated
                 return try OutputWriter.write(files, assetsFrom: hasAssets ? assetsDirectory : nil, to: options.output)
             }
         }

@@ -153,9 +153,9 @@ final class SiteFits: Sendable {
     /// longest context that fits.
     static func answer(
         _ model: Model, _ quant: Quant, _ runtime: Runtime, _ hardware: Hardware, _ catalog: Catalog,
-        context: Int = SiteFits.context, detailed: Bool
+        context: Int = SiteFits.context, kvCacheType: KVCacheType = .f16, detailed: Bool
     ) -> Answer {
-        let request = FitRequest(model: model, quant: quant, runtime: runtime, contextTokens: context)
+        let request = FitRequest(model: model, quant: quant, runtime: runtime, contextTokens: context, kvCacheType: kvCacheType)
         let result = FitEngine.evaluate(request, on: hardware)
         let runs = result.verdict == .fits || result.verdict == .tight
         return Answer(

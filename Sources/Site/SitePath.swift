@@ -57,6 +57,12 @@ public enum Route {
     /// Every catalog model and quant on a combo, in three tiers.
     public static func willItRun(_ id: RecordID<Combo>) -> SitePath { SitePath("/will-it-run/combo/\(id.raw)/") }
 
+    /// The builder: any devices or machines, platform, runtime and context, answered in the browser.
+    public static let builder = SitePath("/will-it-run/custom/")
+
+    /// The engine's inputs and constants for the builder's script.
+    public static let builderData = SitePath("/will-it-run/custom/fit-data.js")
+
     /// How the fit engine's estimates are made, generated from its constants.
     public static let methodology = SitePath("/methodology/")
 

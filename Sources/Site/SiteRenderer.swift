@@ -1,4 +1,5 @@
 import Catalog
+import Foundation
 
 /// One page of output: where it goes, its HTML, and where its links came from.
 public struct RenderedPage: Sendable {
@@ -15,6 +16,11 @@ public struct RenderedPage: Sendable {
 
 /// Builds the view model of every page and renders it through its template.
 enum SiteRenderer {
+    /// Files the build writes besides pages: the builder's data.
+    static func generatedFiles(_ catalog: Catalog) -> [OutputWriter.File] {
+        [OutputWriter.File(path: Route.builderData.outputFile, contents: Data(FitDataExport(catalog: catalog).script().utf8))]
+    }
+
     static func render(_ catalog: Catalog, templates: TemplateSet, config: SiteConfig) throws(DiagnosticsError) -> [RenderedPage] {
         let backlinks = Backlinks(catalog)
         let fits = SiteFits(catalog)
@@ -83,6 +89,9 @@ enum SiteRenderer {
         }
         for guide in catalog.guides {
             emit(Route.guide(guide.id), source: guide.path, template: "pages/guide") { GuidePage(guide: guide, context: &$0) }
+        }
+        emit(Route.builder, source: templates.path(of: "pages/builder"), template: "pages/builder") {
+            BuilderPage(query: .defaults, fits: fits, context: &$0)
         }
         // A template mistake shows on every page of its kind; report it once.
         if !diagnostics.isEmpty { throw DiagnosticsError(Array(Set(diagnostics))) }

@@ -194,7 +194,7 @@ struct ComboPageTests {
         #expect(onSite.count > 20)
         for href in onSite {
             let path = try #require(LinkChecker.resolve(href, from: "hardware-combos/quad-mac-mini-m4-pro-exo/index.html"))
-            let file = path.split(separator: "#", maxSplits: 1).first.map(String.init) ?? path
+            let file = path.split(whereSeparator: { $0 == "#" || $0 == "?" }).first.map(String.init) ?? path
             #expect(FileManager.default.fileExists(atPath: output + "/" + file), "\(href) has no page")
         }
         for expected in ["tools/exo", "tools/mlx-lm", "tools/llama-cpp", "tools/vllm", "tools/sglang",

@@ -1,0 +1,36 @@
+import Foundation
+
+/// Headless Chromium, for the tests that run the builder's script as a visitor's browser would.
+enum Chromium {
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// The DOM of a page after its scripts ran (`--dump-dom`), given up to `seconds` of the
+    /// page's own time.
+    static func dumpDOM(_ url: String, seconds: Int = 30) throws -> String {
+        guard let binary = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
+            .first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            throw Failure(description: "headless Chromium is not installed (apt-get install chromium; ./dev.sh test does it)")
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        let profile = FileManager.default.temporaryDirectory.appendingPathComponent("chromium-\(UUID().uuidString)").path
+        process.arguments = [
+            "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
+            "--user-data-dir=\(profile)", "--virtual-time-budget=\(seconds * 1000)", "--dump-dom", url,
+        ]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Read while it runs, so a large DOM cannot fill the pipe and stall it.
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        try? FileManager.default.removeItem(atPath: profile)
+        guard process.terminationStatus == 0 else {
+            throw Failure(description: "chromium exited with status \(process.terminationStatus) on \(url)")
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
