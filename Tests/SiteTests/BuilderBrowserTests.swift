@@ -128,3 +128,102 @@ struct BuilderBrowserTests {
                 == Set(scripted.map { "\($0.model) \($0.quant) \($0.verdict) \($0.decode)" }))
     }
 }
+
+/// The walk-through the builder exists for, done by a script in a harness page that drives the
+/// builder in a frame: from the quad Mac mini's link, drop to three nodes, add a Mac Studio,
+/// switch the runtime, go back once; then the copied link must reproduce what was seen.
+@Suite("Builder walk-through")
+struct BuilderWalkthroughTests {
+    static let harness = """
+        <!doctype html><html><head><meta charset="utf-8"></head><body><pre id="out"></pre>
+        <iframe id="frame" src="../will-it-run/custom/index.html?QUERY" width="1200" height="800"></iframe>
+        <script>
+        var frame = document.getElementById("frame"), steps = [], out = {};
+        function rows(doc) {
+          return Array.prototype.map.call(doc.querySelectorAll("tr[data-verdict]"), function (r) {
+            return r.getAttribute("data-model") + "|" + r.getAttribute("data-quant") + "|" + r.getAttribute("data-verdict") + "|" + r.getAttribute("data-decode-tps");
+          });
+        }
+        function change(element) { element.dispatchEvent(new Event("change", { bubbles: true })); }
+        frame.onload = function () {
+          var win = frame.contentWindow, doc = frame.contentDocument;
+          out.start = rows(doc);
+          var count = doc.querySelector("#machine-rows li input.count");
+          count.value = "3"; change(count);
+          out.three = rows(doc); out.threeQuery = win.location.search;
+          doc.getElementById("add-machine").click();
+          var added = doc.querySelectorAll("#machine-rows li");
+          var select = added[added.length - 1].querySelector("select");
+          select.value = "mac-studio-m3-ultra-256gb"; change(select);
+          out.studio = rows(doc); out.studioQuery = win.location.search;
+          Array.prototype.forEach.call(doc.querySelectorAll("input[name=runtime]"), function (box) { box.checked = box.value === "llama-cpp"; });
+          change(doc.querySelector("input[name=runtime]"));
+          out.llama = rows(doc); out.llamaQuery = win.location.search;
+          out.shareLink = doc.getElementById("share-link").getAttribute("href");
+          win.history.back();
+          setTimeout(function () {
+            out.back = rows(doc); out.backQuery = win.location.search;
+            out.backRuntimes = Array.prototype.filter.call(doc.querySelectorAll("input[name=runtime]"), function (b) { return b.checked; }).map(function (b) { return b.value; });
+            document.getElementById("out").textContent = JSON.stringify(out);
+          }, 500);
+        };
+        </script></body></html>
+        """
+
+    struct Walk: Decodable {
+        let start: [String]
+        let three: [String]
+        let threeQuery: String
+        let studio: [String]
+        let studioQuery: String
+        let llama: [String]
+        let llamaQuery: String
+        let shareLink: String
+        let back: [String]
+        let backQuery: String
+        let backRuntimes: [String]
+    }
+
+    @Test("drop to three nodes, add a Mac Studio, switch the runtime, go back: every step changes the answers and the link reproduces them")
+    func walkThrough() throws {
+        let catalog = ShippedSite.catalog
+        let combo = try #require(catalog[RecordID<Combo>("quad-mac-mini-m4-pro-exo")])
+        let query = try #require(BuilderQuery(combo: combo, catalog: catalog)).text
+        let folder = ShippedSite.output + "/zz-walk"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try Self.harness.replacingOccurrences(of: "QUERY", with: query.replacingOccurrences(of: "&", with: "&amp;"))
+            .write(toFile: folder + "/index.html", atomically: true, encoding: .utf8)
+        let dom = try Chromium.dumpDOM("file://\(folder)/index.html", seconds: 30, allowFileAccess: true)
+        let start = try #require(dom.range(of: "<pre id=\"out\">"))
+        let end = try #require(dom.range(of: "</pre>", range: start.upperBound..<dom.endIndex))
+        let json = String(dom[start.upperBound..<end.lowerBound]).replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&amp;", with: "&")
+        let walk = try JSONDecoder().decode(Walk.self, from: Data(json.utf8))
+
+        #expect(walk.threeQuery.contains("machines=mac-mini-m4-pro-64gb:3:mini&"))
+        #expect(walk.studioQuery.contains("machines=mac-mini-m4-pro-64gb:3:mini,mac-studio-m3-ultra-256gb:1&"))
+        #expect(walk.llamaQuery.contains("runtime=llama-cpp&"))
+        #expect(walk.shareLink == walk.llamaQuery)
+        // Each step changes what fits or how fast.
+        #expect(walk.start != walk.three)
+        #expect(walk.three != walk.studio)
+        #expect(walk.studio != walk.llama)
+        // Back restores the previous step, controls and all.
+        #expect(walk.backQuery == walk.studioQuery)
+        #expect(walk.back == walk.studio)
+        #expect(walk.backRuntimes == ["exo", "llama-cpp", "mlx-lm"].filter { walk.studioQuery.contains($0) }.sorted { a, b in
+            catalog.runtimes.ids.firstIndex(of: a)! < catalog.runtimes.ids.firstIndex(of: b)! })
+        // The copied link, opened afresh, shows exactly what was seen.
+        let again = try BuilderBrowserTests.builder(String(walk.llamaQuery.dropFirst()))
+        let rows = BuilderBrowserTests.rows(again).map { "\($0.model)|\($0.quant)|\($0.verdict)|\(Self.decodeText($0.decode))" }
+        #expect(rows == walk.llama.map { Self.normalized($0) })
+    }
+
+    /// The rows' decode attribute as text ("12.5", "0"), for comparing with what the frame read.
+    static func decodeText(_ value: Double) -> String { value == value.rounded() ? String(Int(value)) : String(value) }
+    static func normalized(_ row: String) -> String {
+        var parts = row.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+        if let value = Double(parts[3]) { parts[3] = decodeText(value) }
+        return parts.joined(separator: "|")
+    }
+}

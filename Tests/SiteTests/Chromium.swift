@@ -8,7 +8,8 @@ enum Chromium {
 
     /// The DOM of a page after its scripts ran (`--dump-dom`), given up to `seconds` of the
     /// page's own time.
-    static func dumpDOM(_ url: String, seconds: Int = 30) throws -> String {
+    /// `allowFileAccess` lets a `file://` page read frames it loads from other files.
+    static func dumpDOM(_ url: String, seconds: Int = 30, allowFileAccess: Bool = false) throws -> String {
         guard let binary = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
             .first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
             throw Failure(description: "headless Chromium is not installed (apt-get install chromium; ./dev.sh test does it)")
@@ -20,6 +21,7 @@ enum Chromium {
             "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
             "--user-data-dir=\(profile)", "--virtual-time-budget=\(seconds * 1000)", "--dump-dom", url,
         ]
+        if allowFileAccess { process.arguments?.insert("--allow-file-access-from-files", at: 0) }
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
