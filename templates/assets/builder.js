@@ -546,6 +546,11 @@
     } else if (target.classList && target.classList.contains("remove")) {
       var list = target.closest("ol");
       target.closest("li").remove();
+      // There is always something to configure: the last row gives way to a fresh one.
+      if (!list.querySelector("li")) {
+        if (list === deviceRows) addRow(deviceRows, "device-row", "device", [data.deviceOrder[0], 1]);
+        else addRow(machineRows, "machine-row", "machine", [data.machineOrder[0], 1]);
+      }
       var next = list.querySelector("select");
       (next || (list === deviceRows ? addDevice : addMachine)).focus();
       update(true);
