@@ -246,12 +246,16 @@ final class Context {
         terms.reserveCapacity(devices.count)
         var notes: [String] = []
         for (position, device) in hardware.devices.enumerated() {
-            guard let backend = backend(for: device, offered: runtime.backends, wanted: request.backend) else {
+            let family = hardware.hosts[device.host].family
+            let backend = device.os.contains(family) ? backend(for: device, offered: runtime.backends, wanted: request.backend) : nil
+            guard let backend else {
                 if !dropped {
                     devices = Array(hardware.devices[..<position])
                     dropped = true
                 }
-                notes.append("\(runtime.name) has no backend for \(device.label) (\(device.name) uses \(listing(device.backends.map(\.label))))")
+                notes.append(device.os.contains(family)
+                    ? "\(runtime.name) has no backend for \(device.label) (\(device.name) uses \(listing(device.backends.map(\.label))))"
+                    : "\(device.label) (\(device.name)) has no driver for \(family.label)")
                 continue
             }
             if dropped { devices.append(device) }

@@ -10,6 +10,8 @@ public final class FitDevice: Sendable {
     public let kind: DeviceKind
     public let vendor: Vendor
     public let backends: [Backend]
+    /// The operating systems it has drivers for.
+    public let os: [OSFamily]
     /// Memory chips are binary: a "24 GB" card holds 24 GiB.
     public let memoryBytes: Double
     public let bandwidthBytesPerSecond: Double
@@ -31,6 +33,7 @@ public final class FitDevice: Sendable {
         kind = device.kind
         vendor = device.vendor
         backends = device.backends
+        os = device.os
         memoryBytes = device.memoryGB * FitConstants.gibibyte
         bandwidthBytesPerSecond = device.bandwidthGBs * FitConstants.gigabyte
         memoryFamily = device.memoryTechnology.family

@@ -392,6 +392,13 @@ struct FitRuleTests {
         #expect(apu.ledger[0].limitBytes / Self.gib == 64, "half of 128 GiB by default")
     }
 
+    @Test("a device with no driver for the OS cannot be used there")
+    func noDriver() throws {
+        let result = FitEngine.evaluate(request("dense-70b", "Q4_K_M", "split-only"), on: box("card-24", 1, platform: "macos-test"))
+        #expect(result.verdict == .unsupported)
+        #expect(result.unsupportedReason == "Card 24 (Card 24) has no driver for macOS")
+    }
+
     @Test("only the card that drives the display loses memory to it")
     func displayOnOneCard() throws {
         let hardware = box("card-24", 3, platform: "windows-test")

@@ -53,6 +53,7 @@
     return {
       id: device.id, label: label, name: device.name, kind: device.kind, vendor: device.vendor,
       backends: device.backends,
+      os: device.os,
       memoryBytes: device.memoryGB * GIB,
       bandwidthBytesPerSecond: device.bandwidthGBs * GB,
       memoryFamily: device.memoryFamily, dies: device.dies, architecture: device.architecture,
@@ -472,10 +473,14 @@
     var terms = [];
     var notes = [];
     hardware.devices.forEach(function (device) {
-      var backend = self.backendFor(device, runtime.backends, request.backend);
+      var family = hardware.hosts[device.host].platform.family;
+      var runsHere = contains(device.os, family);
+      var backend = runsHere ? self.backendFor(device, runtime.backends, request.backend) : null;
       if (backend == null) {
-        notes.push(runtime.name + " has no backend for " + device.label + " (" + device.name + " uses "
-          + listing(device.backends.map(function (b) { return self.label("backend", b); })) + ")");
+        notes.push(runsHere
+          ? runtime.name + " has no backend for " + device.label + " (" + device.name + " uses "
+            + listing(device.backends.map(function (b) { return self.label("backend", b); })) + ")"
+          : device.label + " (" + device.name + ") has no driver for " + self.label("os", family));
         return;
       }
       devices.push(device);
