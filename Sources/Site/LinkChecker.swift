@@ -92,13 +92,35 @@ enum LinkChecker {
     /// double quotes, and escape quotes inside values.
     static func attributeValues(_ name: String, in html: String) -> Set<String> {
         var values: Set<String> = []
-        let needle = " \(name)=\""
-        var rest = html[...]
-        while let start = rest.range(of: needle) {
-            let valueStart = start.upperBound
-            guard let end = rest[valueStart...].firstIndex(of: "\"") else { break }
-            values.insert(String(rest[valueStart..<end]))
-            rest = rest[end...]
+        let needle = Array(" \(name)=\"".utf8)
+        var html = html
+        html.withUTF8 { bytes in
+            // A plain byte scan: Foundation's range(of:) re-measures the string on every call.
+            guard bytes.count >= needle.count else { return }
+            let first = needle[0]
+            var index = 0
+            let last = bytes.count - needle.count
+            while index <= last {
+                guard bytes[index] == first else {
+                    index += 1
+                    continue
+                }
+                var matches = true
+                for offset in 1..<needle.count where bytes[index + offset] != needle[offset] {
+                    matches = false
+                    break
+                }
+                guard matches else {
+                    index += 1
+                    continue
+                }
+                let start = index + needle.count
+                var end = start
+                while end < bytes.count, bytes[end] != UInt8(ascii: "\"") { end += 1 }
+                guard end < bytes.count else { return }
+                values.insert(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self))
+                index = end + 1
+            }
         }
         return values
     }

@@ -227,6 +227,10 @@ struct TemplateChecker {
     }
 
     private static func child(named name: String, of object: Any) -> Found? {
+        if let node = object as? ViewNode {
+            guard let type = node.types[name] else { return nil }
+            return Found(type: type, value: node.fields[name])
+        }
         if let parent = object as? MustacheParent {
             return parent.child(named: name).map { Found(type: type(of: $0), value: $0) }
         }
@@ -242,10 +246,13 @@ struct TemplateChecker {
         return mirror.children.first.map { unwrap($0.value) } ?? nil
     }
 
-    private static func typeName(_ object: Any) -> String { "\(type(of: object))" }
+    private static func typeName(_ object: Any) -> String {
+        (object as? ViewNode)?.typeName ?? "\(type(of: object))"
+    }
 
     private static func fieldNames(of object: Any) -> [String] {
-        Mirror(reflecting: object).children.compactMap(\.label)
+        if let node = object as? ViewNode { return node.types.keys.sorted() }
+        return Mirror(reflecting: object).children.compactMap(\.label)
     }
 
     private mutating func report(_ template: String, _ line: Int, _ column: Int, _ message: String) {

@@ -61,10 +61,12 @@ public struct TemplateSet: Sendable {
 
     /// Checks the template against the model, then renders it.
     public func render(_ model: Any, template name: String) throws(DiagnosticsError) -> String {
+        // Reflected once here, then read by name by the checker and the renderer alike.
+        let tree = ViewTree.make(model) ?? model
         var checker = TemplateChecker(templates: self)
-        checker.check(template: name, model: model)
+        checker.check(template: name, model: tree)
         if !checker.diagnostics.isEmpty { throw DiagnosticsError(checker.diagnostics) }
-        guard let output = library.render(model, withTemplate: name) else {
+        guard let output = library.render(tree, withTemplate: name) else {
             throw DiagnosticsError([Diagnostic(
                 at: SourceLocation(path: path(of: name), line: 0, column: 0), "missing template \"\(name)\"")])
         }
