@@ -10,9 +10,16 @@ public enum CatalogLoader {
         public var files: [String: SourceFile] = [:]
     }
 
+    /// Decoded records by file, for loading the same folder again after an edit: a file whose
+    /// text has not changed is not parsed again (`combos serve` keeps one for its whole run).
+    public final class Cache: @unchecked Sendable {
+        var entries: [String: (text: String, record: Any?, problems: [Diagnostic])] = [:]
+        public init() {}
+    }
+
     /// Loads the catalog under `directory`. Paths in diagnostics start with `directory` as given
     /// (or relative to the working directory), so `content/combos/x.md:12:3` is clickable.
-    public static func load(from directory: String) -> Result {
+    public static func load(from directory: String, cache: Cache? = nil) -> Result {
         let root = DisplayPath(directory)
         var diagnostics: [Diagnostic] = []
         var files: [String: SourceFile] = [:]
@@ -24,15 +31,15 @@ public enum CatalogLoader {
         }
         diagnostics += unexpectedEntries(in: directory, root: root)
 
-        let devices: [Device] = loadKind(root: root, into: &diagnostics, files: &files, unreadable: &unreadable)
-        let machines: [Machine] = loadKind(root: root, into: &diagnostics, files: &files, unreadable: &unreadable)
-        let platforms: [Platform] = loadKind(root: root, into: &diagnostics, files: &files, unreadable: &unreadable)
-        let runtimes: [Runtime] = loadKind(root: root, into: &diagnostics, files: &files, unreadable: &unreadable)
-        let models: [Model] = loadKind(root: root, into: &diagnostics, files: &files, unreadable: &unreadable)
-        let combos: [Combo] = loadKind(root: root, into: &diagnostics, files: &files, unreadable: &unreadable)
-        let stacks: [Stack] = loadKind(root: root, into: &diagnostics, files: &files, unreadable: &unreadable)
-        let guides: [Guide] = loadKind(root: root, into: &diagnostics, files: &files, unreadable: &unreadable)
-        let benchmarks: [Benchmark] = loadKind(root: root, into: &diagnostics, files: &files, unreadable: &unreadable)
+        let devices: [Device] = loadKind(root: root, into: &diagnostics, files: &files, unreadable: &unreadable, cache: cache)
+        let machines: [Machine] = loadKind(root: root, into: &diagnostics, files: &files, unreadable: &unreadable, cache: cache)
+        let platforms: [Platform] = loadKind(root: root, into: &diagnostics, files: &files, unreadable: &unreadable, cache: cache)
+        let runtimes: [Runtime] = loadKind(root: root, into: &diagnostics, files: &files, unreadable: &unreadable, cache: cache)
+        let models: [Model] = loadKind(root: root, into: &diagnostics, files: &files, unreadable: &unreadable, cache: cache)
+        let combos: [Combo] = loadKind(root: root, into: &diagnostics, files: &files, unreadable: &unreadable, cache: cache)
+        let stacks: [Stack] = loadKind(root: root, into: &diagnostics, files: &files, unreadable: &unreadable, cache: cache)
+        let guides: [Guide] = loadKind(root: root, into: &diagnostics, files: &files, unreadable: &unreadable, cache: cache)
+        let benchmarks: [Benchmark] = loadKind(root: root, into: &diagnostics, files: &files, unreadable: &unreadable, cache: cache)
         let catalog = Catalog(
             devices: devices, machines: machines, platforms: platforms, runtimes: runtimes,
             models: models, combos: combos, stacks: stacks, guides: guides, benchmarks: benchmarks)
@@ -59,7 +66,7 @@ public enum CatalogLoader {
 
     private static func loadKind<R: Record>(
         root: DisplayPath, into diagnostics: inout [Diagnostic], files: inout [String: SourceFile],
-        unreadable: inout [RecordKind: Set<String>]
+        unreadable: inout [RecordKind: Set<String>], cache: Cache?
     ) -> [R] {
         let kind = R.kind
         let folder = root.fileSystemPath + "/" + kind.folder
@@ -85,7 +92,15 @@ public enum CatalogLoader {
                 unreadable[kind, default: []].insert(id)
             case .success(let file):
                 files[displayPath] = file
-                let (record, problems) = decode(R.self, id: id, file: file)
+                let record: R?
+                let problems: [Diagnostic]
+                if let hit = cache?.entries[displayPath], hit.text == file.text {
+                    record = hit.record as? R
+                    problems = hit.problems
+                } else {
+                    (record, problems) = decode(R.self, id: id, file: file)
+                    cache?.entries[displayPath] = (file.text, record, problems)
+                }
                 diagnostics += problems
                 if let record {
                     records.append(record)
@@ -102,6 +117,8 @@ public enum CatalogLoader {
     public static func isIgnorable(_ name: String) -> Bool {
         name.hasPrefix(".") || name.hasSuffix("~") || name.hasSuffix(".swp") || name.hasSuffix(".swx")
             || name.hasPrefix("#") || name.hasSuffix(".tmp")
+            // Vim writes and deletes "4913" to test whether it may create files in a folder.
+            || name == "4913"
     }
 
     /// Decodes one record file. Returns the record whenever its YAML could be read, even with

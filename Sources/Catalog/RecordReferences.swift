@@ -12,7 +12,7 @@ public struct AnyReference: Sendable, Hashable {
 }
 
 /// Every reference each kind of record makes, in the order it was written.
-protocol ReferencesOtherRecords {
+public protocol ReferencesOtherRecords {
     var references: [AnyReference] { get }
 }
 
@@ -24,27 +24,27 @@ extension RelatedLinks {
 }
 
 extension Device: ReferencesOtherRecords {
-    var references: [AnyReference] { [] }
+    public var references: [AnyReference] { [] }
 }
 
 extension Machine: ReferencesOtherRecords {
-    var references: [AnyReference] { devices.map { AnyReference($0.device) } }
+    public var references: [AnyReference] { devices.map { AnyReference($0.device) } }
 }
 
 extension Platform: ReferencesOtherRecords {
-    var references: [AnyReference] { [] }
+    public var references: [AnyReference] { [] }
 }
 
 extension Runtime: ReferencesOtherRecords {
-    var references: [AnyReference] { [] }
+    public var references: [AnyReference] { [] }
 }
 
 extension Model: ReferencesOtherRecords {
-    var references: [AnyReference] { [] }
+    public var references: [AnyReference] { [] }
 }
 
 extension Combo: ReferencesOtherRecords {
-    var references: [AnyReference] {
+    public var references: [AnyReference] {
         var all = [AnyReference(platform)]
         all += nodes.map { AnyReference($0.machine) }
         all += recommendedRuntimes.map(AnyReference.init)
@@ -59,7 +59,7 @@ extension Combo: ReferencesOtherRecords {
 }
 
 extension Stack: ReferencesOtherRecords {
-    var references: [AnyReference] {
+    public var references: [AnyReference] {
         components.compactMap { component -> AnyReference? in
             switch component.target {
             case .combo(let reference): AnyReference(reference)
@@ -74,7 +74,7 @@ extension Stack: ReferencesOtherRecords {
 }
 
 extension Benchmark: ReferencesOtherRecords {
-    var references: [AnyReference] {
+    public var references: [AnyReference] {
         var all: [AnyReference] = []
         if let combo { all.append(AnyReference(combo)) }
         all += devices.map { AnyReference($0.device) }
@@ -84,5 +84,22 @@ extension Benchmark: ReferencesOtherRecords {
 }
 
 extension Guide: ReferencesOtherRecords {
-    var references: [AnyReference] { related.references }
+    public var references: [AnyReference] { related.references }
+}
+
+extension Catalog {
+    /// The references a record makes, by kind and id (none when there is no such record).
+    public func references(of kind: RecordKind, id: String) -> [AnyReference] {
+        switch kind {
+        case .device: devices[RecordID(id)]?.references ?? []
+        case .machine: machines[RecordID(id)]?.references ?? []
+        case .platform: platforms[RecordID(id)]?.references ?? []
+        case .runtime: runtimes[RecordID(id)]?.references ?? []
+        case .model: models[RecordID(id)]?.references ?? []
+        case .combo: combos[RecordID(id)]?.references ?? []
+        case .stack: stacks[RecordID(id)]?.references ?? []
+        case .guide: guides[RecordID(id)]?.references ?? []
+        case .benchmark: benchmarks[RecordID(id)]?.references ?? []
+        }
+    }
 }

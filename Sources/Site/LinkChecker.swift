@@ -8,6 +8,14 @@ enum LinkChecker {
     static func check(_ pages: [RenderedPage], assets: Set<String>, files: [String: SourceFile] = [:]) -> [Diagnostic] {
         var idsByFile: [String: Set<String>] = [:]
         for page in pages { idsByFile[page.path.outputFile] = attributeValues("id", in: page.html) }
+        return check(pages, idsByFile: idsByFile, assets: assets, files: files)
+    }
+
+    /// Checks the links of `pages` against every page's element ids (`idsByFile`, which may hold
+    /// pages not being checked: `combos serve` checks only what a rebuild touched).
+    static func check(
+        _ pages: [RenderedPage], idsByFile: [String: Set<String>], assets: Set<String>, files: [String: SourceFile]
+    ) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
         for page in pages {
             let pageFile = page.path.outputFile
@@ -61,6 +69,24 @@ enum LinkChecker {
         }
         if assets.contains(target) { return nil }
         return "there is no \(describe(target))"
+    }
+
+    /// The files a page links to (pages as their index.html), for re-checking it when one of
+    /// them changes.
+    static func targets(of page: RenderedPage) -> Set<String> {
+        let pageFile = page.path.outputFile
+        var targets: Set<String> = []
+        for attribute in ["href", "src"] {
+            for raw in attributeValues(attribute, in: page.html) {
+                var path = decodeEntities(raw)
+                if path.hasPrefix("//") || hasScheme(path) || path.hasPrefix("/") { continue }
+                if let cut = path.firstIndex(where: { $0 == "#" || $0 == "?" }) { path = String(path[..<cut]) }
+                if path.isEmpty { continue }
+                guard let resolved = resolve(path, from: pageFile) else { continue }
+                targets.insert(resolved.hasSuffix("/") || resolved.isEmpty ? resolved + "index.html" : resolved)
+            }
+        }
+        return targets
     }
 
     /// Resolves a relative path against the folder of the page file; nil if it climbs out.

@@ -50,20 +50,49 @@ final class SiteFits: Sendable {
     let catalog: Catalog
     let combos: [RecordID<Combo>: ComboFit]
     let devices: [RecordID<Device>: DeviceFit]
+    /// A fingerprint of every record the answers read (devices, machines, platforms, runtimes,
+    /// models, benchmarks), when the caller knows one; with each combo's configuration, it says
+    /// which answers a later build can reuse.
+    let inputs: Int?
+    let comboKeys: [RecordID<Combo>: String]
+    /// What changed since the build reused: `DependencyKey`s of the answers worked out again.
+    let changedKeys: Set<String>
 
-    init(_ catalog: Catalog) {
+    init(_ catalog: Catalog, reusing previous: SiteFits? = nil, inputs: Int? = nil) {
         self.catalog = catalog
+        self.inputs = inputs
+        let sameInputs = inputs != nil && previous?.inputs == inputs
+        var changed: Set<String> = []
         var combos: [RecordID<Combo>: ComboFit] = [:]
+        var keys: [RecordID<Combo>: String] = [:]
         for combo in catalog.combos {
+            let key = BuilderQuery(combo: combo, catalog: catalog)?.text ?? ""
+            keys[combo.id] = key
+            if sameInputs, previous?.comboKeys[combo.id] == key, let old = previous?.combos[combo.id] {
+                combos[combo.id] = old
+                continue
+            }
+            changed.insert(DependencyKey.comboFits(combo.id))
             guard let hardware = Hardware(combo: combo, catalog: catalog) else { continue }
             combos[combo.id] = Self.comboFit(combo, hardware, catalog)
         }
+        for id in (previous?.comboKeys.keys).map(Array.init) ?? [] where keys[id] == nil {
+            changed.insert(DependencyKey.comboFits(id))
+        }
         self.combos = combos
+        comboKeys = keys
         var devices: [RecordID<Device>: DeviceFit] = [:]
         for device in catalog.devices {
+            if sameInputs, let old = previous?.devices[device.id] {
+                devices[device.id] = old
+                continue
+            }
+            changed.insert(DependencyKey.deviceFits(device.id))
             if let fit = Self.deviceFit(device, catalog) { devices[device.id] = fit }
         }
         self.devices = devices
+        if !changed.isEmpty { changed.insert(DependencyKey.fits) }
+        changedKeys = changed
     }
 
     /// The runtimes a combo supports: its recommended ones first, then the others it marks supported.

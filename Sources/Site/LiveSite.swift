@@ -1,0 +1,219 @@
+import Catalog
+import Foundation
+
+/// The site kept in memory for `combos serve`, rebuilt after each edit with only the work the
+/// edit makes necessary: files whose text did not change are not parsed again, fit answers
+/// whose inputs did not change are reused, and only pages that show something that changed
+/// are rendered and link-checked again (`SitePages` says what each page shows).
+///
+/// A rebuild that fails (a content error, a template error, a broken link) changes nothing:
+/// `files` stays the last good site, and the next rebuild is measured against it.
+public final class LiveSite: @unchecked Sendable {
+    public let options: SiteBuilder.Options
+    /// The last good site: output path (`hardware-combos/x/index.html`) to contents.
+    public private(set) var files: [String: Data] = [:]
+
+    private let cache = CatalogLoader.Cache()
+    private var state: State?
+
+    /// What the last good build was made of.
+    private struct State {
+        var facets: [String: Facets]
+        var templateTexts: [String: String]
+        var templates: TemplateSet
+        var assets: [String: Data]
+        var fits: SiteFits
+        var pages: [String: PageRecord]
+    }
+
+    private struct Facets: Equatable {
+        var full: String
+        var listing: String
+    }
+
+    private struct PageRecord {
+        var page: RenderedPage
+        var dependencies: Set<String>
+        var ids: Set<String>
+        var targets: Set<String>
+    }
+
+    /// What a rebuild did.
+    public struct Report: Sendable {
+        public var changed: Int
+        /// The pages rendered again, by output path.
+        public var renderedPaths: [String]
+        public var rendered: Int { renderedPaths.count }
+        public var checked: Int
+        public var total: Int
+        public var phases: [(name: String, duration: Duration)]
+        public var duration: Duration { phases.reduce(.zero) { $0 + $1.duration } }
+    }
+
+    public init(_ options: SiteBuilder.Options) {
+        self.options = options
+    }
+
+    /// Reads the content and templates again and brings the site up to date with them.
+    public func rebuild() -> Result<Report, DiagnosticsError> {
+        do throws(DiagnosticsError) {
+            return .success(try update())
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    private func update() throws(DiagnosticsError) -> Report {
+        var phases: [(String, Duration)] = []
+        let clock = ContinuousClock()
+        var start = clock.now
+        func lap(_ name: String) {
+            let now = clock.now
+            phases.append((name, now - start))
+            start = now
+        }
+
+        // Content: every file read, only changed ones parsed.
+        let loaded = CatalogLoader.load(from: options.content, cache: cache)
+        if loaded.diagnostics.hasErrors { throw DiagnosticsError(loaded.diagnostics) }
+        let catalog = loaded.catalog
+        lap("load content")
+
+        // Templates: loaded again only when a template file changed.
+        let templateTexts = Self.readTemplates(options.templates)
+        let templatesChanged = state?.templateTexts != templateTexts
+        let templates: TemplateSet
+        if let state, !templatesChanged {
+            templates = state.templates
+        } else {
+            templates = try TemplateSet.load(from: options.templates).get()
+        }
+        let assetsDirectory = options.templates + "/assets"
+        var assets: [String: Data] = [:]
+        for path in OutputWriter.assetPaths(in: assetsDirectory) {
+            assets[path] = FileManager.default.contents(atPath: assetsDirectory + "/" + path.dropFirst("assets/".count))
+        }
+        lap("load templates")
+
+        // What changed, as dependency keys.
+        var facets: [String: Facets] = [:]
+        for kind in RecordKind.allCases {
+            for id in catalog.ids(of: kind) {
+                guard let path = catalog.path(of: kind, id: id), let text = loaded.files[path]?.text else { continue }
+                facets["\(kind.rawValue):\(id)"] = Facets(full: text, listing: Self.listing(kind, id, catalog) ?? text)
+            }
+        }
+        var changed: Set<String> = []
+        let before = state?.facets ?? [:]
+        for key in Set(facets.keys).union(before.keys) where facets[key] != before[key] {
+            let parts = key.split(separator: ":", maxSplits: 1).map(String.init)
+            guard let kind = RecordKind(rawValue: parts[0]) else { continue }
+            changed.insert(DependencyKey.full(kind, parts[1]))
+            changed.insert(DependencyKey.anyFull(kind))
+            if facets[key]?.listing != before[key]?.listing {
+                changed.insert(DependencyKey.listing(kind, parts[1]))
+                changed.insert(DependencyKey.kind(kind))
+            }
+        }
+
+        // Fit answers: reused when nothing they read changed.
+        var hasher = Hasher()
+        for kind in [RecordKind.device, .machine, .platform, .runtime, .model, .benchmark] {
+            for id in catalog.ids(of: kind) {
+                hasher.combine(id)
+                hasher.combine(facets["\(kind.rawValue):\(id)"]?.full)
+            }
+        }
+        let fits = SiteFits(catalog, reusing: state?.fits, inputs: hasher.finalize())
+        changed.formUnion(fits.changedKeys)
+        lap("fit answers")
+
+        // Pages: the ones that show something that changed.
+        let specs = SitePages.all(catalog, templates: templates, fits: fits)
+        let everything = state == nil || templatesChanged
+        var pages = state?.pages ?? [:]
+        var renderedPaths: [String] = []
+        var diagnostics: [Diagnostic] = []
+        let livePaths = Set(specs.map(\.path.outputFile))
+        for path in pages.keys where !livePaths.contains(path) { pages[path] = nil }
+        for spec in specs {
+            let path = spec.path.outputFile
+            let old = state?.pages[path]
+            guard everything || old == nil || !spec.dependencies.isDisjoint(with: changed)
+                    || !(old?.dependencies.isDisjoint(with: changed) ?? true) else { continue }
+            switch SiteRenderer.render(spec, catalog: catalog, templates: templates, config: options.config) {
+            case .success(let page):
+                pages[path] = PageRecord(
+                    page: page, dependencies: spec.dependencies, ids: LinkChecker.attributeValues("id", in: page.html),
+                    targets: LinkChecker.targets(of: page))
+                renderedPaths.append(path)
+            case .failure(let error):
+                diagnostics += error.diagnostics
+            }
+        }
+        if !diagnostics.isEmpty { throw DiagnosticsError(Array(Set(diagnostics))) }
+        var generated: [String: Data] = [:]
+        if everything || !SitePages.builderDataDependencies.isDisjoint(with: changed) {
+            for file in SiteRenderer.generatedFiles(catalog) { generated[file.path] = file.contents }
+        }
+        lap("render \(renderedPaths.count) pages")
+
+        // Links: the pages rendered, and the pages that link to a page that changed or went.
+        let oldPages = state?.pages ?? [:]
+        var moved = Set(oldPages.keys).subtracting(pages.keys)
+        for path in renderedPaths where oldPages[path]?.ids != pages[path]?.ids { moved.insert(path) }
+        let toCheck = Set(renderedPaths).union(pages.filter { !$0.value.targets.isDisjoint(with: moved) }.map(\.key))
+        let idsByFile = pages.mapValues(\.ids)
+        let knownFiles = Set(assets.keys).union(generated.keys).union(files.keys.filter { !$0.hasSuffix(".html") })
+        let problems = LinkChecker.check(
+            toCheck.sorted().compactMap { pages[$0]?.page }, idsByFile: idsByFile, assets: knownFiles, files: loaded.files)
+        if !problems.isEmpty { throw DiagnosticsError(problems) }
+        lap("check \(toCheck.count) pages' links")
+
+        // Commit: the new site replaces the old one whole.
+        var next = files
+        for path in next.keys where path.hasSuffix(".html") && pages[path] == nil { next[path] = nil }
+        for path in renderedPaths { next[path] = pages[path].map { Data($0.page.html.utf8) } }
+        for (path, data) in generated { next[path] = data }
+        for path in next.keys where path.hasPrefix("assets/") && assets[path] == nil { next[path] = nil }
+        for (path, data) in assets { next[path] = data }
+        files = next
+        state = State(facets: facets, templateTexts: templateTexts, templates: templates, assets: assets, fits: fits, pages: pages)
+        return Report(
+            changed: changed.filter { $0.hasPrefix("full:") }.count, renderedPaths: renderedPaths.sorted(), checked: toCheck.count,
+            total: pages.count, phases: phases)
+    }
+
+    /// Every template's text, to tell whether any changed.
+    private static func readTemplates(_ directory: String) -> [String: String] {
+        var texts: [String: String] = [:]
+        let names = FileManager.default.enumerator(atPath: directory)?.allObjects as? [String] ?? []
+        for name in names where name.hasSuffix(".mustache") && !name.hasPrefix("assets/") {
+            texts[name] = (try? String(contentsOfFile: directory + "/" + name, encoding: .utf8)) ?? ""
+        }
+        return texts
+    }
+
+    /// What other pages show of a record, when that is less than the whole record: a combo's
+    /// title, summary, configuration and runtimes (not its editorial sections), a stack's or a
+    /// guide's title and summary. Nil means the whole record.
+    static func listing(_ kind: RecordKind, _ id: String, _ catalog: Catalog) -> String? {
+        switch kind {
+        case .combo:
+            guard let combo = catalog[RecordID<Combo>(id)] else { return nil }
+            var parts = [combo.title, combo.summary, combo.difficulty.rawValue, combo.topology.rawValue, combo.platform.id.raw]
+            parts += combo.nodes.map { "\($0.machine.id.raw):\($0.count):\($0.name ?? "")" }
+            if let link = combo.link { parts += [link.interconnect.rawValue, link.transport.rawValue, "\(link.gbitPerSecond)"] }
+            parts += combo.recommendedRuntimes.map(\.id.raw)
+            parts += combo.runtimeCompatibility.map { "\($0.runtime.id.raw):\($0.supported)" }
+            parts.append(combo.referenceModel?.id.raw ?? "")
+            return parts.joined(separator: "\u{1F}")
+        case .stack:
+            return catalog[RecordID<Stack>(id)].map { [$0.title, $0.summary].joined(separator: "\u{1F}") }
+        case .guide:
+            return catalog[RecordID<Guide>(id)].map { [$0.title, $0.summary, $0.published?.longForm ?? ""].joined(separator: "\u{1F}") }
+        default:
+            return nil
+        }
+    }
+}

@@ -1,0 +1,155 @@
+import Catalog
+import Fit
+
+/// What a page is made of, for rebuilding only what an edit touches (`combos serve`).
+///
+/// A key names something a page shows: one record in full (`full:combo:x`), one record as other
+/// pages show it, by name and headline figures (`listing:device:rtx-3090`), the set of records of
+/// a kind with their listings (`kind:model`), a change to any record of a kind in full
+/// (`anyfull:combo`), or fit answers (`fits:combo:x`, `fits:device:x`, `fits`). A page is built
+/// again when a key it depends on changed; the keys are conservative, never clever.
+enum DependencyKey {
+    static func full(_ kind: RecordKind, _ id: String) -> String { "full:\(kind.rawValue):\(id)" }
+    static func listing(_ kind: RecordKind, _ id: String) -> String { "listing:\(kind.rawValue):\(id)" }
+    static func kind(_ kind: RecordKind) -> String { "kind:\(kind.rawValue)" }
+    static func anyFull(_ kind: RecordKind) -> String { "anyfull:\(kind.rawValue)" }
+    static func comboFits(_ id: RecordID<Combo>) -> String { "fits:combo:\(id.raw)" }
+    static func deviceFits(_ id: RecordID<Device>) -> String { "fits:device:\(id.raw)" }
+    static let fits = "fits"
+}
+
+/// One page of the site: where it goes, what it is made from, what it shows, how to build it.
+struct PageSpec {
+    let path: SitePath
+    /// The content file the page is made from (or its template, for pages made of many records).
+    let source: String
+    let template: String
+    let dependencies: Set<String>
+    let build: (inout PageContext) -> Any
+}
+
+/// Every page of the site, in the order the build renders them.
+enum SitePages {
+    static func all(_ catalog: Catalog, templates: TemplateSet, fits: SiteFits) -> [PageSpec] {
+        let backlinks = Backlinks(catalog)
+        let comparisons = catalog.benchmarks.compactMap { catalog.comparison(for: $0) }
+        var pages: [PageSpec] = []
+        typealias Key = DependencyKey
+        let everyKind = Set(RecordKind.allCases.map(Key.kind))
+
+        /// A record's listing and, for machines, their devices' listings: what a link to it shows.
+        func listings(_ references: [AnyReference]) -> Set<String> {
+            var keys: Set<String> = []
+            for reference in references {
+                keys.insert(Key.listing(reference.kind, reference.id))
+                if reference.kind == .machine {
+                    for device in catalog.references(of: .machine, id: reference.id) { keys.insert(Key.listing(device.kind, device.id)) }
+                }
+            }
+            return keys
+        }
+        func comboListings(_ combos: [Combo]) -> Set<String> {
+            Set(combos.map { Key.listing(.combo, $0.id.raw) })
+        }
+
+        pages.append(PageSpec(path: Route.home, source: templates.path(of: "pages/home"), template: "pages/home", dependencies: everyKind) {
+            HomePage(context: &$0)
+        })
+        for kind in RecordKind.allCases where kind != .benchmark {
+            // A combo card shows totals from its machines and devices.
+            let keys: Set<String> = kind == .combo ? [Key.kind(.combo), Key.kind(.machine), Key.kind(.device)] : [Key.kind(kind)]
+            pages.append(PageSpec(path: Route.index(of: kind), source: templates.path(of: "pages/index"), template: "pages/index", dependencies: keys) {
+                IndexPage(kind: kind, context: &$0)
+            })
+        }
+        pages.append(PageSpec(
+            path: Route.index(of: .benchmark), source: templates.path(of: "pages/benchmarks"), template: "pages/benchmarks",
+            dependencies: [Key.kind(.benchmark), Key.anyFull(.combo), Key.kind(.model), Key.kind(.runtime), Key.kind(.device), Key.fits]
+        ) { BenchmarksPage(comparisons: comparisons, fits: fits, context: &$0) })
+        pages.append(PageSpec(
+            path: Route.methodology, source: templates.path(of: "pages/methodology"), template: "pages/methodology",
+            dependencies: [Key.anyFull(.platform), Key.anyFull(.runtime), Key.kind(.benchmark), Key.fits]
+        ) { MethodologyPage(comparisons: comparisons, context: &$0) })
+
+        for combo in catalog.combos {
+            var keys: Set<String> = [Key.full(.combo, combo.id.raw), Key.comboFits(combo.id), Key.kind(.stack)]
+            keys.formUnion(listings(combo.references))
+            for alternative in combo.alternatives {
+                keys.insert(Key.comboFits(alternative.id))
+                keys.formUnion(listings(catalog.references(of: .combo, id: alternative.id.raw).filter { $0.kind == .machine || $0.kind == .platform }))
+            }
+            pages.append(PageSpec(path: Route.combo(combo.id), source: combo.path, template: "pages/combo", dependencies: keys) {
+                ComboPage(combo: combo, fits: fits, context: &$0)
+            })
+        }
+        for combo in catalog.combos {
+            let keys: Set<String> = [
+                Key.listing(.combo, combo.id.raw), Key.comboFits(combo.id), Key.kind(.model), Key.kind(.runtime), Key.kind(.benchmark),
+            ]
+            pages.append(PageSpec(path: Route.willItRun(combo.id), source: combo.path, template: "pages/will-it-run", dependencies: keys) {
+                WillItRunPage(combo: combo, fits: fits, context: &$0)
+            })
+        }
+        for device in catalog.devices {
+            var keys: Set<String> = [
+                Key.full(.device, device.id.raw), Key.deviceFits(device.id), Key.kind(.model), Key.kind(.runtime), Key.kind(.platform),
+            ]
+            keys.formUnion((backlinks.machinesByDevice[device.id] ?? []).map { Key.listing(.machine, $0.id.raw) })
+            keys.formUnion(comboListings(backlinks.combosByDevice[device.id] ?? []))
+            pages.append(PageSpec(path: Route.device(device.id), source: device.path, template: "pages/device", dependencies: keys) {
+                DevicePage(device: device, backlinks: backlinks, fits: fits, context: &$0)
+            })
+        }
+        for machine in catalog.machines {
+            var keys: Set<String> = [Key.full(.machine, machine.id.raw)]
+            keys.formUnion(listings(machine.references))
+            keys.formUnion(comboListings(backlinks.combosByMachine[machine.id] ?? []))
+            pages.append(PageSpec(path: Route.machine(machine.id), source: machine.path, template: "pages/machine", dependencies: keys) {
+                MachinePage(machine: machine, backlinks: backlinks, context: &$0)
+            })
+        }
+        for platform in catalog.platforms {
+            var keys: Set<String> = [Key.full(.platform, platform.id.raw)]
+            keys.formUnion(comboListings(backlinks.combosByPlatform[platform.id] ?? []))
+            pages.append(PageSpec(path: Route.platform(platform.id), source: platform.path, template: "pages/platform", dependencies: keys) {
+                PlatformPage(platform: platform, backlinks: backlinks, context: &$0)
+            })
+        }
+        for runtime in catalog.runtimes {
+            // It quotes every combo's verdict on it.
+            let keys: Set<String> = [Key.full(.runtime, runtime.id.raw), Key.anyFull(.combo), Key.kind(.combo)]
+            pages.append(PageSpec(path: Route.runtime(runtime.id), source: runtime.path, template: "pages/runtime", dependencies: keys) {
+                RuntimePage(runtime: runtime, context: &$0)
+            })
+        }
+        for model in catalog.models {
+            var keys: Set<String> = [Key.full(.model, model.id.raw), Key.kind(.combo), Key.kind(.device), Key.kind(.runtime), Key.fits]
+            keys.formUnion(comboListings(backlinks.combosByModel[model.id] ?? []))
+            pages.append(PageSpec(path: Route.model(model.id), source: model.path, template: "pages/model", dependencies: keys) {
+                ModelPage(model: model, backlinks: backlinks, fits: fits, context: &$0)
+            })
+        }
+        for stack in catalog.stacks {
+            var keys: Set<String> = [Key.full(.stack, stack.id.raw)]
+            keys.formUnion(listings(stack.references))
+            pages.append(PageSpec(path: Route.stack(stack.id), source: stack.path, template: "pages/stack", dependencies: keys) {
+                StackPage(stack: stack, context: &$0)
+            })
+        }
+        for guide in catalog.guides {
+            var keys: Set<String> = [Key.full(.guide, guide.id.raw)]
+            keys.formUnion(listings(guide.references))
+            pages.append(PageSpec(path: Route.guide(guide.id), source: guide.path, template: "pages/guide", dependencies: keys) {
+                GuidePage(guide: guide, context: &$0)
+            })
+        }
+        pages.append(PageSpec(
+            path: Route.builder, source: templates.path(of: "pages/builder"), template: "pages/builder",
+            dependencies: everyKind.union([Key.fits])
+        ) { BuilderPage(query: .defaults, fits: fits, context: &$0) })
+        return pages
+    }
+
+    /// The builder's data depends on everything the engine reads and on the combos' presets.
+    static let builderDataDependencies: Set<String> = Set(RecordKind.allCases.map(DependencyKey.kind)).union([DependencyKey.fits])
+}

@@ -1,0 +1,136 @@
+import Catalog
+import FixtureSupport
+import Foundation
+import Testing
+@testable import Site
+
+/// `combos serve` keeps the site in memory and rebuilds only what an edit touches. Whatever it
+/// skips, the result must be the site a full build makes of the same files.
+@Suite("Rebuilding after an edit")
+struct LiveSiteTests {
+    /// The shipped content and templates in a temporary folder, to edit.
+    final class Workspace {
+        let root: String
+        init() {
+            root = FileManager.default.temporaryDirectory.appendingPathComponent("combos-live-\(UUID().uuidString)").path
+            try! FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+            for folder in ["content", "templates"] {
+                try! FileManager.default.copyItem(atPath: FixtureSite.packageRoot + "/" + folder, toPath: root + "/" + folder)
+            }
+        }
+        deinit { try? FileManager.default.removeItem(atPath: root) }
+
+        var options: SiteBuilder.Options {
+            SiteBuilder.Options(content: root + "/content", templates: root + "/templates", output: root + "/public", baseURL: "https://combos.example/")
+        }
+
+        func replace(_ relative: String, _ old: String, with new: String) {
+            let path = root + "/" + relative
+            let text = try! String(contentsOfFile: path, encoding: .utf8)
+            precondition(text.contains(old), "\(relative) does not contain \(old)")
+            try! text.replacingOccurrences(of: old, with: new).write(toFile: path, atomically: true, encoding: .utf8)
+        }
+
+        /// What a full build writes, file by file.
+        func fullBuild() throws -> [String: Data] {
+            let output = root + "/full-\(UUID().uuidString)"
+            var options = self.options
+            options.output = output
+            _ = try SiteBuilder.build(options)
+            defer { try? FileManager.default.removeItem(atPath: output) }
+            var files: [String: Data] = [:]
+            let enumerator = FileManager.default.enumerator(atPath: output)
+            while let relative = enumerator?.nextObject() as? String {
+                var isDirectory: ObjCBool = false
+                FileManager.default.fileExists(atPath: output + "/" + relative, isDirectory: &isDirectory)
+                if !isDirectory.boolValue, relative != ".combos-build" { files[relative] = FileManager.default.contents(atPath: output + "/" + relative) }
+            }
+            return files
+        }
+    }
+
+    func expectSame(_ live: [String: Data], _ full: [String: Data], _ comment: String) {
+        #expect(Set(live.keys) == Set(full.keys), "\(comment): different files")
+        let different = full.keys.filter { live[$0] != full[$0] }.sorted()
+        #expect(different.isEmpty, "\(comment): \(different.prefix(5)) differ from a full build")
+    }
+
+    @Test("an edit to a combo's failure modes renders the pages that quote it, and the site equals a full build")
+    func editorialEdit() throws {
+        let workspace = Workspace()
+        let site = LiveSite(workspace.options)
+        let first = try site.rebuild().get()
+        #expect(first.rendered == first.total)
+        workspace.replace("content/combos/quad-mac-mini-m4-pro-exo.md", "A node disappears from RDMA placements", with: "A mini drops out of RDMA placements")
+        let report = try site.rebuild().get()
+        // The combo page, the tool pages (they quote every combo's verdicts) and the benchmarks
+        // page (it lists the combos' benchmark targets); not the will-it-run page, the model pages
+        // or the builder, which show no editorial text.
+        let catalog = CatalogLoader.load(from: workspace.root + "/content").catalog
+        let expected = ["hardware-combos/quad-mac-mini-m4-pro-exo/index.html", "benchmarks/index.html"]
+            + catalog.runtimes.map { "tools/\($0.id)/index.html" }
+        #expect(report.renderedPaths == expected.sorted())
+        expectSame(site.files, try workspace.fullBuild(), "after editing failure modes")
+    }
+
+    @Test("a title edit renders the pages that show the title; a hardware edit the fit answers too; both equal a full build")
+    func titleAndHardwareEdits() throws {
+        let workspace = Workspace()
+        let site = LiveSite(workspace.options)
+        _ = try site.rebuild().get()
+        workspace.replace("content/combos/quad-rtx-3090.md", "title: \"4x RTX 3090 workstation", with: "title: \"Four RTX 3090 workstation")
+        let title = try site.rebuild().get()
+        #expect(title.rendered > 2 && title.rendered < title.total)
+        expectSame(site.files, try workspace.fullBuild(), "after a title edit")
+
+        workspace.replace("content/combos/quad-mac-mini-m4-pro-exo.md", "gbit_s: 80", with: "gbit_s: 40")
+        let link = try site.rebuild().get()
+        #expect(link.rendered > 2 && link.rendered < link.total)
+        expectSame(site.files, try workspace.fullBuild(), "after a link edit")
+
+        workspace.replace("content/devices/rtx-3090.yaml", "bandwidth_gb_s: 936", with: "bandwidth_gb_s: 900")
+        _ = try site.rebuild().get()
+        expectSame(site.files, try workspace.fullBuild(), "after a device edit")
+    }
+
+    @Test("a broken edit fails and keeps the last good site; fixing it rebuilds")
+    func brokenEdit() throws {
+        let workspace = Workspace()
+        let site = LiveSite(workspace.options)
+        _ = try site.rebuild().get()
+        let good = site.files
+        workspace.replace("content/combos/quad-mac-mini-m4-pro-exo.md", "\nfailure_modes:", with: "\nfailure_mode:")
+        guard case .failure(let error) = site.rebuild() else {
+            Issue.record("a broken file built")
+            return
+        }
+        #expect(error.diagnostics.contains { $0.description.contains("quad-mac-mini-m4-pro-exo.md:") && $0.description.contains("failure_mode") })
+        #expect(site.files == good)
+        workspace.replace("content/combos/quad-mac-mini-m4-pro-exo.md", "\nfailure_mode:", with: "\nfailure_modes:")
+        let fixed = try site.rebuild().get()
+        #expect(fixed.rendered >= 0)
+        expectSame(site.files, try workspace.fullBuild(), "after fixing")
+    }
+
+    @Test("a new record and a removed one add and remove pages; a template edit renders everything")
+    func addRemoveAndTemplates() throws {
+        let workspace = Workspace()
+        let site = LiveSite(workspace.options)
+        _ = try site.rebuild().get()
+        let stack = try String(contentsOfFile: workspace.root + "/content/stacks/multi-machine-apple-cluster.md", encoding: .utf8)
+        try stack.replacingOccurrences(of: "title: \"", with: "title: \"Copy of ")
+            .write(toFile: workspace.root + "/content/stacks/copy-of-stack.md", atomically: true, encoding: .utf8)
+        _ = try site.rebuild().get()
+        #expect(site.files["stacks/copy-of-stack/index.html"] != nil)
+        expectSame(site.files, try workspace.fullBuild(), "after adding a stack")
+        try FileManager.default.removeItem(atPath: workspace.root + "/content/stacks/copy-of-stack.md")
+        _ = try site.rebuild().get()
+        #expect(site.files["stacks/copy-of-stack/index.html"] == nil)
+        expectSame(site.files, try workspace.fullBuild(), "after removing it")
+
+        workspace.replace("templates/base.mustache", "Skip to the content", with: "Skip to the main content")
+        let templates = try site.rebuild().get()
+        #expect(templates.rendered == templates.total)
+        expectSame(site.files, try workspace.fullBuild(), "after a template edit")
+    }
+}
