@@ -1,8 +1,7 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
-// Modules depend one way: combos -> Site -> Fit -> Catalog (the preview server will slot in
-// as Preview, between combos and Site).
+// Modules depend one way: combos -> Preview -> Site -> Fit -> Catalog.
 let package = Package(
     name: "combos",
     platforms: [.macOS(.v14)],
@@ -13,6 +12,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        // The preview server; without its optional traits (swift-configuration), which we do not use.
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.0.0", traits: []),
     ],
     targets: [
         .systemLibrary(
@@ -38,12 +39,17 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
             ]
         ),
+        .target(
+            name: "Preview",
+            dependencies: ["Catalog", "Site", .product(name: "Hummingbird", package: "hummingbird")]
+        ),
         .executableTarget(
             name: "combos",
             dependencies: [
                 "Catalog",
                 "Fit",
                 "Site",
+                "Preview",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -53,5 +59,13 @@ let package = Package(
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "FixtureSupport"]),
         .testTarget(name: "FitTests", dependencies: ["Fit", "Catalog", "FixtureSupport"]),
         .testTarget(name: "SiteTests", dependencies: ["Site", "Fit", "Catalog", "FixtureSupport"]),
+        .testTarget(
+            name: "PreviewTests",
+            dependencies: [
+                "Preview", "Site", "Catalog", "FixtureSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
     ]
 )

@@ -80,16 +80,10 @@ struct BuilderPage: Sendable {
             return
         }
         configuration = Self.describe(query, catalog)
-        let runtimes = query.runtimeRecords(catalog, hardware: hardware)
-        var answers: [SiteFits.Answer] = []
-        for modelID in FitDataExport.modelOrder(catalog) {
-            guard let model = catalog[RecordID<Model>(modelID)] else { continue }
-            for quant in model.quants {
-                if let answer = Self.answer(model, quant, runtimes, hardware, query, catalog) { answers.append(answer) }
-            }
-        }
-        func rows(_ verdict: Verdict) -> [FitRowView] {
-            answers.filter { $0.result.verdict == verdict }.map { FitRowView($0, context: &context) }
+        _ = hardware
+        let answers = query == .defaults ? fits.builderAnswers : SiteFits.builderAnswers(query, catalog)
+        func rows(_ verdict: Verdict) -> [HTML] {
+            answers.filter { $0.result.verdict == verdict }.map { FitRowView.fragment($0, context: &context) }
         }
         let comfortable = Format.percent(FitConstants.comfortableHeadroom.value)
         tiers = [

@@ -75,6 +75,14 @@ struct FitRowView: Sendable {
         notes = result.notes
     }
 
+    /// The row rendered with `partials/fit-row`, kept for as long as the answer is reused.
+    static func fragment(_ answer: SiteFits.Answer, context: inout PageContext) -> HTML {
+        let key = String(answer.token)
+        if let cached = context.cachedFragment("partials/fit-row", key: key) { return cached }
+        let row = FitRowView(answer, context: &context)
+        return context.renderFragment("partials/fit-row", key: key, model: row)
+    }
+
     static func anchor(model: RecordID<Model>, quant: String) -> String {
         "\(slug(model.raw))-\(slug(quant))"
     }

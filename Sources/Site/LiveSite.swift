@@ -14,6 +14,7 @@ public final class LiveSite: @unchecked Sendable {
     public private(set) var files: [String: Data] = [:]
 
     private let cache = CatalogLoader.Cache()
+    private let fragments = FragmentCache()
     private var state: State?
 
     /// What the last good build was made of.
@@ -31,7 +32,7 @@ public final class LiveSite: @unchecked Sendable {
         var listing: String
     }
 
-    private struct PageRecord {
+    private struct PageRecord: Sendable {
         var page: RenderedPage
         var dependencies: Set<String>
         var ids: Set<String>
@@ -136,20 +137,30 @@ public final class LiveSite: @unchecked Sendable {
         var diagnostics: [Diagnostic] = []
         let livePaths = Set(specs.map(\.path.outputFile))
         for path in pages.keys where !livePaths.contains(path) { pages[path] = nil }
-        for spec in specs {
-            let path = spec.path.outputFile
-            let old = state?.pages[path]
-            guard everything || old == nil || !spec.dependencies.isDisjoint(with: changed)
-                    || !(old?.dependencies.isDisjoint(with: changed) ?? true) else { continue }
-            switch SiteRenderer.render(spec, catalog: catalog, templates: templates, config: options.config) {
-            case .success(let page):
-                pages[path] = PageRecord(
-                    page: page, dependencies: spec.dependencies, ids: LinkChecker.attributeValues("id", in: page.html),
-                    targets: LinkChecker.targets(of: page))
-                renderedPaths.append(path)
-            case .failure(let error):
-                diagnostics += error.diagnostics
+        let dirty = specs.filter { spec in
+            let old = state?.pages[spec.path.outputFile]
+            return everything || old == nil || !spec.dependencies.isDisjoint(with: changed)
+                || !(old?.dependencies.isDisjoint(with: changed) ?? true)
+        }
+        if templatesChanged { fragments.removeAll() }
+        let results = SiteRenderer.render(dirty, catalog: catalog, templates: templates, config: options.config, fragments: fragments)
+        var rendered: [(PageSpec, RenderedPage)] = []
+        for (spec, result) in zip(dirty, results) {
+            switch result {
+            case .success(let page): rendered.append((spec, page))
+            case .failure(let error): diagnostics += error.diagnostics
             }
+        }
+        // Each page's element ids and link targets, read on every core.
+        let records = Parallel.map(rendered) { spec, page in
+            PageRecord(
+                page: page, dependencies: spec.dependencies, ids: LinkChecker.attributeValues("id", in: page.html),
+                targets: LinkChecker.targets(of: page))
+        }
+        for record in records {
+            let path = record.page.path.outputFile
+            pages[path] = record
+            renderedPaths.append(path)
         }
         if !diagnostics.isEmpty { throw DiagnosticsError(Array(Set(diagnostics))) }
         var generated: [String: Data] = [:]
@@ -165,8 +176,11 @@ public final class LiveSite: @unchecked Sendable {
         let toCheck = Set(renderedPaths).union(pages.filter { !$0.value.targets.isDisjoint(with: moved) }.map(\.key))
         let idsByFile = pages.mapValues(\.ids)
         let knownFiles = Set(assets.keys).union(generated.keys).union(files.keys.filter { !$0.hasSuffix(".html") })
-        let problems = LinkChecker.check(
-            toCheck.sorted().compactMap { pages[$0]?.page }, idsByFile: idsByFile, assets: knownFiles, files: loaded.files)
+        let checked = toCheck.sorted().compactMap { pages[$0]?.page }
+        let sources = loaded.files
+        let problems = Parallel.map(checked) { page in
+            LinkChecker.check([page], idsByFile: idsByFile, assets: knownFiles, files: sources)
+        }.flatMap { $0 }
         if !problems.isEmpty { throw DiagnosticsError(problems) }
         lap("check \(toCheck.count) pages' links")
 
@@ -216,4 +230,24 @@ public final class LiveSite: @unchecked Sendable {
             return nil
         }
     }
+}
+
+/// Work spread over every core, results in the order of the input.
+enum Parallel {
+    static func map<Element: Sendable, Result: Sendable>(_ items: [Element], _ transform: @Sendable (Element) -> Result) -> [Result] {
+        let slots = Slots<Result>(count: items.count)
+        DispatchQueue.concurrentPerform(iterations: items.count) { index in
+            slots.set(index, transform(items[index]))
+        }
+        return slots.values
+    }
+}
+
+/// One slot per item, each written by exactly one worker.
+final class Slots<Value>: @unchecked Sendable {
+    private var storage: [Value?]
+    private let lock = NSLock()
+    init(count: Int) { storage = Array(repeating: nil, count: count) }
+    func set(_ index: Int, _ value: Value) { lock.withLock { storage[index] = value } }
+    var values: [Value] { lock.withLock { storage.map { $0! } } }
 }

@@ -13,7 +13,9 @@ struct ModelPage: Sendable {
     /// What runs where: the catalog's combos, and single devices.
     let onCombos: [RunsOnView]
     let tooBigFor: [LinkView]
-    let onDevices: [RunsOnView]
+    /// The single devices that hold it, rendered with `partials/device-runs` (kept between
+    /// rebuilds while the fit answers are reused: it shows nothing of the combos).
+    let onDevices: HTML
     let contextTokens: String
     let methodologyHref: String
     /// Decode speed against context on a few combos.
@@ -88,16 +90,14 @@ struct ModelPage: Sendable {
         }
         self.onCombos = onCombos
         self.tooBigFor = tooBigFor
-        var onDevices: [(RunsOnView, Verdict, Double)] = []
-        for device in context.catalog.devices {
-            guard let fit = fits.devices[device.id], let answer = fit.fourBit[model.id] else { continue }
-            let faithful = fit.mostFaithful[model.id]
-            guard faithful != nil || answer.result.verdict == .fits || answer.result.verdict == .tight else { continue }
-            onDevices.append((
-                RunsOnView(subject: context.link(device.name, to: Route.device(device.id)), answer: answer, mostFaithful: faithful, detail: nil, context: context),
-                answer.result.verdict, answer.result.decode?.tokensPerSecond ?? 0))
+        let devicesKey = "\(model.id.raw)\u{1F}\(fits.inputs.map(String.init) ?? "")"
+        if fits.inputs != nil, let cached = context.cachedFragment("partials/device-runs", key: devicesKey) {
+            onDevices = cached
+        } else {
+            onDevices = context.renderFragment(
+                "partials/device-runs", key: devicesKey,
+                model: DeviceRunsView(rows: Self.deviceRows(model, fits, &context), methodologyHref: methodologyHref))
         }
-        self.onDevices = onDevices.sorted { $0.1 != $1.1 ? $0.1 < $1.1 : $0.2 > $1.2 }.map(\.0)
 
         // The fastest few combos it runs on, charted against context.
         var series: [(ContextChart.Series, Double)] = []
@@ -110,4 +110,24 @@ struct ModelPage: Sendable {
         chart = ContextChart.svg(Array(shown))
         chartLegend = shown.enumerated().map { LegendItem(style: "s\($0.offset % 4)", label: $0.element.label) }
     }
+
+    /// Devices that hold the model at 4-bit or without offload, best first.
+    static func deviceRows(_ model: Model, _ fits: SiteFits, _ context: inout PageContext) -> [RunsOnView] {
+        var rows: [(RunsOnView, Verdict, Double)] = []
+        for device in context.catalog.devices {
+            guard let fit = fits.devices[device.id], let answer = fit.fourBit[model.id] else { continue }
+            let faithful = fit.mostFaithful[model.id]
+            guard faithful != nil || answer.result.verdict == .fits || answer.result.verdict == .tight else { continue }
+            rows.append((
+                RunsOnView(subject: context.link(device.name, to: Route.device(device.id)), answer: answer, mostFaithful: faithful, detail: nil, context: context),
+                answer.result.verdict, answer.result.decode?.tokensPerSecond ?? 0))
+        }
+        return rows.sorted { $0.1 != $1.1 ? $0.1 < $1.1 : $0.2 > $1.2 }.map(\.0)
+    }
+}
+
+/// The table of single devices on a model page.
+struct DeviceRunsView: Sendable {
+    let rows: [RunsOnView]
+    let methodologyHref: String
 }

@@ -1,4 +1,5 @@
 import Catalog
+import Foundation
 
 /// Where a link in a page came from: what the content says and the line that says it.
 struct LinkOrigin: Sendable {
@@ -31,12 +32,38 @@ struct PageContext {
     /// The record file the page is made from.
     let source: String
     private(set) var origins: [String: LinkOrigin] = [:]
+    /// For pieces of a page rendered on their own (a fit row), and kept between rebuilds.
+    let templates: TemplateSet?
+    let fragments: FragmentCache?
+    /// Diagnostics from rendering such pieces.
+    private(set) var fragmentErrors: [Diagnostic] = []
 
-    init(catalog: Catalog, config: SiteConfig, path: SitePath, source: String) {
+    init(catalog: Catalog, config: SiteConfig, path: SitePath, source: String, templates: TemplateSet? = nil, fragments: FragmentCache? = nil) {
         self.catalog = catalog
         self.config = config
         self.path = path
         self.source = source
+        self.templates = templates
+        self.fragments = fragments
+    }
+
+    /// A piece rendered before for this page under `key` (which must name everything the piece
+    /// depends on besides the page's path), when a cache is kept.
+    func cachedFragment(_ template: String, key: String) -> HTML? {
+        fragments?.get(path.raw + "\u{1F}" + template + "\u{1F}" + key)
+    }
+
+    /// A partial rendered on its own with `model`, and remembered under `key`.
+    mutating func renderFragment(_ template: String, key: String, model: Any) -> HTML {
+        guard let templates else { return HTML(escaping: "") }
+        do {
+            let html = HTML(trusted: try templates.render(model, template: template))
+            fragments?.set(path.raw + "\u{1F}" + template + "\u{1F}" + key, html)
+            return html
+        } catch {
+            fragmentErrors += error.diagnostics
+            return HTML(escaping: "")
+        }
     }
 
     func href(_ target: SitePath, fragment: String? = nil) -> String {
@@ -146,4 +173,15 @@ struct SourceView: Sendable {
 
 extension Array where Element == Citation {
     var views: [SourceView] { map { SourceView(title: $0.title, url: $0.url) } }
+}
+
+/// Rendered pieces of pages, kept by `LiveSite` between rebuilds: a page shown again after an
+/// edit that did not touch its rows reuses them. Thread-safe; pages render in parallel.
+final class FragmentCache: @unchecked Sendable {
+    private var entries: [String: HTML] = [:]
+    private let lock = NSLock()
+
+    func get(_ key: String) -> HTML? { lock.withLock { entries[key] } }
+    func set(_ key: String, _ html: HTML) { lock.withLock { entries[key] = html } }
+    func removeAll() { lock.withLock { entries = [:] } }
 }

@@ -1,5 +1,6 @@
 import Catalog
 import Fit
+import Foundation
 
 /// Every fit answer the pages show, worked out once per build: each catalog model and quant on
 /// each combo (for its will-it-run page, its comparison row and the model pages), and each model
@@ -24,6 +25,8 @@ final class SiteFits: Sendable {
         let measured: [Benchmark]
         /// The quant's weights, for ordering quants from the most faithful down.
         let weightBytes: Double
+        /// Unique to this answer: a page's rendered row for it can be kept while it is reused.
+        let token = AnswerTokens.next()
     }
 
     /// A combo's configuration and every model and quant on it.
@@ -91,8 +94,33 @@ final class SiteFits: Sendable {
             if let fit = Self.deviceFit(device, catalog) { devices[device.id] = fit }
         }
         self.devices = devices
+        if sameInputs, let old = previous?.builderAnswers, let comparisons = previous?.comparisons {
+            builderAnswers = old
+            self.comparisons = comparisons
+        } else {
+            builderAnswers = Self.builderAnswers(BuilderQuery.defaults, catalog)
+            comparisons = catalog.benchmarks.compactMap { catalog.comparison(for: $0) }
+        }
         if !changed.isEmpty { changed.insert(DependencyKey.fits) }
         changedKeys = changed
+    }
+
+    /// The builder's answers for its default configuration, shown without JavaScript.
+    let builderAnswers: [Answer]
+    /// Every benchmark record beside the engine's estimate for it.
+    let comparisons: [BenchmarkComparison]
+
+    static func builderAnswers(_ query: BuilderQuery, _ catalog: Catalog) -> [Answer] {
+        guard let hardware = query.hardware(catalog) else { return [] }
+        let runtimes = query.runtimeRecords(catalog, hardware: hardware)
+        var answers: [Answer] = []
+        for modelID in FitDataExport.modelOrder(catalog) {
+            guard let model = catalog[RecordID<Model>(modelID)] else { continue }
+            for quant in model.quants {
+                if let answer = BuilderPage.answer(model, quant, runtimes, hardware, query, catalog) { answers.append(answer) }
+            }
+        }
+        return answers
     }
 
     /// The runtimes a combo supports: its recommended ones first, then the others it marks supported.
@@ -236,5 +264,17 @@ extension SiteFits {
             return (tokens, runs ? result.decode?.atFullContext : nil)
         }
         return (start, points)
+    }
+}
+
+/// Numbers for `SiteFits.Answer.token`, unique within a run.
+enum AnswerTokens {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var last = 0
+    static func next() -> Int {
+        lock.withLock {
+            last += 1
+            return last
+        }
     }
 }

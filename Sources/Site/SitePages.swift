@@ -19,20 +19,20 @@ enum DependencyKey {
 }
 
 /// One page of the site: where it goes, what it is made from, what it shows, how to build it.
-struct PageSpec {
+struct PageSpec: Sendable {
     let path: SitePath
     /// The content file the page is made from (or its template, for pages made of many records).
     let source: String
     let template: String
     let dependencies: Set<String>
-    let build: (inout PageContext) -> Any
+    let build: @Sendable (inout PageContext) -> Any
 }
 
 /// Every page of the site, in the order the build renders them.
 enum SitePages {
     static func all(_ catalog: Catalog, templates: TemplateSet, fits: SiteFits) -> [PageSpec] {
         let backlinks = Backlinks(catalog)
-        let comparisons = catalog.benchmarks.compactMap { catalog.comparison(for: $0) }
+        let comparisons = fits.comparisons
         var pages: [PageSpec] = []
         typealias Key = DependencyKey
         let everyKind = Set(RecordKind.allCases.map(Key.kind))

@@ -23,10 +23,11 @@ enum SiteRenderer {
 
     static func render(_ catalog: Catalog, templates: TemplateSet, config: SiteConfig) throws(DiagnosticsError) -> [RenderedPage] {
         let fits = SiteFits(catalog)
+        let results = render(SitePages.all(catalog, templates: templates, fits: fits), catalog: catalog, templates: templates, config: config)
         var pages: [RenderedPage] = []
         var diagnostics: [Diagnostic] = []
-        for spec in SitePages.all(catalog, templates: templates, fits: fits) {
-            switch render(spec, catalog: catalog, templates: templates, config: config) {
+        for result in results {
+            switch result {
             case .success(let page): pages.append(page)
             case .failure(let error): diagnostics += error.diagnostics
             }
@@ -36,10 +37,26 @@ enum SiteRenderer {
         return pages
     }
 
+    /// Renders pages on every core: each page is built from values no other page changes.
+    /// The results come back in the order of `specs`, so the output does not depend on timing.
+    static func render(
+        _ specs: [PageSpec], catalog: Catalog, templates: TemplateSet, config: SiteConfig, fragments: FragmentCache? = nil
+    ) -> [Result<RenderedPage, DiagnosticsError>] {
+        let results = Slots<Result<RenderedPage, DiagnosticsError>>(count: specs.count)
+        DispatchQueue.concurrentPerform(iterations: specs.count) { index in
+            results.set(index, render(specs[index], catalog: catalog, templates: templates, config: config, fragments: fragments))
+        }
+        return results.values
+    }
+
     /// One page: its view model built, checked against its template, rendered.
-    static func render(_ spec: PageSpec, catalog: Catalog, templates: TemplateSet, config: SiteConfig) -> Result<RenderedPage, DiagnosticsError> {
-        var context = PageContext(catalog: catalog, config: config, path: spec.path, source: spec.source)
+    static func render(
+        _ spec: PageSpec, catalog: Catalog, templates: TemplateSet, config: SiteConfig, fragments: FragmentCache? = nil
+    ) -> Result<RenderedPage, DiagnosticsError> {
+        var context = PageContext(
+            catalog: catalog, config: config, path: spec.path, source: spec.source, templates: templates, fragments: fragments)
         let model = spec.build(&context)
+        if !context.fragmentErrors.isEmpty { return .failure(DiagnosticsError(context.fragmentErrors)) }
         do {
             let html = try templates.render(model, template: spec.template)
             return .success(RenderedPage(

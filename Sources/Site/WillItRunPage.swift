@@ -19,7 +19,8 @@ struct WillItRunPage: Sendable {
         let id: String
         let title: String
         let explanation: String
-        let rows: [FitRowView]
+        /// Each row rendered with `partials/fit-row`.
+        let rows: [HTML]
         let emptyText: String
     }
 
@@ -59,8 +60,8 @@ struct WillItRunPage: Sendable {
             if a.model != b.model { return order[a.model, default: 0] < order[b.model, default: 0] }
             return a.weightBytes > b.weightBytes
         }
-        func rows(_ verdict: Verdict) -> [FitRowView] {
-            answers.filter { $0.result.verdict == verdict }.map { FitRowView($0, context: &context) }
+        func rows(_ verdict: Verdict) -> [HTML] {
+            answers.filter { $0.result.verdict == verdict }.map { FitRowView.fragment($0, context: &context) }
         }
         let comfortable = Format.percent(FitConstants.comfortableHeadroom.value)
         tiers = [

@@ -1,10 +1,10 @@
 import ArgumentParser
 
 @main
-struct Combos: ParsableCommand {
+struct Combos: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "combos",
         abstract: "Build the hardware-combo catalog: check records, render pages, write public/.",
-        subcommands: [BuildCommand.self, CheckCommand.self, FitCommand.self]
+        subcommands: [BuildCommand.self, CheckCommand.self, ServeCommand.self, FitCommand.self]
     )
 }

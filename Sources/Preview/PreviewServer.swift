@@ -1,0 +1,122 @@
+import Catalog
+import Foundation
+import Hummingbird
+import Site
+
+/// `combos serve`: the site in memory over HTTP with Hummingbird, pages sent with
+/// `Cache-Control: no-cache`, and a server-sent event stream that tells open pages to reload.
+public enum PreviewServer {
+    /// The HTTP side: every GET and HEAD answered from the session's current site.
+    public static func application(
+        session: PreviewSession, host: String, port: Int
+    ) -> some ApplicationProtocol {
+        let router = Router()
+        let hub = session.hub
+        router.get(RouterPath(PreviewPages.eventsPath)) { _, _ -> Response in
+            Response(
+                status: .ok,
+                headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
+                body: ResponseBody { writer in
+                    let (id, events) = await hub.subscribe()
+                    do {
+                        try await writer.write(ByteBuffer(string: "retry: 500\n\n"))
+                        for await event in events {
+                            try await writer.write(ByteBuffer(string: "event: \(event)\ndata: {}\n\n"))
+                        }
+                    } catch {
+                        // The page went away.
+                    }
+                    await hub.unsubscribe(id)
+                    try? await writer.finish(nil)
+                })
+        }
+        let state = session.state
+        @Sendable func respond(_ request: Request, head: Bool) -> Response {
+            let answer = PreviewPages.answer(path: request.uri.path, files: state.files, diagnostics: state.diagnostics)
+            var headers: HTTPFields = [.contentType: answer.contentType, .cacheControl: "no-cache"]
+            if let location = answer.location { headers[.location] = location }
+            headers[.contentLength] = String(answer.body.count)
+            return Response(
+                status: HTTPResponse.Status(code: answer.status),
+                headers: headers,
+                body: head ? ResponseBody() : ResponseBody(byteBuffer: ByteBuffer(bytes: answer.body)))
+        }
+        router.get("/") { request, _ in respond(request, head: false) }
+        router.head("/") { request, _ in respond(request, head: true) }
+        router.get("**") { request, _ in respond(request, head: false) }
+        router.head("**") { request, _ in respond(request, head: true) }
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(host, port: port), serverName: "combos serve"))
+    }
+
+    /// Builds, watches and serves until Ctrl-C (or SIGTERM), then stops cleanly.
+    public static func run(options: SiteBuilder.Options, host: String, port: Int, verbose: Bool) async throws {
+        if let problem = portProblem(host: host, port: port) { throw ServeError(message: problem) }
+        let session = PreviewSession(options: options, verbose: verbose)
+        try session.start()
+        defer { session.stop() }
+        // Hummingbird's own log lines (start, shutdown) would only repeat ours; LOG_LEVEL=info brings them back.
+        if ProcessInfo.processInfo.environment["LOG_LEVEL"] == nil { setenv("LOG_LEVEL", "critical", 1) }
+        let app = application(session: session, host: host, port: port)
+        PreviewSession.say("serving \(displayPath(options.content)) at http://\(host.contains(":") ? "[\(host)]" : host):\(port)/ (Ctrl-C stops)")
+        let server = Task { try await app.run() }
+        // Ctrl-C and SIGTERM: close the open event streams (a graceful stop would wait for them
+        // for ever), then stop the server.
+        let hub = session.hub
+        var sources: [any DispatchSourceSignal] = []
+        for number in [SIGINT, SIGTERM] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                Task {
+                    await hub.finishAll()
+                    server.cancel()
+                }
+            }
+            source.resume()
+            sources.append(source)
+        }
+        defer { sources.forEach { $0.cancel() } }
+        do {
+            try await server.value
+        } catch is CancellationError {
+            // Stopped by a signal.
+        } catch {
+            if Task.isCancelled || server.isCancelled { return }
+            throw ServeError(message: "the server stopped: \(error)")
+        }
+        PreviewSession.say("stopped")
+    }
+
+    public struct ServeError: Error, CustomStringConvertible {
+        public let message: String
+        public var description: String { message }
+    }
+
+    /// A clear message when the port cannot be had, before anything is built.
+    static func portProblem(host: String, port: Int) -> String? {
+        #if canImport(Glibc)
+        var hints = addrinfo()
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        hints.ai_flags = AI_PASSIVE
+        var result: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo(host, String(port), &hints, &result) == 0, let info = result else {
+            return "cannot listen on \(host): it is not an address or a host name this machine knows (pass --host 127.0.0.1)"
+        }
+        defer { freeaddrinfo(result) }
+        let socket = Glibc.socket(info.pointee.ai_family, info.pointee.ai_socktype, info.pointee.ai_protocol)
+        guard socket >= 0 else { return nil }
+        defer { close(socket) }
+        var yes: Int32 = 1
+        setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
+        if bind(socket, info.pointee.ai_addr, info.pointee.ai_addrlen) != 0 {
+            let reason = errno
+            if reason == EADDRINUSE { return "port \(port) is already in use on \(host); pass --port with another number, for example --port \(port + 1)" }
+            if reason == EACCES { return "port \(port) needs privileges on this machine; pass --port with a number above 1023, for example --port 8080" }
+            return "cannot listen on \(host):\(port): \(String(cString: strerror(reason)))"
+        }
+        #endif
+        return nil
+    }
+}

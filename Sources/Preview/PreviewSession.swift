@@ -1,0 +1,89 @@
+import Catalog
+import Foundation
+import Site
+
+/// The rebuild loop of `combos serve`: the first build, then a rebuild after each burst of
+/// saves, each swapped in whole before the open pages are told to reload. A broken edit keeps
+/// the last good site and shows why; nothing in the content can stop the loop.
+public final class PreviewSession: @unchecked Sendable {
+    public let state = PreviewState()
+    public let hub = ReloadHub()
+    let site: LiveSite
+    let verbose: Bool
+    let log: @Sendable (String) -> Void
+    private var watcher: FileWatcher?
+    private let clock = ContinuousClock()
+
+    public init(options: SiteBuilder.Options, verbose: Bool = false, log: @escaping @Sendable (String) -> Void = PreviewSession.say) {
+        site = LiveSite(options)
+        self.verbose = verbose
+        self.log = log
+    }
+
+    /// A line on standard output, written at once (not held in a buffer when it is a file or pipe).
+    public static func say(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+
+    /// Builds the site once and starts watching `content/` and `templates/`.
+    public func start() throws {
+        rebuild(after: nil)
+        let watcher = FileWatcher(roots: [site.options.content, site.options.templates]) { [weak self] burst in
+            self?.rebuild(after: burst)
+        }
+        try watcher.start()
+        self.watcher = watcher
+    }
+
+    public func stop() {
+        watcher?.stop()
+        watcher = nil
+    }
+
+    /// Runs on the watcher's thread (the first build on the caller's): one rebuild at a time,
+    /// in order. The new site is in place before the open pages are told to reload.
+    func rebuild(after burst: FileWatcher.Burst?) {
+        let started = clock.now
+        let outcome = site.rebuild()
+        let finished = clock.now
+        let hub = self.hub
+        let log = self.log
+        switch outcome {
+        case .success(let report):
+            state.succeeded(with: site.files)
+            let edited = burst.map { Set($0.paths.compactMap(Self.describe)).sorted().joined(separator: ", ") } ?? ""
+            let phases = report.phases.map { "\($0.name) \(Self.milliseconds($0.duration))" }.joined(separator: ", ")
+            let verbose = self.verbose
+            let clock = self.clock
+            Task {
+                await hub.broadcast()
+                guard let burst else {
+                    log("built \(report.total) pages in \(Self.milliseconds(finished - started))")
+                    return
+                }
+                var line = "rebuilt \(report.rendered) of \(report.total) pages after \(edited) in \(Self.milliseconds(finished - started))"
+                if verbose { line += "; reload sent \(Self.milliseconds(clock.now - burst.firstSeen)) after the save (\(phases))" }
+                log(line)
+            }
+        case .failure(let error):
+            state.failed(with: error.diagnostics)
+            Task { await hub.broadcast() }
+            log(error.diagnostics.map(\.description).joined(separator: "\n"))
+            log("the site shows these errors over the last good build until they are fixed")
+        }
+    }
+
+    /// A changed file as the log names it; nil for the temporary files editors save through.
+    static func describe(_ path: String) -> String? {
+        let name = (path as NSString).lastPathComponent
+        let known = [".md", ".yaml", ".mustache", ".css", ".js", ".svg", ".png"]
+        guard FileManager.default.fileExists(atPath: path) || known.contains(where: name.hasSuffix) else { return nil }
+        return displayPath(path)
+    }
+
+    static func milliseconds(_ duration: Duration) -> String {
+        let (seconds, attoseconds) = duration.components
+        let value = Double(seconds) * 1000 + Double(attoseconds) / 1e15
+        return value < 10 ? String(format: "%.1f ms", value) : String(format: "%.0f ms", value)
+    }
+}
