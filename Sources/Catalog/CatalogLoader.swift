@@ -92,6 +92,7 @@ public enum CatalogLoader {
                 unreadable[kind, default: []].insert(id)
             case .success(let file):
                 files[displayPath] = file
+                diagnostics += todoWarnings(in: file)
                 let record: R?
                 let problems: [Diagnostic]
                 if let hit = cache?.entries[displayPath], hit.text == file.text {
@@ -111,6 +112,19 @@ public enum CatalogLoader {
             }
         }
         return records
+    }
+
+    /// A TODO left in a record (as `combos new` writes them) is a warning: the record is valid
+    /// but not finished.
+    static func todoWarnings(in file: SourceFile) -> [Diagnostic] {
+        guard file.text.utf8.contains(UInt8(ascii: "T")), file.text.contains("TODO") else { return [] }
+        var warnings: [Diagnostic] = []
+        for number in 1...max(1, file.lineCount) {
+            guard let line = file.line(number), let range = line.range(of: "TODO") else { continue }
+            let column = line.distance(from: line.startIndex, to: range.lowerBound) + 1
+            warnings.append(file.diagnostic(.warning, line: number, column: column, "TODO left here: fill it in before publishing", span: 4))
+        }
+        return warnings
     }
 
     /// Editor swap files, backups and hidden files are not records.
