@@ -274,7 +274,7 @@ public enum FormFactor: String, VocabularyTerm {
 
 /// File formats model weights ship in.
 public enum WeightFormat: String, VocabularyTerm {
-    case gguf, mlx, safetensors, awq, gptq, fp8, exl2, exl3
+    case gguf, mlx, safetensors, awq, gptq, fp8, exl2, exl3, mlc
     public static let vocabularyName = "weight format"
     public var label: String {
         switch self {
@@ -286,6 +286,7 @@ public enum WeightFormat: String, VocabularyTerm {
         case .fp8: "FP8"
         case .exl2: "EXL2"
         case .exl3: "EXL3"
+        case .mlc: "MLC"
         }
     }
 }
