@@ -121,9 +121,10 @@ public struct Hardware: Sendable {
 
     public func devices(onHost host: Int) -> [FitDevice] { devices.filter { $0.host == host } }
 
-    /// The hardware of a combo, one host per machine.
-    public init?(combo: Combo, catalog: Catalog) {
-        guard let platform = catalog[combo.platform.id] else { return nil }
+    /// The hardware of a combo, one host per machine, on the combo's platform unless `platform`
+    /// replaces it (a reader asking how the same machines fare on another OS).
+    public init?(combo: Combo, catalog: Catalog, platform replacement: Platform? = nil) {
+        guard let platform = replacement ?? catalog[combo.platform.id] else { return nil }
         var machines: [(Machine, Int, String?)] = []
         for node in combo.nodes {
             guard let machine = catalog[node.machine.id],

@@ -105,7 +105,8 @@ struct FitCommand: ParsableCommand {
     private func resolveHardware(_ catalog: Catalog) throws -> (Hardware, Runtime?, String) {
         if let combo {
             let record = try lookup(combo, in: catalog.combos, kind: "combo")
-            guard let hardware = Hardware(combo: record, catalog: catalog) else {
+            let platformRecord = try platform.map { try lookup($0, in: catalog.platforms, kind: "platform") }
+            guard let hardware = Hardware(combo: record, catalog: catalog, platform: platformRecord) else {
                 throw ValidationError("combo \(combo) names records that do not resolve")
             }
             let runtime = record.recommendedRuntimes.first.flatMap { catalog[$0.id] }

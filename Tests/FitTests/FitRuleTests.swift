@@ -392,6 +392,19 @@ struct FitRuleTests {
         #expect(apu.ledger[0].limitBytes / Self.gib == 64, "half of 128 GiB by default")
     }
 
+    @Test("a combo's machines on another platform: the replacement sets the limits, the combo's own otherwise")
+    func comboOnAnotherPlatform() throws {
+        let combo: Combo = record("gpu-box")
+        let own = try #require(Hardware(combo: combo, catalog: catalog))
+        #expect(own.hosts.allSatisfy { $0.platform.id.raw == "linux-test" })
+        let windows: Platform = record("windows-test")
+        let moved = try #require(Hardware(combo: combo, catalog: catalog, platform: windows))
+        #expect(moved.hosts.allSatisfy { $0.platform.id.raw == "windows-test" })
+        let result = FitEngine.evaluate(request("dense-70b", "Q4_K_M", "split-only"), on: moved)
+        let card = try #require(result.ledger.first { !$0.isHostRAM })
+        #expect(card.rule.description.contains("the display keeps on Test Windows"), "the replacement platform's display reserve applies")
+    }
+
     @Test("a device with no driver for the OS cannot be used there")
     func noDriver() throws {
         let result = FitEngine.evaluate(request("dense-70b", "Q4_K_M", "split-only"), on: box("card-24", 1, platform: "macos-test"))
