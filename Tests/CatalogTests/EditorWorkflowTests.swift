@@ -45,6 +45,23 @@ struct EditorWorkflowTests {
         #expect(site.headlines(warnings) == ["content/combos/gpu-box.md:42:37: warning: TODO left here: fill it in before publishing"])
     }
 
+    @Test("the worked device and machine examples in CONTRIBUTING.md pass check as printed")
+    func workedExamplesAreValid() throws {
+        let text = try String(contentsOfFile: FixtureSite.packageRoot + "/CONTRIBUTING.md", encoding: .utf8)
+        let blocks = text.components(separatedBy: "```yaml\n").dropFirst().map { $0.components(separatedBy: "```")[0] }
+        #expect(blocks.count >= 2)
+        let root = Self.shippedCopy()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        // The examples' own ids: the device is the one `combos new device` names, the machine the one the combo uses.
+        let files = ["devices/rtx-4070-ti-super.yaml", "machines/dual-rtx-5090-workstation.yaml"]
+        for (block, file) in zip(blocks, files) {
+            try block.write(toFile: root + "/content/" + file, atomically: true, encoding: .utf8)
+        }
+        let diagnostics = CatalogLoader.load(from: root + "/content").diagnostics
+            .filter { diagnostic in files.contains { diagnostic.location.path.hasSuffix($0) } }
+        #expect(diagnostics.isEmpty, "\(diagnostics.map(\.description))")
+    }
+
     @Test("CONTRIBUTING.md carries the field reference exactly as the schemas give it")
     func fieldReferenceIsCurrent() throws {
         let text = try String(contentsOfFile: FixtureSite.packageRoot + "/CONTRIBUTING.md", encoding: .utf8)

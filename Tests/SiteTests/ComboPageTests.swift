@@ -106,7 +106,7 @@ struct ComboPageTests {
     @Test("the comparison table has a row per alternative with figures summed from records")
     func comparison() throws {
         let table = try section("comparison")
-        #expect(combo.alternatives.map(\.id.raw) == ["mac-studio-m3-ultra-256gb", "quad-rtx-3090"])
+        #expect(combo.alternatives.map(\.id.raw).starts(with: ["mac-studio-m3-ultra-256gb", "quad-rtx-3090"]))
         for reference in combo.alternatives {
             let alternative = try #require(catalog[reference.id])
             #expect(table.contains("href=\"../../hardware-combos/\(alternative.id)/index.html\">\(escaped(alternative.title))</a>"))

@@ -149,9 +149,15 @@ struct FitPagesTests {
         }
         let svg = try #require(section.range(of: "<svg class=\"context-chart\""))
         #expect(section[svg.lowerBound...].contains("tokens/s at 2k"))
-        // On the 4× RTX 3090, the 4-bit line stops before the model's native context.
+        // The chart draws the fastest four combos, each named in the legend by its title.
         let legend = try #require(section.range(of: "class=\"chart-legend\""))
-        #expect(section[legend.lowerBound...].contains("4x RTX 3090"))
+        let list = section[legend.lowerBound...]
+        let end = try #require(list.range(of: "</ul>"))
+        let items = list[..<end.lowerBound].components(separatedBy: "<li>").dropFirst()
+        #expect(items.count == 4)
+        for item in items {
+            #expect(catalog.combos.contains { item.contains(escapeHTML($0.title)) }, "\(item)")
+        }
     }
 }
 
