@@ -199,8 +199,9 @@ struct TopologyDiagram {
     private func drawNetwork(_ canvas: inout Canvas, shape: TopologyShape, nodes: [Node], link: [String]) {
         let count = nodes.count
         // Nodes on a circle, first node at the top left, with room between neighbours for a
-        // two-line link label (a chord of about 230 units), then moved into the margin.
-        let radius = 115 / sin(Double.pi / Double(max(count, 2)))
+        // two-line link label (a chord of about 270 units), then moved into the margin.
+        // Two machines side by side need the whole label between them, not a chord's share.
+        let radius = count == 2 ? (Self.nodeWidth + 136) / 2 : 135 / sin(Double.pi / Double(count))
         let start = count == 2 ? Double.pi : -Double.pi / 2 - Double.pi / Double(count)
         var centers: [(Double, Double)] = (0..<count).map { index in
             let angle = start + 2 * Double.pi * Double(index) / Double(count)
@@ -226,7 +227,8 @@ struct TopologyDiagram {
         case .star, .singleBox:
             break
         }
-        let labelEach = pairs.count <= 6
+        // More than six labels crowd each other (and, on a star, the switch): one caption instead.
+        let labelEach = shape == .star ? count <= 6 : pairs.count <= 6
         for (a, b, t) in pairs {
             canvas.line(from: centers[a], to: centers[b], label: labelEach ? link : [], at: t,
                         title: "\(nodes[a].name) to \(nodes[b].name): \(linkTitle)")
@@ -234,13 +236,16 @@ struct TopologyDiagram {
         if shape == .star {
             let hub = (centerX, centerY)
             for (index, center) in centers.enumerated() {
-                canvas.line(from: center, to: hub, label: labelEach || count <= 6 ? link : [], at: 0.45,
+                canvas.line(from: center, to: hub, label: labelEach ? link : [], at: 0.45,
                             title: "\(nodes[index].name) to switch: \(linkTitle)")
             }
             canvas.box(x: hub.0 - 45, y: hub.1 - 18, width: 90, height: 36, lines: ["Switch"], className: "topo-host")
         }
         if !labelEach {
-            canvas.labels += "<text class=\"topo-link-label\" x=\"\(Int(centerX))\" y=\"\(Int(centerY + 4))\" text-anchor=\"middle\">Every link: \(escapeHTML(link.joined(separator: " · ")))</text>"
+            // Below the lowest machine, where no line runs.
+            let captionY = (centers.map(\.1).max() ?? centerY) + Self.nodeHeight / 2 + 24
+            canvas.labels += "<text class=\"topo-link-label\" x=\"\(Int(centerX))\" y=\"\(Int(captionY))\" text-anchor=\"middle\">Every link: \(escapeHTML(link.joined(separator: " · ")))</text>"
+            canvas.extend(centerX + 160, captionY + Self.margin)
         }
         for (index, node) in nodes.enumerated() {
             canvas.box(x: centers[index].0 - Self.nodeWidth / 2, y: centers[index].1 - Self.nodeHeight / 2,
