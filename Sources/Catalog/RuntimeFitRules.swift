@@ -22,6 +22,11 @@ public struct RuntimeFitRules: Sendable, Hashable {
     public var tensorParallelDivides: [TensorParallelDimension]
     /// KV cache types allowed with tensor parallelism, when narrower than `kvCacheTypes`.
     public var tensorParallelKVCacheTypes: [KVCacheType]
+    /// Backends its tensor parallelism runs on; empty means all of its backends.
+    public var tensorParallelBackends: [Backend]
+    /// Attention kinds of the models its tensor parallelism refuses (llama.cpp keeps a list of
+    /// architectures, DeepSeek-style MLA and recurrent hybrids among them, that its tensor split skips).
+    public var tensorParallelExcludes: [AttentionKind]
     /// Multiplies the engine's decode speed for this runtime (1 = the llama.cpp calibration).
     public var decodeFactor: Double?
     /// Flash attention: without it the compute buffers also hold the attention scores of a
@@ -51,6 +56,10 @@ public struct RuntimeFitRules: Sendable, Hashable {
                   "Model dimensions that must divide by the device count for tensor parallelism."),
         .optional("tensor_parallel_kv_cache_types", .list(.choice(KVCacheType.vocabulary), minCount: 1),
                   "KV cache types allowed with tensor parallelism, when fewer than kv_cache_types."),
+        .optional("tensor_parallel_backends", .list(.choice(Backend.vocabulary), minCount: 1),
+                  "Backends its tensor parallelism runs on, when fewer than its backends."),
+        .optional("tensor_parallel_excludes", .list(.choice(AttentionKind.vocabulary), minCount: 1),
+                  "Attention kinds of models its tensor parallelism refuses to split."),
         .optional("flash_attention", .bool,
                   "false when the runtime computes attention without flash attention, which needs a buffer for the scores (default true)."),
         .optional("decode_factor", .number(unit: nil, range: .positive),
@@ -74,6 +83,8 @@ public struct RuntimeFitRules: Sendable, Hashable {
         tensorParallelDivides = fields?.choices("tensor_parallel_divides") ?? []
         let tpTypes: [KVCacheType] = fields?.choices("tensor_parallel_kv_cache_types") ?? []
         tensorParallelKVCacheTypes = tpTypes.isEmpty ? kvCacheTypes : tpTypes
+        tensorParallelBackends = fields?.choices("tensor_parallel_backends") ?? []
+        tensorParallelExcludes = fields?.choices("tensor_parallel_excludes") ?? []
         decodeFactor = fields?.number("decode_factor")
         flashAttention = fields?.bool("flash_attention") ?? true
         layerOverhead = fields?.records("layer_overhead").map(LayerOverhead.init) ?? []

@@ -482,6 +482,13 @@ final class Context {
 
     /// Why tensor parallelism over `count` devices is refused, or nil when it is allowed.
     func tensorParallelRefusal(_ count: Int) -> Refusal? {
+        if runtime.tensorParallelExcludes.contains(model.attention) {
+            return .attentionForTensorParallel(runtime: runtimeName, model: modelName, attention: model.attention)
+        }
+        let backends = runtime.tensorParallelBackends
+        if !backends.isEmpty, let other = terms.first(where: { !backends.contains($0.backend) })?.backend {
+            return .backendForTensorParallel(runtime: runtimeName, backend: other, backends: backends)
+        }
         for dimension in tensorParallelDivides {
             let value = switch dimension {
             case .attentionHeads: attentionHeads

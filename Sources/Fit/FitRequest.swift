@@ -94,6 +94,7 @@ final class ModelFacts: Sendable {
     let isMoE: Bool
     let activeExperts: Int
     let expertIntermediateSize: Int
+    let attention: AttentionKind
 
     init(_ model: Model) {
         name = model.name
@@ -106,6 +107,7 @@ final class ModelFacts: Sendable {
         isMoE = model.isMixtureOfExperts
         activeExperts = model.experts?.active ?? 0
         expertIntermediateSize = model.experts?.expertIntermediateSize ?? 0
+        attention = model.attention
     }
 }
 
@@ -121,6 +123,8 @@ final class RuntimeFacts: Sendable {
     let layerSplit: LayerSplitRule
     let tensorParallelDivides: [TensorParallelDimension]
     let tensorParallelKVCacheTypes: [KVCacheType]
+    let tensorParallelBackends: [Backend]
+    let tensorParallelExcludes: [AttentionKind]
     let decodeFactor: Double
     let ubatchTokens: Int
     let splitStrategies: [SplitStrategy]
@@ -140,6 +144,8 @@ final class RuntimeFacts: Sendable {
         layerSplit = runtime.fit.layerSplit
         tensorParallelDivides = runtime.fit.tensorParallelDivides
         tensorParallelKVCacheTypes = runtime.fit.tensorParallelKVCacheTypes
+        tensorParallelBackends = runtime.fit.tensorParallelBackends
+        tensorParallelExcludes = runtime.fit.tensorParallelExcludes
         decodeFactor = runtime.fit.decodeFactor ?? 1
         ubatchTokens = runtime.fit.ubatchTokens ?? Int(FitConstants.ubatchTokens.value)
         splitStrategies = runtime.splitStrategies

@@ -38,6 +38,8 @@ public enum Refusal: Sendable, CustomStringConvertible {
     case tensorParallelLink(runtime: String)
     case indivisible(model: String, value: Int, dimension: TensorParallelDimension, devices: Int)
     case kvCacheForTensorParallel(runtime: String, types: [KVCacheType])
+    case attentionForTensorParallel(runtime: String, model: String, attention: AttentionKind)
+    case backendForTensorParallel(runtime: String, backend: Backend, backends: [Backend])
 
     public var description: String {
         switch self {
@@ -55,6 +57,10 @@ public enum Refusal: Sendable, CustomStringConvertible {
             "\(model) has \(value) \(dimension.label), which do not divide by \(devices) devices"
         case .kvCacheForTensorParallel(let runtime, let types):
             "\(runtime) allows only a \(listing(types.map(\.label))) KV cache with tensor parallelism"
+        case .attentionForTensorParallel(let runtime, let model, let attention):
+            "\(runtime) does not split \(model) by tensors: models with \(attention.label.lowercased()) are on its exclusion list"
+        case .backendForTensorParallel(let runtime, let backend, let backends):
+            "\(runtime) splits by tensors only on \(listing(backends.map(\.label))), not \(backend.label)"
         }
     }
 }

@@ -11,6 +11,8 @@ struct FitDataExport: Encodable {
     let constants: [String: Double]
     let kvBytesPerElement: [String: Double]
     let labels: [String: [String: String]]
+    /// Vendors in declaration order, the order the engine's sentences list them in.
+    let vendorOrder: [String]
     let devices: [String: DeviceData]
     let deviceOrder: [String]
     let machines: [String: MachineData]
@@ -123,6 +125,8 @@ struct FitDataExport: Encodable {
         let layerSplit: String
         let tensorParallelDivides: [String]
         let tensorParallelKVCacheTypes: [String]
+        let tensorParallelBackends: [String]
+        let tensorParallelExcludes: [String]
         let decodeFactor: Double?
         let flashAttention: Bool
         let layerOverhead: [OverheadData]
@@ -148,6 +152,7 @@ struct FitDataExport: Encodable {
         let layers: Int
         let hiddenSize: Int
         let vocabSize: Int
+        let attention: String
         let attentionHeads: Int
         let kvHeads: Int
         let headDim: Int
@@ -206,7 +211,7 @@ struct FitDataExport: Encodable {
             "kv": Self.table(KVCacheType.self), "transport": Self.table(Transport.self),
             "interconnect": Self.table(Interconnect.self), "vendor": Self.table(Vendor.self),
             "dimension": Self.table(TensorParallelDimension.self), "strategy": Self.table(SplitStrategy.self),
-            "shape": Self.table(TopologyShape.self),
+            "shape": Self.table(TopologyShape.self), "attention": Self.table(AttentionKind.self),
             "verdict": Dictionary(uniqueKeysWithValues: Verdict.allCases.map { ($0.rawValue, $0.label) }),
         ]
         var devices: [String: DeviceData] = [:]
@@ -256,7 +261,9 @@ struct FitDataExport: Encodable {
                     activationReserveGiB: fit.activationReserveGiB, ubatchTokens: fit.ubatchTokens,
                     kvCacheTypes: fit.kvCacheTypes.map(\.rawValue), embeddingsOnHost: fit.embeddingsOnHost,
                     layerSplit: fit.layerSplit.rawValue, tensorParallelDivides: fit.tensorParallelDivides.map(\.rawValue),
-                    tensorParallelKVCacheTypes: fit.tensorParallelKVCacheTypes.map(\.rawValue), decodeFactor: fit.decodeFactor,
+                    tensorParallelKVCacheTypes: fit.tensorParallelKVCacheTypes.map(\.rawValue),
+                    tensorParallelBackends: fit.tensorParallelBackends.map(\.rawValue),
+                    tensorParallelExcludes: fit.tensorParallelExcludes.map(\.rawValue), decodeFactor: fit.decodeFactor,
                     flashAttention: fit.flashAttention,
                     layerOverhead: fit.layerOverhead.map {
                         OverheadData(backend: $0.backend.rawValue, memory: $0.memory?.rawValue, dies: $0.dies, microseconds: $0.microseconds)
@@ -271,7 +278,7 @@ struct FitDataExport: Encodable {
         for model in catalog.models {
             models[model.id.raw] = ModelData(
                 id: model.id.raw, name: model.name, layers: model.layers, hiddenSize: model.hiddenSize, vocabSize: model.vocabSize,
-                attentionHeads: model.attentionHeads, kvHeads: model.kvHeads, headDim: model.headDim,
+                attention: model.attention.rawValue, attentionHeads: model.attentionHeads, kvHeads: model.kvHeads, headDim: model.headDim,
                 tiedEmbeddings: model.tiedEmbeddings, isMoE: model.isMixtureOfExperts, activeExperts: model.experts?.active ?? 0,
                 expertIntermediateSize: model.experts?.expertIntermediateSize ?? 0, maxContext: model.maxContext,
                 quants: model.quants.map { quant in
@@ -300,6 +307,7 @@ struct FitDataExport: Encodable {
         self.combos = combos
         comboOrder = catalog.combos.ids.filter { combos[$0] != nil }
         defaultContext = SiteFits.context
+        vendorOrder = Vendor.allCases.map(\.rawValue)
     }
 
     /// Models by name, numbers in order ("Gemma 3 4B" before "Gemma 3 12B"): how lists show them.

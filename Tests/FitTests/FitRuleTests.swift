@@ -221,6 +221,27 @@ struct FitRuleTests {
             ---
             Review.
             """)
+        site.write("content/runtimes/tp-limited.md", """
+            ---
+            name: TP limited
+            summary: A tensor split that only some backends and models get.
+            license: MIT
+            homepage: https://example.com/tp-limited
+            version: "1"
+            reviewed: 2026-11-25
+            platforms: [linux]
+            backends: [cuda, vulkan]
+            split_strategies: [single-device, layer-split, tensor-parallel]
+            formats: [gguf]
+            mixed_vendors: false
+            multi_host: {supported: false}
+            fit:
+              tensor_parallel_backends: [cuda]
+              tensor_parallel_excludes: [mla]
+            sources: [{title: Fixture, url: "https://example.com/tp-limited-docs"}]
+            ---
+            Review.
+            """)
         let result = site.load()
         precondition(!result.diagnostics.hasErrors, result.diagnostics.rendered())
         site.destroy()
@@ -341,6 +362,21 @@ struct FitRuleTests {
         // Nothing fits three minis; the pipeline over all three comes closest.
         #expect(result.verdict == .noFit)
         #expect(result.strategy == .multiHostPipeline)
+    }
+
+    @Test("a runtime's tensor split can be limited to some backends and refused for some attention kinds")
+    func tensorParallelLimits() throws {
+        let cuda = FitEngine.evaluate(request("dense-70b", "Q4_K_M", "tp-limited"), on: box("card-24", 2))
+        #expect(!cuda.refused.contains { $0.strategy == .tensorParallel })
+        var onVulkan = request("dense-70b", "Q4_K_M", "tp-limited")
+        onVulkan.backend = .vulkan
+        let vulkan = FitEngine.evaluate(onVulkan, on: box("card-24", 2))
+        let backend = try #require(vulkan.refused.first { $0.strategy == .tensorParallel })
+        #expect(backend.reason == "TP limited splits by tensors only on CUDA, not Vulkan")
+        #expect(vulkan.strategy != .tensorParallel)
+        let mla = FitEngine.evaluate(request("mla-model", "Q4_K_M", "tp-limited"), on: box("card-24", 8))
+        let attention = try #require(mla.refused.first { $0.strategy == .tensorParallel })
+        #expect(attention.reason == "TP limited does not split MLA model by tensors: models with multi-head latent attention are on its exclusion list")
     }
 
     @Test("RDMA needs a full mesh for this runtime; otherwise the link carries TCP/IP")

@@ -63,6 +63,7 @@ struct BuilderParityTests {
         let ledger: [[Double]]
         let labels: [String]
         let runnerUp: String?
+        let refused: [String]
         let fixes: [String]?
     }
 
@@ -189,6 +190,7 @@ struct BuilderParityTests {
             ledger: r.ledger.map(function (d) { return [d.limitBytes, d.weightBytes, d.kvBytes, d.bufferBytes, d.overheadBytes, d.layers]; }),
             labels: r.ledger.map(function (d) { return d.label + " | " + d.rule + " | " + (d.note || ""); }),
             runnerUp: r.runnerUp ? r.runnerUp.strategy + " " + r.runnerUp.verdict : null,
+            refused: (r.refused || []).map(function (a) { return a.strategy + ": " + a.reason; }),
             fixes: c.fixes ? engine.fixes(request, hardware, r).map(function (f) { return f.description + " -> " + f.result.verdict; }) : null });
         });
         document.getElementById("out").textContent = JSON.stringify(answers);
@@ -242,6 +244,7 @@ struct BuilderParityTests {
                 && answer.ledger.count == ledger.count && zip(answer.ledger, ledger).allSatisfy { zip($0, $1).allSatisfy { close($0, $1) } }
                 && answer.labels == labels
                 && answer.runnerUp == result.runnerUp.map { "\($0.strategy.rawValue) \($0.verdict.rawValue)" }
+                && answer.refused == result.refused.map { "\($0.strategy.rawValue): \($0.reason ?? "")" }
             var sameFixes = true
             if item.fixes {
                 let fixes = FitEngine.fixes(for: request, on: hardware, result: result, catalog: catalog)
@@ -250,7 +253,7 @@ struct BuilderParityTests {
             if !same || !sameFixes {
                 mismatches += 1
                 if mismatches <= 10 {
-                    Issue.record("case \(index) (\(item.model) \(item.quant) on \(item.runtime), \(item.platform)): Swift \(result.verdict.rawValue) \(result.strategy?.rawValue ?? "-") \(result.decode?.tokensPerSecond ?? 0) \"\(result.bindingConstraint)\" \(labels), script \(answer.verdict) \(answer.strategy ?? "-") \(answer.decode ?? 0) \"\(answer.constraint)\" \(answer.labels)")
+                    Issue.record("case \(index) (\(item.model) \(item.quant) on \(item.runtime), \(item.platform)): Swift \(result.verdict.rawValue) \(result.strategy?.rawValue ?? "-") \(result.decode?.tokensPerSecond ?? 0) \"\(result.bindingConstraint)\" \(labels), script \(answer.verdict) \(answer.strategy ?? "-") \(answer.decode ?? 0) \"\(answer.constraint)\" \(answer.labels); refused: Swift \(result.refused.map { "\($0.strategy.rawValue): \($0.reason ?? "")" }), script \(answer.refused)")
                 }
             }
         }

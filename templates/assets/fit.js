@@ -605,7 +605,9 @@
     function vendors() {
       var seen = [];
       devices.forEach(function (d) { if (!contains(seen, d.vendor)) seen.push(d.vendor); });
-      return seen.sort().map(function (v) { return engine.label("vendor", v); });
+      var order = engine.data.vendorOrder;
+      return seen.sort(function (a, b) { return order.indexOf(a) - order.indexOf(b); })
+        .map(function (v) { return engine.label("vendor", v); });
     }
     var i;
     for (i = 0; i < devices.length; i++) {
@@ -669,6 +671,20 @@
   Context.prototype.tensorParallelRefusal = function (count) {
     var model = this.model;
     var fit = this.runtime.fit;
+    var self = this;
+    if (contains(fit.tensorParallelExcludes, model.attention)) {
+      return this.runtime.name + " does not split " + model.name + " by tensors: models with "
+        + this.engine.label("attention", model.attention).toLowerCase() + " are on its exclusion list";
+    }
+    if (fit.tensorParallelBackends.length > 0) {
+      for (var t = 0; t < this.terms.length; t++) {
+        if (!contains(fit.tensorParallelBackends, this.terms[t].backend)) {
+          return this.runtime.name + " splits by tensors only on "
+            + listing(fit.tensorParallelBackends.map(function (b) { return self.engine.label("backend", b); }))
+            + ", not " + this.engine.label("backend", this.terms[t].backend);
+        }
+      }
+    }
     for (var i = 0; i < fit.tensorParallelDivides.length; i++) {
       var dimension = fit.tensorParallelDivides[i];
       var value = dimension === "attention_heads" ? model.attentionHeads : dimension === "kv_heads" ? model.kvHeads : model.hiddenSize;
@@ -677,7 +693,6 @@
       }
     }
     if (!contains(fit.tensorParallelKVCacheTypes, this.request.kvCacheType)) {
-      var self = this;
       return this.runtime.name + " allows only a " + listing(fit.tensorParallelKVCacheTypes.map(function (t) { return self.engine.label("kv", t); }))
         + " KV cache with tensor parallelism";
     }
