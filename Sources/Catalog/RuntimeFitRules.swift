@@ -36,6 +36,8 @@ public struct RuntimeFitRules: Sendable, Hashable {
     public var layerOverhead: [LayerOverhead]
     /// Backends that reach only part of a device's bandwidth on some architectures.
     public var backendEfficiency: [BackendEfficiency]
+    /// Formats it loads only on some backends (Ollama's MLX engine exists only on Apple silicon).
+    public var formatBackends: [FormatBackends]
 
     public static let schema = Schema("fit block", [
         .optional("device_overhead_gib", .number(unit: "GiB", range: .nonNegative),
@@ -68,6 +70,8 @@ public struct RuntimeFitRules: Sendable, Hashable {
                   "Per-layer dispatch cost by backend, overriding the engine's defaults."),
         .optional("backend_efficiency", .list(.record(BackendEfficiency.schema), minCount: 0),
                   "Backends that reach only part of a device's bandwidth on some architectures."),
+        .optional("format_backends", .list(.record(FormatBackends.schema), minCount: 1),
+                  "Formats it loads only on some backends, such as MLX weights only on Metal."),
     ])
 
     public init(_ fields: Fields?) {
@@ -89,6 +93,7 @@ public struct RuntimeFitRules: Sendable, Hashable {
         flashAttention = fields?.bool("flash_attention") ?? true
         layerOverhead = fields?.records("layer_overhead").map(LayerOverhead.init) ?? []
         backendEfficiency = fields?.records("backend_efficiency").map(BackendEfficiency.init) ?? []
+        formatBackends = fields?.records("format_backends").map(FormatBackends.init) ?? []
     }
 }
 
@@ -181,6 +186,22 @@ public struct BackendEfficiency: Sendable, Hashable {
         backend = fields.choice("backend") ?? .cpu
         architecture = fields.text("architecture") ?? ""
         factor = fields.number("factor") ?? 1
+    }
+}
+
+/// A weight format the runtime loads only when it drives the devices with certain backends.
+public struct FormatBackends: Sendable, Hashable {
+    public var format: WeightFormat
+    public var backends: [Backend]
+
+    public static let schema = Schema("format backends", [
+        .required("format", .choice(WeightFormat.vocabulary), "One of the runtime's formats."),
+        .required("backends", .list(.choice(Backend.vocabulary), minCount: 1), "The only backends it loads that format on."),
+    ])
+
+    init(_ fields: Fields) {
+        format = fields.choice("format") ?? .gguf
+        backends = fields.choices("backends") ?? []
     }
 }
 

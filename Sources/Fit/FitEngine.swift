@@ -272,6 +272,16 @@ final class Context {
         guard !devices.isEmpty else {
             return .failure(Unsupported(text: notes.first ?? "\(runtime.name) cannot drive these devices"))
         }
+        let format = records.quant.format
+        if let rule = records.rules.formatBackends.first(where: { $0.format == format }),
+           let other = terms.first(where: { !rule.backends.contains($0.backend) })?.backend {
+            return .failure(Unsupported(text:
+                "\(runtime.name) loads \(format.label) weights only on \(listing(rule.backends.map(\.label))), not \(other.label)"))
+        }
+        if request.contextTokens > records.model.maxContext {
+            notes.append("\(records.model.name) was trained for \(records.model.maxContext) tokens of context; "
+                + "longer needs RoPE scaling such as YaRN where the model supports it, and quality may drop")
+        }
         for host in hardware.hosts where host.ramAssumed {
             notes.append("\(host.label): \(gibText(host.ramBytes / FitConstants.gibibyte)) of system RAM assumed")
             break

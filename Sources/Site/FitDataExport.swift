@@ -131,6 +131,12 @@ struct FitDataExport: Encodable {
         let flashAttention: Bool
         let layerOverhead: [OverheadData]
         let backendEfficiency: [EfficiencyData]
+        let formatBackends: [FormatBackendsData]
+    }
+
+    struct FormatBackendsData: Encodable {
+        let format: String
+        let backends: [String]
     }
 
     struct OverheadData: Encodable {
@@ -270,6 +276,9 @@ struct FitDataExport: Encodable {
                     },
                     backendEfficiency: fit.backendEfficiency.map {
                         EfficiencyData(backend: $0.backend.rawValue, architecture: $0.architecture, factor: $0.factor)
+                    },
+                    formatBackends: fit.formatBackends.map {
+                        FormatBackendsData(format: $0.format.rawValue, backends: $0.backends.map(\.rawValue))
                     }))
         }
         self.runtimes = runtimes

@@ -229,15 +229,16 @@ struct FitRuleTests {
             homepage: https://example.com/tp-limited
             version: "1"
             reviewed: 2026-11-25
-            platforms: [linux]
-            backends: [cuda, vulkan]
+            platforms: [linux, macos]
+            backends: [cuda, vulkan, metal]
             split_strategies: [single-device, layer-split, tensor-parallel]
-            formats: [gguf]
+            formats: [gguf, mlx]
             mixed_vendors: false
             multi_host: {supported: false}
             fit:
               tensor_parallel_backends: [cuda]
               tensor_parallel_excludes: [mla]
+              format_backends: [{format: mlx, backends: [metal]}]
             sources: [{title: Fixture, url: "https://example.com/tp-limited-docs"}]
             ---
             Review.
@@ -377,6 +378,17 @@ struct FitRuleTests {
         let mla = FitEngine.evaluate(request("mla-model", "Q4_K_M", "tp-limited"), on: box("card-24", 8))
         let attention = try #require(mla.refused.first { $0.strategy == .tensorParallel })
         #expect(attention.reason == "TP limited does not split MLA model by tensors: models with multi-head latent attention are on its exclusion list")
+    }
+
+    @Test("a format the runtime loads only on some backends: MLX weights on Metal, not on CUDA")
+    func formatBackends() throws {
+        let cuda = FitEngine.evaluate(request("dense-70b", "MLX 4-bit", "tp-limited"), on: box("card-24", 2))
+        #expect(cuda.verdict == .unsupported)
+        #expect(cuda.unsupportedReason == "TP limited loads MLX weights only on Metal, not CUDA")
+        let mac = FitEngine.evaluate(
+            request("dense-70b", "MLX 4-bit", "tp-limited"),
+            on: Hardware(devices: [(record("mini-soc-16"), 1)], platform: record("macos-test"), hostRAMGB: nil))
+        #expect(mac.verdict != .unsupported)
     }
 
     @Test("RDMA needs a full mesh for this runtime; otherwise the link carries TCP/IP")

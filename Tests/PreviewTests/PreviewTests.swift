@@ -150,9 +150,9 @@ struct PreviewServerTests {
         try await app.test(.live) { client in
             let port = try #require(client.port)
             let stream = try EventStreamReader(port: port)
-            #expect(stream.read(until: "retry: 500", seconds: 5))
+            #expect(await stream.waitFor("retry: 500", seconds: 60))
             try workspace.replace("content/combos/quad-mac-mini-m4-pro-exo.md", "A node disappears from RDMA placements", with: "A mini drops out of RDMA placements")
-            #expect(stream.read(until: "event: reload", seconds: 10))
+            #expect(await stream.waitFor("event: reload", seconds: 60))
             // By the time the event is sent the new page is what the server serves.
             try await client.execute(uri: "/hardware-combos/quad-mac-mini-m4-pro-exo/", method: .get) { response in
                 #expect(String(buffer: response.body).contains("A mini drops out of RDMA placements"))
@@ -227,7 +227,8 @@ struct PreviewRebuildTests {
 }
 
 /// Reads a server-sent event stream over a plain socket, as a browser's EventSource does.
-final class EventStreamReader {
+/// Unchecked: one test uses it, one read at a time.
+final class EventStreamReader: @unchecked Sendable {
     private let socket: Int32
     private var received = ""
 
@@ -257,6 +258,16 @@ final class EventStreamReader {
             received += String(decoding: buffer[0..<count], as: UTF8.self)
         }
         return received.contains(text)
+    }
+
+    /// `read(until:seconds:)` on a thread of its own. The blocking poll must not hold one of the
+    /// few cooperative threads (two on a two-core machine) that the server under test also needs,
+    /// or a busy test run starves the server and the wait times out. The generous limit only
+    /// matters when something is wrong: the wait ends as soon as the text arrives.
+    func waitFor(_ text: String, seconds: Double) async -> Bool {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: self.read(until: text, seconds: seconds)) }
+        }
     }
 
     func close() { Glibc.close(socket) }

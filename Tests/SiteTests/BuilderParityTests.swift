@@ -64,6 +64,7 @@ struct BuilderParityTests {
         let labels: [String]
         let runnerUp: String?
         let refused: [String]
+        let notes: [String]
         let fixes: [String]?
     }
 
@@ -191,6 +192,7 @@ struct BuilderParityTests {
             labels: r.ledger.map(function (d) { return d.label + " | " + d.rule + " | " + (d.note || ""); }),
             runnerUp: r.runnerUp ? r.runnerUp.strategy + " " + r.runnerUp.verdict : null,
             refused: (r.refused || []).map(function (a) { return a.strategy + ": " + a.reason; }),
+            notes: r.notes || [],
             fixes: c.fixes ? engine.fixes(request, hardware, r).map(function (f) { return f.description + " -> " + f.result.verdict; }) : null });
         });
         document.getElementById("out").textContent = JSON.stringify(answers);
@@ -245,6 +247,7 @@ struct BuilderParityTests {
                 && answer.labels == labels
                 && answer.runnerUp == result.runnerUp.map { "\($0.strategy.rawValue) \($0.verdict.rawValue)" }
                 && answer.refused == result.refused.map { "\($0.strategy.rawValue): \($0.reason ?? "")" }
+                && answer.notes == result.notes
             var sameFixes = true
             if item.fixes {
                 let fixes = FitEngine.fixes(for: request, on: hardware, result: result, catalog: catalog)

@@ -494,6 +494,20 @@
       });
     });
     if (devices.length === 0) return { unsupported: notes[0] || runtime.name + " cannot drive these devices" };
+    var format = request.quant.format;
+    var rule = runtime.fit.formatBackends.filter(function (r) { return r.format === format; })[0];
+    if (rule) {
+      for (var b = 0; b < terms.length; b++) {
+        if (!contains(rule.backends, terms[b].backend)) {
+          return { unsupported: runtime.name + " loads " + self.label("format", format) + " weights only on "
+            + listing(rule.backends.map(function (x) { return self.label("backend", x); })) + ", not " + self.label("backend", terms[b].backend) };
+        }
+      }
+    }
+    if (request.contextTokens > request.model.maxContext) {
+      notes.push(request.model.name + " was trained for " + request.model.maxContext + " tokens of context; "
+        + "longer needs RoPE scaling such as YaRN where the model supports it, and quality may drop");
+    }
     for (var a = 0; a < hardware.hosts.length; a++) {
       if (hardware.hosts[a].ramAssumed) {
         notes.push(hardware.hosts[a].label + ": " + gibText(hardware.hosts[a].ramBytes / GIB) + " of system RAM assumed");
