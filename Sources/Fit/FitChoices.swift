@@ -37,6 +37,17 @@ public enum FitChoices {
         }
     }
 
+    /// The runtimes a combo supports: its recommended ones first, then the others it marks
+    /// supported, never one it marks unsupported.
+    public static func supportedRuntimes(of combo: Combo, in catalog: Catalog) -> [Runtime] {
+        var ids = combo.recommendedRuntimes.map(\.id)
+        for verdict in combo.runtimeCompatibility where verdict.supported && !ids.contains(verdict.runtime.id) {
+            ids.append(verdict.runtime.id)
+        }
+        let refused = Set(combo.runtimeCompatibility.filter { !$0.supported }.map(\.runtime.id))
+        return ids.filter { !refused.contains($0) }.compactMap { catalog[$0] }
+    }
+
     /// Whether `a` answers better than `b`: a better verdict, then a faster decode.
     public static func isBetter(_ a: FitResult, than b: FitResult) -> Bool {
         if a.verdict != b.verdict { return a.verdict < b.verdict }

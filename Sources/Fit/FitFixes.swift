@@ -20,10 +20,11 @@ public struct FitFix: Sendable {
 extension FitEngine {
     /// Up to `limit` changes that improve the verdict, each re-evaluated, the least disruptive
     /// first: a smaller quant, a shorter context, a quantized KV cache, a raised wired limit, one
-    /// more device, another runtime.
+    /// more device, another runtime. Another runtime is one of `runtimes` when given (a combo
+    /// suggests only runtimes it says work on it), else any in the catalog.
     public static func fixes(
         for request: FitRequest, on hardware: Hardware, result: FitResult,
-        catalog: Catalog, limit: Int = 3
+        catalog: Catalog, runtimes: [Runtime]? = nil, limit: Int = 3
     ) -> [FitFix] {
         guard result.verdict != .fits else { return [] }
         var fixes: [FitFix] = []
@@ -92,7 +93,7 @@ extension FitEngine {
         }
 
         // Another runtime, with this model's nearest quant in a format it loads.
-        for runtime in catalog.runtimes where runtime.id != request.runtime.id {
+        for runtime in runtimes ?? Array(catalog.runtimes) where runtime.id != request.runtime.id {
             guard hardware.hosts.allSatisfy({ runtime.platforms.contains($0.platform.family) }) else { continue }
             let target = request.quant.bitsPerWeight ?? ModelFootprint(model: request.model, quant: request.quant, kvCacheType: .f16).bitsPerWeight
             guard let quant = request.model.quants.filter({ runtime.formats.contains($0.format) })

@@ -125,12 +125,7 @@ final class SiteFits: Sendable {
 
     /// The runtimes a combo supports: its recommended ones first, then the others it marks supported.
     static func runtimes(of combo: Combo, _ catalog: Catalog) -> [Runtime] {
-        var ids = combo.recommendedRuntimes.map(\.id)
-        for verdict in combo.runtimeCompatibility where verdict.supported && !ids.contains(verdict.runtime.id) {
-            ids.append(verdict.runtime.id)
-        }
-        let refused = Set(combo.runtimeCompatibility.filter { !$0.supported }.map(\.runtime.id))
-        return ids.filter { !refused.contains($0) }.compactMap { catalog[$0] }
+        FitChoices.supportedRuntimes(of: combo, in: catalog)
     }
 
     private static func comboFit(_ combo: Combo, _ hardware: Hardware, _ catalog: Catalog) -> ComboFit {
@@ -203,21 +198,23 @@ final class SiteFits: Sendable {
             if best.map({ FitChoices.isBetter(result, than: $0.1) }) ?? true { best = (runtime, result) }
         }
         guard let (runtime, _) = best else { return nil }
-        return answer(model, quant, runtime, hardware, catalog, context: context, detailed: detailed)
+        // The fixes may suggest another of the same runtimes, never one the page does not offer.
+        return answer(model, quant, runtime, hardware, catalog, context: context, detailed: detailed, fixRuntimes: runtimes)
     }
 
-    /// The full answer for one runtime: the result, and when `detailed` the fixes and the
-    /// longest context that fits.
+    /// The full answer for one runtime: the result, and when `detailed` the fixes (another
+    /// runtime among `fixRuntimes` when given) and the longest context that fits.
     static func answer(
         _ model: Model, _ quant: Quant, _ runtime: Runtime, _ hardware: Hardware, _ catalog: Catalog,
-        context: Int = SiteFits.context, kvCacheType: KVCacheType = .f16, detailed: Bool
+        context: Int = SiteFits.context, kvCacheType: KVCacheType = .f16, detailed: Bool, fixRuntimes: [Runtime]? = nil
     ) -> Answer {
         let request = FitRequest(model: model, quant: quant, runtime: runtime, contextTokens: context, kvCacheType: kvCacheType)
         let result = FitEngine.evaluate(request, on: hardware)
         let runs = result.verdict == .fits || result.verdict == .tight
         return Answer(
             model: model.id, quant: quant, runtime: runtime.id, request: request, result: result,
-            fixes: detailed && result.verdict != .fits ? FitEngine.fixes(for: request, on: hardware, result: result, catalog: catalog) : [],
+            fixes: detailed && result.verdict != .fits
+                ? FitEngine.fixes(for: request, on: hardware, result: result, catalog: catalog, runtimes: fixRuntimes) : [],
             longestContext: detailed && runs ? FitEngine.longestFittingContext(request, hardware) : nil,
             measured: catalog.benchmarks(matching: request, hardware: hardware),
             weightBytes: ModelFootprint(model: model, quant: quant, kvCacheType: .f16).totalWeightBytes)

@@ -91,7 +91,9 @@ struct FitCommand: ParsableCommand {
             kvCacheType: KVCacheType(rawValue: kvCache)!, parallelSequences: parallel, promptTokens: prompt,
             raisedWiredLimit: raisedWiredLimit)
         let result = FitEngine.evaluate(request, on: hardware)
-        let fixes = FitEngine.fixes(for: request, on: hardware, result: result, catalog: catalog)
+        // On a combo, suggest only runtimes the combo says work on it.
+        let comboRuntimes = combo.flatMap { catalog[RecordID<Combo>($0)] }.map { FitChoices.supportedRuntimes(of: $0, in: catalog) }
+        let fixes = FitEngine.fixes(for: request, on: hardware, result: result, catalog: catalog, runtimes: comboRuntimes)
         let measured = catalog.benchmarks(matching: request, hardware: hardware)
         if json {
             print(FitReport(request: request, result: result, fixes: fixes, measured: measured).json())

@@ -355,6 +355,22 @@ struct FitRuleTests {
         #expect(fixes.allSatisfy { $0.result.verdict < .noFit })
     }
 
+    @Test("a fix suggests another runtime only from the list it is given (a combo's supported runtimes)")
+    func fixRuntimesAreLimited() throws {
+        let request = request("dense-70b", "Q4_K_M", "server", context: 32768)
+        let hardware = box("card-24", 1)
+        let result = FitEngine.evaluate(request, on: hardware)
+        func runtimeFixes(_ fixes: [FitFix]) -> [String] {
+            fixes.compactMap { if case .runtime(let id, _) = $0.change { id } else { nil } }
+        }
+        let any = runtimeFixes(FitEngine.fixes(for: request, on: hardware, result: result, catalog: catalog, limit: 20))
+        #expect(!any.isEmpty, "some other runtime in the catalog does better")
+        let only: [Runtime] = [record("server"), record(any[0])]
+        let limited = runtimeFixes(FitEngine.fixes(for: request, on: hardware, result: result, catalog: catalog, runtimes: only, limit: 20))
+        #expect(limited == [any[0]])
+        #expect(runtimeFixes(FitEngine.fixes(for: request, on: hardware, result: result, catalog: catalog, runtimes: [], limit: 20)).isEmpty)
+    }
+
     @Test("tensor parallelism over 3 nodes is refused: 4 KV heads do not divide by 3")
     func tensorParallelDivisibility() throws {
         let result = FitEngine.evaluate(request("moe-235b", "MLX 6-bit", "mesh", context: 8192), on: minis(3, shape: .ring))
