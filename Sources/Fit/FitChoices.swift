@@ -8,13 +8,15 @@ public enum FitChoices {
     /// The quants people mean by "4-bit", in order of preference, by format.
     public static let fourBitQuantNames = ["Q4_K_M", "MLX 4-bit", "MXFP4", "AWQ 4-bit", "GPTQ 4-bit", "Q4_0"]
 
-    /// The model's 4-bit quant in a format the runtime loads, else the first quant it loads.
+    /// The model's 4-bit quant in the format the runtime lists first (its native one: AWQ before
+    /// GGUF for vLLM, whose GGUF loading is a side path), else the first quant it loads.
     public static func referenceQuant(of model: Model, for runtime: Runtime) -> Quant? {
         let loadable = model.quants.filter { runtime.formats.contains($0.format) }
-        for name in fourBitQuantNames {
-            if let quant = loadable.first(where: { $0.name == name }) { return quant }
+        let fourBit = loadable.filter { fourBitQuantNames.contains($0.name) }
+        func rank(_ quant: Quant) -> (Int, Int) {
+            (runtime.formats.firstIndex(of: quant.format) ?? .max, fourBitQuantNames.firstIndex(of: quant.name) ?? .max)
         }
-        return loadable.first
+        return fourBit.min { rank($0) < rank($1) } ?? loadable.first
     }
 
     /// The platform a machine of these devices runs, when none is named: Linux where every

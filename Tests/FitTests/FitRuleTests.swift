@@ -371,6 +371,18 @@ struct FitRuleTests {
         #expect(runtimeFixes(FitEngine.fixes(for: request, on: hardware, result: result, catalog: catalog, runtimes: [], limit: 20)).isEmpty)
     }
 
+    @Test("the reference 4-bit quant is in the format the runtime lists first")
+    func referenceQuantFollowsTheRuntimesFormats() throws {
+        let model: Model = record("dense-70b")
+        var runtime: Runtime = record("tp-limited")
+        #expect(runtime.formats == [.gguf, .mlx])
+        #expect(FitChoices.referenceQuant(of: model, for: runtime)?.name == "Q4_K_M")
+        runtime.formats = [.mlx, .gguf]
+        #expect(FitChoices.referenceQuant(of: model, for: runtime)?.name == "MLX 4-bit")
+        runtime.formats = [.awq]
+        #expect(FitChoices.referenceQuant(of: model, for: runtime) == nil)
+    }
+
     @Test("tensor parallelism over 3 nodes is refused: 4 KV heads do not divide by 3")
     func tensorParallelDivisibility() throws {
         let result = FitEngine.evaluate(request("moe-235b", "MLX 6-bit", "mesh", context: 8192), on: minis(3, shape: .ring))
