@@ -770,8 +770,10 @@ final class Context {
     func evaluateTensorParallel(_ plan: Plan, _ sink: inout LoadSink) -> Evaluation {
         let n = Double(plan.devices.count)
         let layers = footprint.layers
-        // KV heads shard across devices; with more devices than heads each keeps one head.
-        let kvShare = Double(max(1, kvHeads / plan.devices.count)) / Double(kvHeads)
+        // KV heads shard across devices; with more devices than heads each keeps one head. A
+        // latent (MLA) cache belongs to no head: every device keeps all of it (vLLM and SGLang
+        // replicate it under tensor parallelism; only data-parallel attention divides it).
+        let kvShare = model.attention == .mla ? 1 : Double(max(1, kvHeads / plan.devices.count)) / Double(kvHeads)
         let weights = (footprint.totalWeightBytes - (embeddingsOnHost ? footprint.embeddingBytes : 0)) / n
         let kv = kvBytesPerLayerFull * Double(layers) * kvShare
         var seconds = 0.0

@@ -383,6 +383,22 @@ struct FitRuleTests {
         #expect(FitChoices.referenceQuant(of: model, for: runtime) == nil)
     }
 
+    @Test("under tensor parallelism a latent (MLA) cache is whole on every device, a GQA cache is divided")
+    func tensorParallelKVShare() throws {
+        let mla = FitEngine.evaluate(request("mla-model", "Q4_K_M", "server"), on: box("card-24", 8))
+        #expect(mla.strategy == .tensorParallel)
+        let model: Model = record("mla-model")
+        let whole = ModelFootprint(model: model, quant: model.quants[0], kvCacheType: .f16).kvBytesPerLayer(tokens: 8192, ubatch: 2048) * 61
+        for device in mla.ledger where !device.isHostRAM {
+            #expect(abs(device.kvBytes - whole) < 1, "\(device.kvBytes) vs \(whole)")
+        }
+        let gqa = FitEngine.evaluate(request("dense-70b", "Q4_K_M", "server"), on: box("card-24", 8))
+        #expect(gqa.strategy == .tensorParallel)
+        let dense: Model = record("dense-70b")
+        let cache = ModelFootprint(model: dense, quant: dense.quants[0], kvCacheType: .f16).kvBytesPerLayer(tokens: 8192, ubatch: 2048) * 80
+        #expect(abs(gqa.ledger[0].kvBytes - cache / 8) < 1, "8 KV heads over 8 cards: one each")
+    }
+
     @Test("tensor parallelism over 3 nodes is refused: 4 KV heads do not divide by 3")
     func tensorParallelDivisibility() throws {
         let result = FitEngine.evaluate(request("moe-235b", "MLX 6-bit", "mesh", context: 8192), on: minis(3, shape: .ring))

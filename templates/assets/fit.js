@@ -938,7 +938,8 @@
     var engine = this.engine;
     var n = plan.devices.length;
     var layers = fp.layers;
-    var kvShare = Math.max(1, Math.trunc(model.kvHeads / plan.devices.length)) / model.kvHeads;
+    // A latent (MLA) cache belongs to no head: every device keeps all of it.
+    var kvShare = model.attention === "mla" ? 1 : Math.max(1, Math.trunc(model.kvHeads / plan.devices.length)) / model.kvHeads;
     var weights = (fp.totalWeightBytes - (this.runtime.fit.embeddingsOnHost ? fp.embeddingBytes : 0)) / n;
     var kv = this.kvBytesPerLayerFull * layers * kvShare;
     var minimum = Infinity;
