@@ -51,7 +51,8 @@ enum FitPrinter {
             lines.append("Binding constraint: \(result.bindingConstraint)")
             if let runnerUp = result.runnerUp {
                 lines.append("Runner-up: \(runnerUp.strategy.label), \(runnerUp.verdict.label.lowercased())"
-                    + (runnerUp.decodeTokensPerSecond.map { ", \(t($0)) tokens/s" } ?? ""))
+                    // A plan that does not fit has no speed a reader could get.
+                    + (runnerUp.verdict == .noFit ? "" : runnerUp.decodeTokensPerSecond.map { ", \(t($0)) tokens/s" } ?? ""))
             }
         }
         for refused in result.refused {
