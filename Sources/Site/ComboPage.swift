@@ -4,6 +4,8 @@ import Fit
 /// The view model of `/hardware-combos/<id>/`: every section of a combo page, in page order.
 struct ComboPage: Sendable {
     let meta: PageMeta
+    /// Records that share devices, machines, runtimes or models with this one.
+    let seeAlso: [LinkGroup]
     let title: String
     let summary: String
     /// "4 × 64 GB = 256 GB of unified memory across 4 machines."
@@ -115,7 +117,8 @@ struct BenchmarkTargetView: Sendable {
 }
 
 extension ComboPage {
-    init(combo: Combo, fits: SiteFits, context: inout PageContext) {
+    init(combo: Combo, fits: SiteFits, related relatedRecords: RelatedRecords, context: inout PageContext) {
+        seeAlso = relatedRecords.groups(for: .init(kind: .combo, id: combo.id.raw), excluding: RelatedRecords.nodes(of: combo.related).union(combo.alternatives.map { .init(kind: .combo, id: $0.id.raw) }), &context)
         let catalog = context.catalog
         let totals = catalog.totals(of: combo)
         let platform = catalog[combo.platform.id]
@@ -163,7 +166,7 @@ extension ComboPage {
         splitStrategies = combo.splitStrategies.map {
             StrategyView(label: $0.strategy.label, definition: $0.strategy.definition, note: context.inline($0.note))
         }
-        why = context.markdown(combo.why, .init(headingOffset: 1, reservedIDs: Set(Self.sections.map(\.id))))
+        why = context.markdown(combo.why, .init(headingOffset: 1, reservedIDs: Set(Self.sections.map(\.id)).union(["see-also"])))
         runtimeCompatibility = combo.runtimeCompatibility.compactMap { verdict in
             guard let runtime = catalog[verdict.runtime.id] else { return nil }
             return CompatibilityRow(

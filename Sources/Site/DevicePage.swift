@@ -4,6 +4,8 @@ import Fit
 /// `/hardware/<id>/`: a device's spec card, where it is used, and its sources.
 struct DevicePage: Sendable {
     let meta: PageMeta
+    /// Records that share devices, machines, runtimes or models with this one.
+    let seeAlso: [LinkGroup]
     let title: String
     let summary: String?
     let facts: [Fact]
@@ -16,7 +18,8 @@ struct DevicePage: Sendable {
     let setting: String?
     let methodologyHref: String
 
-    init(device: Device, backlinks: Backlinks, fits: SiteFits, context: inout PageContext) {
+    init(device: Device, backlinks: Backlinks, fits: SiteFits, related relatedRecords: RelatedRecords, context: inout PageContext) {
+        seeAlso = relatedRecords.groups(for: .init(kind: .device, id: device.id.raw), excluding: [], &context)
         meta = context.meta(
             title: device.name, description: device.summary ?? "\(device.name): memory, bandwidth, power and where it is used.",
             breadcrumbs: [("Hardware", Route.index(of: .device)), (device.name, nil)])

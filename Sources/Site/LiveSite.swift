@@ -25,6 +25,8 @@ public final class LiveSite: @unchecked Sendable {
         var assets: [String: Data]
         var fits: SiteFits
         var pages: [String: PageRecord]
+        /// Every record's references, one line each: the "See also" blocks change only with it.
+        var references: String
     }
 
     private struct Facets: Equatable {
@@ -117,6 +119,17 @@ public final class LiveSite: @unchecked Sendable {
             }
         }
 
+        // The reference graph, which chooses every "See also" block.
+        var graph: [String] = []
+        for kind in RecordKind.allCases {
+            for id in catalog.ids(of: kind) {
+                let targets = catalog.references(of: kind, id: id).map { "\($0.kind.rawValue):\($0.id)" }.sorted()
+                graph.append("\(kind.rawValue):\(id)>" + targets.joined(separator: ","))
+            }
+        }
+        let references = graph.joined(separator: "\n")
+        if references != state?.references { changed.insert(DependencyKey.references) }
+
         // Fit answers: reused when nothing they read changed.
         var hasher = Hasher()
         for kind in [RecordKind.device, .machine, .platform, .runtime, .model, .benchmark] {
@@ -192,7 +205,9 @@ public final class LiveSite: @unchecked Sendable {
         for path in next.keys where path.hasPrefix("assets/") && assets[path] == nil { next[path] = nil }
         for (path, data) in assets { next[path] = data }
         files = next
-        state = State(facets: facets, templateTexts: templateTexts, templates: templates, assets: assets, fits: fits, pages: pages)
+        state = State(
+            facets: facets, templateTexts: templateTexts, templates: templates, assets: assets, fits: fits, pages: pages,
+            references: references)
         return Report(
             changed: changed.filter { $0.hasPrefix("full:") }.count, renderedPaths: renderedPaths.sorted(), checked: toCheck.count,
             total: pages.count, phases: phases)

@@ -3,6 +3,8 @@ import Catalog
 /// `/machines/<id>/`: what is inside a machine, its ports, power and price, and the combos built on it.
 struct MachinePage: Sendable {
     let meta: PageMeta
+    /// Records that share devices, machines, runtimes or models with this one.
+    let seeAlso: [LinkGroup]
     let title: String
     let summary: String?
     let facts: [Fact]
@@ -12,7 +14,8 @@ struct MachinePage: Sendable {
     let combos: [LinkView]
     let sources: [SourceView]
 
-    init(machine: Machine, backlinks: Backlinks, context: inout PageContext) {
+    init(machine: Machine, backlinks: Backlinks, related relatedRecords: RelatedRecords, context: inout PageContext) {
+        seeAlso = relatedRecords.groups(for: .init(kind: .machine, id: machine.id.raw), excluding: [], &context)
         let catalog = context.catalog
         meta = context.meta(
             title: machine.name, description: machine.summary ?? "\(machine.name): devices, memory, ports, power and price.",

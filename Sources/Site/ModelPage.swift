@@ -4,6 +4,8 @@ import Fit
 /// `/models/<id>/`: a model's architecture facts, its quantizations, and the combos that name it.
 struct ModelPage: Sendable {
     let meta: PageMeta
+    /// Records that share devices, machines, runtimes or models with this one.
+    let seeAlso: [LinkGroup]
     let title: String
     let summary: String
     let facts: [Fact]
@@ -34,7 +36,8 @@ struct ModelPage: Sendable {
         let fileSize: String
     }
 
-    init(model: Model, backlinks: Backlinks, fits: SiteFits, context: inout PageContext) {
+    init(model: Model, backlinks: Backlinks, fits: SiteFits, related relatedRecords: RelatedRecords, context: inout PageContext) {
+        seeAlso = relatedRecords.groups(for: .init(kind: .model, id: model.id.raw), excluding: [], &context)
         meta = context.meta(
             title: model.name, description: model.summary,
             breadcrumbs: [("Models", Route.index(of: .model)), (model.name, nil)])

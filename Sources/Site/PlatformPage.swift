@@ -3,6 +3,8 @@ import Catalog
 /// `/platforms/<id>/`: an operating system's memory rules and features, and the combos on it.
 struct PlatformPage: Sendable {
     let meta: PageMeta
+    /// Records that share devices, machines, runtimes or models with this one.
+    let seeAlso: [LinkGroup]
     let title: String
     let summary: String
     let facts: [Fact]
@@ -13,7 +15,8 @@ struct PlatformPage: Sendable {
     let combos: [LinkView]
     let sources: [SourceView]
 
-    init(platform: Platform, backlinks: Backlinks, context: inout PageContext) {
+    init(platform: Platform, backlinks: Backlinks, related relatedRecords: RelatedRecords, context: inout PageContext) {
+        seeAlso = relatedRecords.groups(for: .init(kind: .platform, id: platform.id.raw), excluding: [], &context)
         meta = context.meta(
             title: platform.name, description: platform.summary,
             breadcrumbs: [("Platforms", Route.index(of: .platform)), (platform.name, nil)])

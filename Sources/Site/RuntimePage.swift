@@ -3,6 +3,8 @@ import Catalog
 /// `/tools/<id>/`: a runtime's rules as data, its operational review, and the combos it runs on.
 struct RuntimePage: Sendable {
     let meta: PageMeta
+    /// Records that share devices, machines, runtimes or models with this one.
+    let seeAlso: [LinkGroup]
     let title: String
     let summary: String
     let facts: [Fact]
@@ -21,7 +23,8 @@ struct RuntimePage: Sendable {
         let note: HTML
     }
 
-    init(runtime: Runtime, context: inout PageContext) {
+    init(runtime: Runtime, related relatedRecords: RelatedRecords, context: inout PageContext) {
+        seeAlso = relatedRecords.groups(for: .init(kind: .runtime, id: runtime.id.raw), excluding: [], &context)
         let catalog = context.catalog
         meta = context.meta(
             title: runtime.name, description: runtime.summary,
@@ -49,7 +52,7 @@ struct RuntimePage: Sendable {
             : "No: one model runs within one machine"
         multiHostNote = runtime.multiHost.note.map { context.inline($0) }
         constraints = runtime.constraints.map { context.inline($0) }
-        review = context.markdown(runtime.review, .init(headingOffset: 1, reservedIDs: ["rules", "review", "combos", "sources"]))
+        review = context.markdown(runtime.review, .init(headingOffset: 1, reservedIDs: ["rules", "review", "combos", "sources", "see-also"]))
         var recommended: [LinkView] = []
         var supported: [LinkView] = []
         var unsupported: [CompatibilityLink] = []

@@ -16,6 +16,8 @@ enum DependencyKey {
     static func comboFits(_ id: RecordID<Combo>) -> String { "fits:combo:\(id.raw)" }
     static func deviceFits(_ id: RecordID<Device>) -> String { "fits:device:\(id.raw)" }
     static let fits = "fits"
+    /// Which records name which: what the computed "See also" blocks are chosen from.
+    static let references = "references"
 }
 
 /// One page of the site: where it goes, what it is made from, what it shows, how to build it.
@@ -32,6 +34,7 @@ struct PageSpec: Sendable {
 enum SitePages {
     static func all(_ catalog: Catalog, templates: TemplateSet, fits: SiteFits) -> [PageSpec] {
         let backlinks = Backlinks(catalog)
+        let related = RelatedRecords(catalog)
         let comparisons = fits.comparisons
         var pages: [PageSpec] = []
         typealias Key = DependencyKey
@@ -78,8 +81,9 @@ enum SitePages {
                 keys.insert(Key.comboFits(alternative.id))
                 keys.formUnion(listings(catalog.references(of: .combo, id: alternative.id.raw).filter { $0.kind == .machine || $0.kind == .platform }))
             }
+            keys.formUnion(related.dependencies(of: .init(kind: .combo, id: combo.id.raw)))
             pages.append(PageSpec(path: Route.combo(combo.id), source: combo.path, template: "pages/combo", dependencies: keys) {
-                ComboPage(combo: combo, fits: fits, context: &$0)
+                ComboPage(combo: combo, fits: fits, related: related, context: &$0)
             })
         }
         for combo in catalog.combos {
@@ -96,51 +100,58 @@ enum SitePages {
             ]
             keys.formUnion((backlinks.machinesByDevice[device.id] ?? []).map { Key.listing(.machine, $0.id.raw) })
             keys.formUnion(comboListings(backlinks.combosByDevice[device.id] ?? []))
+            keys.formUnion(related.dependencies(of: .init(kind: .device, id: device.id.raw)))
             pages.append(PageSpec(path: Route.device(device.id), source: device.path, template: "pages/device", dependencies: keys) {
-                DevicePage(device: device, backlinks: backlinks, fits: fits, context: &$0)
+                DevicePage(device: device, backlinks: backlinks, fits: fits, related: related, context: &$0)
             })
         }
         for machine in catalog.machines {
             var keys: Set<String> = [Key.full(.machine, machine.id.raw)]
             keys.formUnion(listings(machine.references))
             keys.formUnion(comboListings(backlinks.combosByMachine[machine.id] ?? []))
+            keys.formUnion(related.dependencies(of: .init(kind: .machine, id: machine.id.raw)))
             pages.append(PageSpec(path: Route.machine(machine.id), source: machine.path, template: "pages/machine", dependencies: keys) {
-                MachinePage(machine: machine, backlinks: backlinks, context: &$0)
+                MachinePage(machine: machine, backlinks: backlinks, related: related, context: &$0)
             })
         }
         for platform in catalog.platforms {
             var keys: Set<String> = [Key.full(.platform, platform.id.raw)]
             keys.formUnion(comboListings(backlinks.combosByPlatform[platform.id] ?? []))
+            keys.formUnion(related.dependencies(of: .init(kind: .platform, id: platform.id.raw)))
             pages.append(PageSpec(path: Route.platform(platform.id), source: platform.path, template: "pages/platform", dependencies: keys) {
-                PlatformPage(platform: platform, backlinks: backlinks, context: &$0)
+                PlatformPage(platform: platform, backlinks: backlinks, related: related, context: &$0)
             })
         }
         for runtime in catalog.runtimes {
             // It quotes every combo's verdict on it.
-            let keys: Set<String> = [Key.full(.runtime, runtime.id.raw), Key.anyFull(.combo), Key.kind(.combo)]
+            var keys: Set<String> = [Key.full(.runtime, runtime.id.raw), Key.anyFull(.combo), Key.kind(.combo)]
+            keys.formUnion(related.dependencies(of: .init(kind: .runtime, id: runtime.id.raw)))
             pages.append(PageSpec(path: Route.runtime(runtime.id), source: runtime.path, template: "pages/runtime", dependencies: keys) {
-                RuntimePage(runtime: runtime, context: &$0)
+                RuntimePage(runtime: runtime, related: related, context: &$0)
             })
         }
         for model in catalog.models {
             var keys: Set<String> = [Key.full(.model, model.id.raw), Key.kind(.combo), Key.kind(.device), Key.kind(.runtime), Key.fits]
             keys.formUnion(comboListings(backlinks.combosByModel[model.id] ?? []))
+            keys.formUnion(related.dependencies(of: .init(kind: .model, id: model.id.raw)))
             pages.append(PageSpec(path: Route.model(model.id), source: model.path, template: "pages/model", dependencies: keys) {
-                ModelPage(model: model, backlinks: backlinks, fits: fits, context: &$0)
+                ModelPage(model: model, backlinks: backlinks, fits: fits, related: related, context: &$0)
             })
         }
         for stack in catalog.stacks {
             var keys: Set<String> = [Key.full(.stack, stack.id.raw)]
             keys.formUnion(listings(stack.references))
+            keys.formUnion(related.dependencies(of: .init(kind: .stack, id: stack.id.raw)))
             pages.append(PageSpec(path: Route.stack(stack.id), source: stack.path, template: "pages/stack", dependencies: keys) {
-                StackPage(stack: stack, context: &$0)
+                StackPage(stack: stack, related: related, context: &$0)
             })
         }
         for guide in catalog.guides {
             var keys: Set<String> = [Key.full(.guide, guide.id.raw)]
             keys.formUnion(listings(guide.references))
+            keys.formUnion(related.dependencies(of: .init(kind: .guide, id: guide.id.raw)))
             pages.append(PageSpec(path: Route.guide(guide.id), source: guide.path, template: "pages/guide", dependencies: keys) {
-                GuidePage(guide: guide, context: &$0)
+                GuidePage(guide: guide, related: related, context: &$0)
             })
         }
         pages.append(PageSpec(

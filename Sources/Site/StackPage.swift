@@ -3,6 +3,8 @@ import Catalog
 /// `/stacks/<id>/`: the numbered layers of a stack, each with its role, then the write-up.
 struct StackPage: Sendable {
     let meta: PageMeta
+    /// Records that share devices, machines, runtimes or models with this one.
+    let seeAlso: [LinkGroup]
     let title: String
     let summary: String
     let reviewed: String?
@@ -18,7 +20,8 @@ struct StackPage: Sendable {
         let note: HTML
     }
 
-    init(stack: Stack, context: inout PageContext) {
+    init(stack: Stack, related relatedRecords: RelatedRecords, context: inout PageContext) {
+        seeAlso = relatedRecords.groups(for: .init(kind: .stack, id: stack.id.raw), excluding: RelatedRecords.nodes(of: stack.related), &context)
         let catalog = context.catalog
         meta = context.meta(
             title: stack.title, description: stack.summary,
@@ -55,7 +58,7 @@ struct StackPage: Sendable {
                 role: component.role, link: link, name: name, note: context.inline(component.note)))
         }
         self.components = components
-        body = context.markdown(stack.body, .init(reservedIDs: ["components", "related"]))
+        body = context.markdown(stack.body, .init(reservedIDs: ["components", "related", "see-also"]))
         related = RelatedLinks.groups(stack.related, &context)
     }
 }

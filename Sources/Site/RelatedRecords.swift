@@ -1,0 +1,121 @@
+import Catalog
+
+/// The "See also" block of every record page, computed rather than written: records that name
+/// the same devices, machines, runtimes or models as this one (a combo's machines stand for their
+/// devices too), and records that name this one or that it names. Editorial `related` lists stay
+/// as their authors wrote them; this block finds what they left out.
+struct RelatedRecords: Sendable {
+    struct Node: Hashable, Sendable {
+        let kind: RecordKind
+        let id: String
+    }
+
+    /// Kinds whose sharing makes two records related, with what one shared record is worth:
+    /// the same card or machine says more than the same runtime or model.
+    static let sharedWeights: [RecordKind: Int] = [.device: 3, .machine: 3, .runtime: 1, .model: 1]
+    static var sharedKinds: Set<RecordKind> { Set(sharedWeights.keys) }
+    /// Naming more records of a kind than this is a survey, not a pointer (a combo's verdict on
+    /// every runtime): such names neither link two records nor count as shared.
+    static let pointedMaximum = 5
+    /// Kinds shown in the block, in the order of its groups.
+    static let shownKinds: [RecordKind] = [.combo, .stack, .guide, .machine, .device, .runtime, .model, .platform]
+    /// Links per page: enough to lead somewhere, few enough to read.
+    static let limit = 8
+
+    /// What each record names, with machines expanded into their devices.
+    private var names: [Node: Set<Node>] = [:]
+    /// Who names each record.
+    private var namedBy: [Node: Set<Node>] = [:]
+
+    init(_ catalog: Catalog) {
+        for kind in RecordKind.allCases {
+            for id in catalog.ids(of: kind) {
+                let node = Node(kind: kind, id: id)
+                var targets: Set<Node> = []
+                for reference in catalog.references(of: kind, id: id) where reference.id != id || reference.kind != kind {
+                    targets.insert(Node(kind: reference.kind, id: reference.id))
+                    if reference.kind == .machine {
+                        for device in catalog.references(of: .machine, id: reference.id) where device.kind == .device {
+                            targets.insert(Node(kind: .device, id: device.id))
+                        }
+                    }
+                }
+                names[node] = targets
+                for target in targets { namedBy[target, default: []].insert(node) }
+            }
+        }
+    }
+
+    /// Whether `node` names few enough records of `kind` for each name to mean something.
+    private func points(_ node: Node, at kind: RecordKind) -> Bool {
+        (names[node] ?? []).lazy.filter { $0.kind == kind }.count <= Self.pointedMaximum
+    }
+
+    /// The records most related to `node`, best first: two points when one names the other, and
+    /// the shared weight of every device, machine, runtime or model both point at. Ties go by
+    /// kind, then id.
+    func related(to node: Node) -> [Node] {
+        let own = names[node] ?? []
+        let shared = own.filter { Self.sharedKinds.contains($0.kind) }
+        var candidates = own.union(namedBy[node] ?? [])
+        for target in shared { candidates.formUnion(namedBy[target] ?? []) }
+        candidates.remove(node)
+        let order = Dictionary(uniqueKeysWithValues: Self.shownKinds.enumerated().map { ($1, $0) })
+        let scored: [(node: Node, score: Int)] = candidates.compactMap { candidate in
+            guard order[candidate.kind] != nil else { return nil }
+            let theirs = names[candidate] ?? []
+            var score = 0
+            for target in theirs.intersection(shared) where points(node, at: target.kind) && points(candidate, at: target.kind) {
+                score += Self.sharedWeights[target.kind] ?? 0
+            }
+            if own.contains(candidate), points(node, at: candidate.kind) { score += 2 }
+            if theirs.contains(node), points(candidate, at: node.kind) { score += 2 }
+            return score > 0 ? (candidate, score) : nil
+        }
+        return scored.sorted {
+            if $0.score != $1.score { return $0.score > $1.score }
+            if $0.node.kind != $1.node.kind { return order[$0.node.kind]! < order[$1.node.kind]! }
+            return $0.node.id < $1.node.id
+        }.prefix(Self.limit).map(\.node)
+    }
+
+    /// The block as titled groups of links, leaving out what the page already links in its own
+    /// related list.
+    func groups(for node: Node, excluding shown: Set<Node> = [], _ context: inout PageContext) -> [LinkGroup] {
+        let nodes = related(to: node).filter { !shown.contains($0) }
+        return Self.shownKinds.compactMap { kind in
+            let links = nodes.filter { $0.kind == kind }.compactMap { Self.link(to: $0, &context) }
+            return links.isEmpty ? nil : LinkGroup(title: IndexPage.title(kind), links: links)
+        }
+    }
+
+    /// The dependency keys of a page that shows the block: what the records it lists look like
+    /// elsewhere, and the references that chose them.
+    func dependencies(of node: Node) -> Set<String> {
+        Set(related(to: node).map { DependencyKey.listing($0.kind, $0.id) }).union([DependencyKey.references])
+    }
+
+    static func link(to node: Node, _ context: inout PageContext) -> LinkView? {
+        let catalog = context.catalog
+        let label: String? = switch node.kind {
+        case .combo: catalog[RecordID<Combo>(node.id)]?.title
+        case .stack: catalog[RecordID<Stack>(node.id)]?.title
+        case .guide: catalog[RecordID<Guide>(node.id)]?.title
+        case .machine: catalog[RecordID<Machine>(node.id)]?.name
+        case .device: catalog[RecordID<Device>(node.id)]?.name
+        case .runtime: catalog[RecordID<Runtime>(node.id)]?.name
+        case .model: catalog[RecordID<Model>(node.id)]?.name
+        case .platform: catalog[RecordID<Platform>(node.id)]?.name
+        case .benchmark: nil
+        }
+        return label.map { context.link($0, to: Route.page(node.kind, node.id)) }
+    }
+}
+
+extension RelatedRecords {
+    /// The records an editorial related list already links.
+    static func nodes(of related: RelatedLinks) -> Set<Node> {
+        Set(related.combos.map { Node(kind: .combo, id: $0.id.raw) } + related.stacks.map { Node(kind: .stack, id: $0.id.raw) }
+            + related.guides.map { Node(kind: .guide, id: $0.id.raw) } + related.tools.map { Node(kind: .runtime, id: $0.id.raw) })
+    }
+}
