@@ -89,6 +89,8 @@
   });
   window.addEventListener("popstate", function () { read(); render(); });
 
+  // Live, the links toggle rather than navigate: say so to assistive technology.
+  links.forEach(function (link) { link.setAttribute("role", "button"); });
   read();
   render();
   panel.classList.add("live");
