@@ -6,6 +6,15 @@ struct HomePage: Sendable {
     let title: String
     let combos: [IndexItem]
     let sections: [SectionEntry]
+    /// Ways in by what the reader knows: a budget, a model to run, hardware already owned.
+    let byBudget: [EntryLink]
+    let byModel: [EntryLink]
+    let byHardware: [EntryLink]
+
+    struct EntryLink: Sendable {
+        let link: LinkView
+        let note: String
+    }
 
     struct SectionEntry: Sendable {
         let link: LinkView
@@ -13,14 +22,31 @@ struct HomePage: Sendable {
         let intro: String
     }
 
-    init(context: inout PageContext) {
+    init(fits: SiteFits, facets: ComboFacets, context: inout PageContext) {
         let catalog = context.catalog
         title = context.config.title
         meta = context.meta(
             title: title,
             description: "Which hardware runs which local AI models, how it is wired, and what goes wrong.",
             breadcrumbs: [])
-        combos = catalog.combos.all.sorted { $0.title < $1.title }.map { IndexItem.combo($0, &context) }
+        combos = facets.combos(matching: ComboFacets.Selection([])).compactMap { catalog[$0] }
+            .map { IndexItem.combo($0, fits: fits, facets: facets, &context) }
+        func entries(_ facet: ComboFacets.Facet) -> [EntryLink] {
+            facets.values(of: facet).map { value in
+                let count = facets.combos(matching: ComboFacets.Selection([value])).count
+                return EntryLink(link: context.link(value.label, to: value.path), note: "\(count) \(count == 1 ? "combo" : "combos")")
+            }
+        }
+        byBudget = entries(.budget)
+        byModel = entries(.runs)
+        byHardware = [
+            EntryLink(link: context.link("Look up your card or chip", to: Route.index(of: .device)),
+                      note: "Each device page lists the models that fit it at 4-bit."),
+            EntryLink(link: context.link("Look up your machine", to: Route.index(of: .machine)),
+                      note: "Macs, mini PCs, workstations and servers, with the combos built on them."),
+            EntryLink(link: context.link("Describe your hardware in the builder", to: Route.builder),
+                      note: "Any mix of devices or machines, platform, runtime and context: every model's verdict."),
+        ]
         sections = RecordKind.allCases.map { kind in
             let count = catalog.count(of: kind)
             return SectionEntry(

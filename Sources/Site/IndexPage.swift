@@ -7,50 +7,70 @@ struct IndexPage: Sendable {
     let intro: String
     let items: [IndexItem]
 
-    init(kind: RecordKind, context: inout PageContext) {
+    /// The combo index's filters (nil on other indexes).
+    let filters: FilterPanel?
+
+    init(kind: RecordKind, fits: SiteFits, facets: ComboFacets, context: inout PageContext) {
         let catalog = context.catalog
         title = Self.title(kind)
         intro = Self.intro(kind)
         meta = context.meta(title: title, description: intro, breadcrumbs: [(title, nil)])
-        var items: [IndexItem] = []
+        if kind == .combo {
+            items = facets.combos(matching: ComboFacets.Selection([])).compactMap { catalog[$0] }
+                .map { IndexItem.combo($0, fits: fits, facets: facets, &context) }
+        } else {
+            items = Self.items(of: kind, &context)
+        }
+        filters = kind == .combo ? FilterPanel(facets: facets, current: nil, total: items.count, &context) : nil
+    }
+
+    /// Every record of a kind as a card (combos without their fit figures).
+    static func items(of kind: RecordKind, _ context: inout PageContext) -> [IndexItem] {
+        let catalog = context.catalog
         switch kind {
         case .combo:
-            items = catalog.combos.all.sorted { $0.title < $1.title }.map { IndexItem.combo($0, &context) }
+            // Without fit answers: what the search index says of a combo.
+            return catalog.combos.all.sorted { $0.title < $1.title }.map { combo in
+                let totals = catalog.totals(of: combo)
+                return IndexItem(link: context.link(combo.title, to: Route.combo(combo.id)), summary: combo.summary,
+                                 figures: [ComboPage.memoryValue(totals), Format.watts(totals.powerW), ComboPage.cost(totals)],
+                                 tags: ComboPage.tags(combo, totals) + (catalog[combo.platform.id].map { [$0.name] } ?? []))
+            }
         case .device:
-            items = catalog.devices.map { device in
+            return catalog.devices.map { device in
                 IndexItem(link: context.link(device.name, to: Route.device(device.id)), summary: device.summary,
                           figures: [Format.gigabytes(device.memoryGB), Format.bandwidth(device.bandwidthGBs)]
                             + (device.powerW.map { [Format.watts($0)] } ?? []), tags: [device.vendor.label, device.kind.label])
             }
         case .machine:
-            items = catalog.machines.map { machine in
+            return catalog.machines.map { machine in
                 IndexItem(link: context.link(machine.name, to: Route.machine(machine.id)), summary: machine.summary,
                           figures: ["\(Format.gigabytes(machine.hostRAMGB)) RAM", Format.watts(machine.powerW)]
                             + (machine.price.map { [Format.dollars($0.usd)] } ?? []), tags: [machine.formFactor.label])
             }
         case .platform:
-            items = catalog.platforms.map { platform in
+            return catalog.platforms.map { platform in
                 IndexItem(link: context.link(platform.name, to: Route.platform(platform.id)), summary: platform.summary,
                           figures: [], tags: [platform.family.label])
             }
         case .runtime:
-            items = catalog.runtimes.map { runtime in
+            return catalog.runtimes.map { runtime in
                 IndexItem(link: context.link(runtime.name, to: Route.runtime(runtime.id)), summary: runtime.summary,
                           figures: [], tags: runtime.platforms.map(\.label) + (runtime.multiHost.supported ? ["Multi-host"] : []))
             }
         case .model:
-            items = catalog.models.map { model in
+            return catalog.models.map { model in
                 IndexItem(link: context.link(model.name, to: Route.model(model.id)), summary: model.summary,
                           figures: ["\(Format.number(model.paramsB, decimals: 1))B parameters"]
                             + (model.activeParamsB.map { ["\(Format.number($0, decimals: 1))B active"] } ?? []),
                           tags: [model.developer])
             }
         case .stack:
-            items = catalog.stacks.map { stack in
+            return catalog.stacks.map { stack in
                 IndexItem(link: context.link(stack.title, to: Route.stack(stack.id)), summary: stack.summary, figures: [], tags: [])
             }
         case .benchmark:
-            items = catalog.benchmarks.map { benchmark in
+            return catalog.benchmarks.map { benchmark in
                 let model = catalog[benchmark.model.id]?.name ?? benchmark.model.id.raw
                 let runtime = catalog[benchmark.runtime.id]?.name ?? benchmark.runtime.id.raw
                 let figures = [benchmark.decodeTPS.map { "\(Format.number($0, decimals: 1)) tokens/s decode" },
@@ -59,12 +79,11 @@ struct IndexPage: Sendable {
                                  summary: benchmark.notes, figures: figures, tags: [benchmark.source.title])
             }
         case .guide:
-            items = catalog.guides.all.sorted { ($0.published ?? Day("1970-01-01")!) > ($1.published ?? Day("1970-01-01")!) }.map { guide in
+            return catalog.guides.all.sorted { ($0.published ?? Day("1970-01-01")!) > ($1.published ?? Day("1970-01-01")!) }.map { guide in
                 IndexItem(link: context.link(guide.title, to: Route.guide(guide.id)), summary: guide.summary,
                           figures: guide.published.map { [$0.longForm] } ?? [], tags: [])
             }
         }
-        self.items = items
     }
 
     static func title(_ kind: RecordKind) -> String {
@@ -101,13 +120,60 @@ struct IndexItem: Sendable {
     let summary: String?
     let figures: [String]
     let tags: [String]
+    /// `data-` attributes the combo filter's script reads (a facet and the values the card has).
+    let data: [DataAttribute]
 
-    static func combo(_ combo: Combo, _ context: inout PageContext) -> IndexItem {
+    init(link: LinkView, summary: String?, figures: [String], tags: [String], data: [DataAttribute] = []) {
+        self.link = link
+        self.summary = summary
+        self.figures = figures
+        self.tags = tags
+        self.data = data
+    }
+
+    /// A combo's card: its title and summary; total memory, what the fit engine leaves usable,
+    /// power and cost; topology class, interconnect, difficulty and platform; and, for the
+    /// filter, the facet values the card has.
+    static func combo(_ combo: Combo, fits: SiteFits, facets: ComboFacets, _ context: inout PageContext) -> IndexItem {
         let totals = context.catalog.totals(of: combo)
+        let usable = ComparisonTable.usableCell(combo, fits)
+        var tags = ComboPage.tags(combo, totals)
+        if let platform = context.catalog[combo.platform.id] { tags.append(platform.name) }
+        let values = facets.valuesByCombo[combo.id] ?? []
         return IndexItem(
             link: context.link(combo.title, to: Route.combo(combo.id)),
-            summary: combo.summary,
-            figures: [ComboPage.memoryValue(totals), Format.watts(totals.powerW), ComboPage.cost(totals)],
-            tags: ComboPage.tags(combo, totals))
+            summary: Self.firstSentence(combo.summary),
+            figures: [ComboPage.memoryValue(totals), "\(usable.text) usable" + (usable.detail.map { " \($0)" } ?? ""),
+                      Format.watts(totals.powerW), ComboPage.cost(totals)],
+            tags: tags,
+            data: ComboFacets.Facet.allCases.map { facet in
+                DataAttribute(name: facet.rawValue, value: values.filter { $0.facet == facet }.map(\.slug).sorted().joined(separator: " "))
+            })
     }
+}
+
+extension IndexItem {
+    /// The summary's first sentence, for a card a reader scans: up to the first full stop that
+    /// ends a word (not "e.g." or "4.5") and is followed by a capital.
+    static func firstSentence(_ text: String) -> String {
+        let abbreviations: Set<String> = ["e.g", "i.e", "vs", "approx", "etc", "Dr", "No"]
+        let characters = Array(text)
+        var index = 0
+        while index < characters.count - 2 {
+            if characters[index] == ".", characters[index + 1] == " ", characters[index + 2].isUppercase {
+                var start = index
+                while start > 0, !characters[start - 1].isWhitespace { start -= 1 }
+                let word = String(characters[start..<index])
+                if !abbreviations.contains(word) { return String(characters[...index]) }
+            }
+            index += 1
+        }
+        return text
+    }
+}
+
+/// `data-<name>="<value>"` on an element, for a script to read.
+struct DataAttribute: Sendable {
+    let name: String
+    let value: String
 }

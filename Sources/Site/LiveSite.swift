@@ -80,6 +80,8 @@ public final class LiveSite: @unchecked Sendable {
         let loaded = CatalogLoader.load(from: options.content, cache: cache)
         if loaded.diagnostics.hasErrors { throw DiagnosticsError(loaded.diagnostics) }
         let catalog = loaded.catalog
+        let collisions = ComboFacets.collisions(catalog)
+        if !collisions.isEmpty { throw DiagnosticsError(collisions) }
         lap("load content")
 
         // Templates: loaded again only when a template file changed.

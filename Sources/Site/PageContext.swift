@@ -105,6 +105,7 @@ struct PageContext {
             stylesheet: href(Route.asset("site.css")),
             homeHref: href(Route.home),
             methodologyHref: href(Route.methodology),
+            searchHref: href(Route.search),
             nav: PageMeta.sections.map { label, kind in
                 NavItem(label: label, href: href(Route.index(of: kind)), isCurrent: path.raw.hasPrefix(Route.index(of: kind).raw))
             },
@@ -126,6 +127,8 @@ struct PageMeta: Sendable {
     let homeHref: String
     /// How the fit engine's estimates are made, linked from every page that shows one.
     let methodologyHref: String
+    /// The search page, where the header's search form goes.
+    let searchHref: String
     let nav: [NavItem]
     let breadcrumbs: [Crumb]
 

@@ -36,9 +36,11 @@ enum SitePages {
         let backlinks = Backlinks(catalog)
         let related = RelatedRecords(catalog)
         let comparisons = fits.comparisons
+        let facets = ComboFacets(catalog, fits: fits)
         var pages: [PageSpec] = []
         typealias Key = DependencyKey
         let everyKind = Set(RecordKind.allCases.map(Key.kind))
+        let comboCardKeys: Set<String> = [Key.kind(.combo), Key.kind(.machine), Key.kind(.device), Key.kind(.platform), Key.fits]
 
         /// A record's listing and, for machines, their devices' listings: what a link to it shows.
         func listings(_ references: [AnyReference]) -> Set<String> {
@@ -55,16 +57,24 @@ enum SitePages {
             Set(combos.map { Key.listing(.combo, $0.id.raw) })
         }
 
-        pages.append(PageSpec(path: Route.home, source: templates.path(of: "pages/home"), template: "pages/home", dependencies: everyKind) {
-            HomePage(context: &$0)
+        pages.append(PageSpec(path: Route.home, source: templates.path(of: "pages/home"), template: "pages/home", dependencies: everyKind.union([Key.fits])) {
+            HomePage(fits: fits, facets: facets, context: &$0)
         })
         for kind in RecordKind.allCases where kind != .benchmark {
-            // A combo card shows totals from its machines and devices.
-            let keys: Set<String> = kind == .combo ? [Key.kind(.combo), Key.kind(.machine), Key.kind(.device)] : [Key.kind(kind)]
+            // A combo card shows totals from its machines and devices, and fit answers.
+            let keys: Set<String> = kind == .combo ? comboCardKeys : [Key.kind(kind)]
             pages.append(PageSpec(path: Route.index(of: kind), source: templates.path(of: "pages/index"), template: "pages/index", dependencies: keys) {
-                IndexPage(kind: kind, context: &$0)
+                IndexPage(kind: kind, fits: fits, facets: facets, context: &$0)
             })
         }
+        for selection in facets.pageSelections {
+            pages.append(PageSpec(path: selection.path, source: templates.path(of: "pages/combo-filter"), template: "pages/combo-filter", dependencies: comboCardKeys) {
+                ComboFilterPage(selection: selection, facets: facets, fits: fits, context: &$0)
+            })
+        }
+        pages.append(PageSpec(path: Route.search, source: templates.path(of: "pages/search"), template: "pages/search", dependencies: []) {
+            SearchPage(context: &$0)
+        })
         pages.append(PageSpec(
             path: Route.index(of: .benchmark), source: templates.path(of: "pages/benchmarks"), template: "pages/benchmarks",
             dependencies: [Key.kind(.benchmark), Key.anyFull(.combo), Key.kind(.model), Key.kind(.runtime), Key.kind(.device), Key.fits]

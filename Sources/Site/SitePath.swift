@@ -63,6 +63,12 @@ public enum Route {
     /// The engine's inputs and constants for the builder's script.
     public static let builderData = SitePath("/will-it-run/custom/fit-data.js")
 
+    /// Search over every record, answered in the browser from `searchIndex`.
+    public static let search = SitePath("/search/")
+
+    /// Every record's title, summary, key figures and URL, as a script (works from `file://`).
+    public static let searchIndex = SitePath("/search/search-index.js")
+
     /// How the fit engine's estimates are made, generated from its constants.
     public static let methodology = SitePath("/methodology/")
 

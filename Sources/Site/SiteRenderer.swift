@@ -16,12 +16,15 @@ public struct RenderedPage: Sendable {
 
 /// Builds the view model of every page and renders it through its template.
 enum SiteRenderer {
-    /// Files the build writes besides pages: the builder's data.
+    /// Files the build writes besides pages: the builder's data and the search index.
     static func generatedFiles(_ catalog: Catalog) -> [OutputWriter.File] {
-        [OutputWriter.File(path: Route.builderData.outputFile, contents: Data(FitDataExport(catalog: catalog).script().utf8))]
+        [OutputWriter.File(path: Route.builderData.outputFile, contents: Data(FitDataExport(catalog: catalog).script().utf8)),
+         OutputWriter.File(path: Route.searchIndex.outputFile, contents: Data(SearchIndex(catalog: catalog).script().utf8))]
     }
 
     static func render(_ catalog: Catalog, templates: TemplateSet, config: SiteConfig) throws(DiagnosticsError) -> [RenderedPage] {
+        let collisions = ComboFacets.collisions(catalog)
+        if !collisions.isEmpty { throw DiagnosticsError(collisions) }
         let fits = SiteFits(catalog)
         let results = render(SitePages.all(catalog, templates: templates, fits: fits), catalog: catalog, templates: templates, config: config)
         var pages: [RenderedPage] = []

@@ -31,11 +31,12 @@ struct BuildTests {
         defer { site.destroy() }
         let report = try SiteBuilder.build(options(site))
         let files = snapshot(site.path("public"))
-        #expect(report.pages == 28)
+        // Record, index and builder pages (28), the search page and 11 combo filter pages.
+        #expect(report.pages == 40)
         #expect(files["will-it-run/custom/index.html"] != nil && files["will-it-run/custom/fit-data.js"] != nil)
         for path in ["index.html", "hardware-combos/index.html", "hardware-combos/mini-cluster/index.html",
                      "will-it-run/combo/mini-cluster/index.html", "will-it-run/combo/gpu-box/index.html", "methodology/index.html",
-                     "benchmarks/index.html",
+                     "benchmarks/index.html", "search/index.html", "search/search-index.js", "hardware-combos/difficulty/advanced/index.html",
                      "hardware-combos/gpu-box/index.html", "hardware/gpu-24/index.html", "machines/mini-64/index.html",
                      "platforms/macos-test/index.html", "tools/rt-cluster/index.html", "models/model-moe/index.html",
                      "stacks/cluster-stack/index.html", "guides/fixture-guide/index.html", "assets/site.css", ".combos-build"] {

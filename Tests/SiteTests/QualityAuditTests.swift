@@ -47,7 +47,10 @@ struct QualityAuditTests {
     /// One page of every kind the site has, by its output file.
     static var pageOfEveryKind: [String] {
         let catalog = ShippedSite.catalog
-        var pages = ["index.html", "methodology/index.html", "will-it-run/custom/index.html"]
+        var pages = [
+            "index.html", "methodology/index.html", "will-it-run/custom/index.html", String(Route.search.outputFile),
+            "hardware-combos/budget/under-4000/runs/llama-3.3-70b/index.html",
+        ]
         for kind in RecordKind.allCases { pages.append(String(Route.index(of: kind).outputFile)) }
         func first<R: Record>(_ set: RecordSet<R>, _ route: (RecordID<R>) -> SitePath) -> String? {
             set.all.first.map { route($0.id).outputFile }

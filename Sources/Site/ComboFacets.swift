@@ -1,0 +1,197 @@
+import Catalog
+import Fit
+
+/// The ways a reader narrows the combos down: interconnect, memory, difficulty, budget,
+/// platform, and which well-known models a combo runs. Every value a combo has is worked out from
+/// its records (`Catalog.totals`) or the fit engine (`SiteFits`), never typed in.
+///
+/// Each value is also a page listing only the combos that have it (`/hardware-combos/budget/under-4000/`),
+/// so filtering works without JavaScript; budget and model together get pages of their own
+/// (`/hardware-combos/budget/under-4000/runs/llama-3.3-70b/`), the question readers ask most.
+struct ComboFacets: Sendable {
+    /// One facet: its key (the path segment, the query parameter and the card's `data-` attribute).
+    enum Facet: String, CaseIterable, Sendable {
+        case budget, runs, memory, interconnect, difficulty, platform
+
+        var label: String {
+            switch self {
+            case .budget: "Budget"
+            case .runs: "Runs at 4-bit"
+            case .memory: "Total memory"
+            case .interconnect: "Interconnect"
+            case .difficulty: "Difficulty"
+            case .platform: "Platform"
+            }
+        }
+    }
+
+    /// One value of a facet, as links and pages show it.
+    struct Value: Sendable, Hashable {
+        let facet: Facet
+        /// The path segment and query value: `under-4000`, `llama-3.3-70b`.
+        let slug: String
+        let label: String
+        /// Position among the facet's values, for a reading order (cheapest budget first).
+        let order: Int
+    }
+
+    /// A set of chosen values, at most one per facet, in facet order.
+    struct Selection: Sendable, Hashable {
+        let values: [Value]
+
+        init(_ values: [Value]) {
+            self.values = values.sorted { Facet.allCases.firstIndex(of: $0.facet)! < Facet.allCases.firstIndex(of: $1.facet)! }
+        }
+
+        /// `/hardware-combos/budget/under-4000/runs/llama-3.3-70b/`.
+        var path: SitePath {
+            SitePath(Route.index(of: .combo).raw + values.map { "\($0.facet.rawValue)/\($0.slug)/" }.joined())
+        }
+
+        /// "Combos: Under $4,000 · Runs Llama 3.3 70B Instruct at 4-bit".
+        var title: String {
+            "Combos: " + values.map(\.phrase).joined(separator: " · ")
+        }
+    }
+
+    /// Budgets a reader names, in US dollars: a combo is under one when its machines' prices sum below it.
+    static let budgetsUSD: [Int] = [2_000, 4_000, 10_000, 50_000]
+    /// Memory a reader needs at least, in GB of accelerator (or unified) memory: steps where a
+    /// model class starts to fit at 4-bit (a 70B, a 120B MoE, a 235B MoE, a 671B MoE).
+    static let memoryStepsGB: [Int] = [48, 96, 192, 512]
+    /// The models readers ask about, one per class: a 70B dense model, a 120B MoE, a 235B MoE and
+    /// a 671B MoE. A combo runs one when its best 4-bit answer fits or is borderline without
+    /// offloading to system RAM.
+    static let askedModels: [String] = ["llama-3.3-70b", "gpt-oss-120b", "qwen3-235b-a22b", "deepseek-v3"]
+
+    /// Each combo's values, by combo id.
+    let valuesByCombo: [RecordID<Combo>: Set<Value>]
+    /// Every value some combo has, grouped by facet, in facet order then value order.
+    let groups: [(facet: Facet, values: [Value])]
+    /// The combos' prices, for sorting pages cheapest first (nil: not in the records).
+    let priceByCombo: [RecordID<Combo>: Double]
+    let titleByCombo: [RecordID<Combo>: String]
+
+    init(_ catalog: Catalog, fits: SiteFits) {
+        var valuesByCombo: [RecordID<Combo>: Set<Value>] = [:]
+        var prices: [RecordID<Combo>: Double] = [:]
+        var titles: [RecordID<Combo>: String] = [:]
+        let models = Self.askedModels.compactMap { catalog[RecordID<Model>($0)] }
+        for combo in catalog.combos {
+            let totals = catalog.totals(of: combo)
+            var values: Set<Value> = []
+            if let price = totals.priceUSD {
+                prices[combo.id] = price
+                for (index, budget) in Self.budgetsUSD.enumerated() where price < Double(budget) {
+                    values.insert(Value(facet: .budget, slug: "under-\(budget)", label: "Under \(Format.dollars(Double(budget)))", order: index))
+                }
+            }
+            for (index, model) in models.enumerated() {
+                guard let answer = fits.reference(model, on: combo.id, context: SiteFits.context) else { continue }
+                if Self.runs(answer.result) {
+                    values.insert(Value(facet: .runs, slug: model.id.raw, label: model.name, order: index))
+                }
+            }
+            for (index, step) in Self.memoryStepsGB.enumerated() where totals.acceleratorMemoryGB >= Double(step) {
+                values.insert(Value(facet: .memory, slug: "at-least-\(step)-gb", label: "\(step) GB or more", order: index))
+            }
+            values.insert(Self.interconnect(combo, totals))
+            let difficulty = combo.difficulty
+            values.insert(Value(facet: .difficulty, slug: difficulty.rawValue, label: difficulty.label,
+                                order: Difficulty.allCases.firstIndex(of: difficulty) ?? 0))
+            if let platform = catalog[combo.platform.id] {
+                values.insert(Value(facet: .platform, slug: platform.id.raw, label: platform.name,
+                                    order: catalog.platforms.ids.firstIndex(of: platform.id.raw) ?? 0))
+            }
+            valuesByCombo[combo.id] = values
+            titles[combo.id] = combo.title
+        }
+        self.valuesByCombo = valuesByCombo
+        priceByCombo = prices
+        titleByCombo = titles
+        let all = Set(valuesByCombo.values.flatMap { $0 })
+        groups = Facet.allCases.map { facet in
+            (facet, all.filter { $0.facet == facet }.sorted { ($0.order, $0.label) < ($1.order, $1.label) })
+        }.filter { !$0.values.isEmpty }
+    }
+
+    /// Runs means fits or is borderline with the whole model in accelerator (or unified) memory:
+    /// a 70B spilling layers to system RAM loads, but at a speed no reader means by "runs".
+    static func runs(_ result: FitResult) -> Bool {
+        (result.verdict == .fits || result.verdict == .tight) && !(result.strategy?.offloadsToSystemRAM ?? false)
+    }
+
+    /// A single device needs no link; several in one machine use the machine's own (PCIe, NVLink,
+    /// Infinity Fabric, which the records do not say); several machines use the combo's link.
+    static func interconnect(_ combo: Combo, _ totals: HardwareTotals) -> Value {
+        if let link = combo.link {
+            return Value(facet: .interconnect, slug: link.interconnect.rawValue, label: link.interconnect.label,
+                         order: 2 + (Interconnect.allCases.firstIndex(of: link.interconnect) ?? 0))
+        }
+        if totals.deviceCount > 1 {
+            return Value(facet: .interconnect, slug: "in-box", label: "Inside one machine", order: 1)
+        }
+        return Value(facet: .interconnect, slug: "none", label: "One device, no link", order: 0)
+    }
+
+    /// The combos having every value of `selection`, cheapest first, unpriced last, then by title.
+    func combos(matching selection: Selection) -> [RecordID<Combo>] {
+        valuesByCombo.filter { _, values in selection.values.allSatisfy(values.contains) }.map(\.key).sorted { a, b in
+            let pa = priceByCombo[a] ?? .infinity, pb = priceByCombo[b] ?? .infinity
+            return pa != pb ? pa < pb : (titleByCombo[a] ?? "", a.raw) < (titleByCombo[b] ?? "", b.raw)
+        }
+    }
+
+    /// The selections that get a page: every single value, and every budget with every model
+    /// that some combo under that budget runs. Only selections with at least one combo.
+    var pageSelections: [Selection] {
+        var selections = groups.flatMap { $0.values.map { Selection([$0]) } }
+        for budget in values(of: .budget) {
+            for model in values(of: .runs) where !combos(matching: Selection([budget, model])).isEmpty {
+                selections.append(Selection([budget, model]))
+            }
+        }
+        return selections
+    }
+
+    func values(of facet: Facet) -> [Value] {
+        groups.first { $0.facet == facet }?.values ?? []
+    }
+
+    /// The selections one step narrower than `selection` that have a page: a budget page narrows
+    /// by model, a model page by budget.
+    func narrower(than selection: Selection) -> [Selection] {
+        guard selection.values.count == 1, let only = selection.values.first else { return [] }
+        let other: Facet
+        switch only.facet {
+        case .budget: other = .runs
+        case .runs: other = .budget
+        default: return []
+        }
+        return values(of: other).map { Selection([only, $0]) }.filter { !combos(matching: $0).isEmpty }
+    }
+
+    /// A combo whose id is a facet's name would share its folder with that facet's pages.
+    static func collisions(_ catalog: Catalog) -> [Diagnostic] {
+        let names = Set(Facet.allCases.map(\.rawValue))
+        return catalog.combos.all.filter { names.contains($0.id.raw) }.map { combo in
+            Diagnostic(at: SourceLocation(path: combo.path, line: 1, column: 1),
+                       "the combo id \"\(combo.id.raw)\" is taken by the combo filter pages (\(Route.index(of: .combo).raw)\(combo.id.raw)/…); rename the file")
+        }.sorted()
+    }
+}
+
+extension ComboFacets.Value {
+    /// The value as a page names it: "Runs Llama 3.3 70B Instruct at 4-bit", "Under $4,000".
+    var phrase: String {
+        switch facet {
+        case .runs: "Runs \(label) at 4-bit"
+        case .memory: "\(label) of memory"
+        case .difficulty: "\(label) to build"
+        default: label
+        }
+    }
+
+    /// The facet page for this value alone.
+    var path: SitePath { ComboFacets.Selection([self]).path }
+}

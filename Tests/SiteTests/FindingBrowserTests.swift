@@ -1,0 +1,165 @@
+import Catalog
+import FixtureSupport
+import Foundation
+import Testing
+@testable import Site
+
+/// The combo filters and search as a visitor's browser runs them: headless Chromium on the
+/// shipped site from `file://`, a harness page clicking and typing in a frame, and screenshots at
+/// desktop and phone widths.
+@Suite("Finding a combo in a browser")
+struct FindingBrowserTests {
+    static let harness = """
+        <!doctype html><html><head><meta charset="utf-8"></head><body><pre id="out"></pre>
+        <iframe id="index" src="../hardware-combos/index.html" width="1200" height="800"></iframe>
+        <iframe id="search" src="../search/index.html" width="1200" height="800"></iframe>
+        <script>
+        var out = {}, loaded = 0;
+        function visible(doc) {
+          return Array.prototype.filter.call(doc.querySelectorAll("#cards > li"), function (c) { return !c.hidden; })
+            .map(function (c) { return c.querySelector("a").getAttribute("href").split("/").slice(-2)[0]; });
+        }
+        function click(doc, facet, value) { doc.querySelector("a[data-facet='" + facet + "'][data-value='" + value + "']").click(); }
+        function run() {
+          var win = document.getElementById("index").contentWindow, doc = win.document;
+          out.start = visible(doc);
+          click(doc, "budget", "under-4000");
+          out.budget = visible(doc); out.budgetQuery = win.location.search;
+          click(doc, "runs", "llama-3.3-70b");
+          out.both = visible(doc); out.bothQuery = win.location.search;
+          out.status = doc.getElementById("filter-count").textContent;
+          out.pressed = Array.prototype.filter.call(doc.querySelectorAll("a[data-facet]"), function (a) { return a.getAttribute("aria-pressed") === "true"; })
+            .map(function (a) { return a.dataset.facet + "=" + a.dataset.value; });
+          click(doc, "budget", "under-4000");
+          out.runsOnly = visible(doc); out.runsOnlyQuery = win.location.search;
+
+          var swin = document.getElementById("search").contentWindow, sdoc = swin.document;
+          var input = sdoc.getElementById("search-query");
+          input.value = "RTX 3090";
+          input.dispatchEvent(new Event("input", { bubbles: true }));
+          out.results = Array.prototype.map.call(sdoc.querySelectorAll("#search-results a"), function (a) { return a.getAttribute("href"); });
+          out.searchQuery = swin.location.search;
+          document.getElementById("out").textContent = JSON.stringify(out);
+        }
+        Array.prototype.forEach.call(document.querySelectorAll("iframe"), function (frame) {
+          frame.onload = function () { loaded += 1; if (loaded === 2) setTimeout(run, 100); };
+        });
+        </script></body></html>
+        """
+
+    struct Walk: Decodable {
+        let start: [String]
+        let budget: [String]
+        let budgetQuery: String
+        let both: [String]
+        let bothQuery: String
+        let status: String
+        let pressed: [String]
+        let runsOnly: [String]
+        let runsOnlyQuery: String
+        let results: [String]
+        let searchQuery: String
+    }
+
+    /// What a filter page built without JavaScript lists, by combo id.
+    static func listed(_ file: String) throws -> [String] {
+        FindingTests.cards(try ShippedSite.page(file)).map { FindingTests.comboID($0.href) }
+    }
+
+    @Test("clicking filters on the index combines them, changes the card count and keeps the state in the query string; typing in search shows result links")
+    func clickAndType() throws {
+        let folder = ShippedSite.output + "/zz-finding"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try Self.harness.write(toFile: folder + "/index.html", atomically: true, encoding: .utf8)
+        let dom = try Chromium.dumpDOM("file://\(folder)/index.html", seconds: 30, allowFileAccess: true)
+        let start = try #require(dom.range(of: "<pre id=\"out\">"))
+        let end = try #require(dom.range(of: "</pre>", range: start.upperBound..<dom.endIndex))
+        let json = String(dom[start.upperBound..<end.lowerBound]).replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&amp;", with: "&")
+        let walk = try JSONDecoder().decode(Walk.self, from: Data(json.utf8))
+
+        #expect(walk.start.count == ShippedSite.catalog.combos.all.count)
+        // The same combos the pre-rendered pages list, in the same order.
+        #expect(walk.budget == (try Self.listed("hardware-combos/budget/under-4000/index.html")))
+        #expect(walk.both == (try Self.listed("hardware-combos/budget/under-4000/runs/llama-3.3-70b/index.html")))
+        #expect(walk.runsOnly == (try Self.listed("hardware-combos/runs/llama-3.3-70b/index.html")))
+        #expect(walk.start.count > walk.budget.count && walk.budget.count > walk.both.count && !walk.both.isEmpty)
+        #expect(walk.budgetQuery == "?budget=under-4000")
+        #expect(walk.bothQuery == "?budget=under-4000&runs=llama-3.3-70b")
+        #expect(walk.runsOnlyQuery == "?runs=llama-3.3-70b")
+        #expect(walk.status == "Showing \(walk.both.count) of \(walk.start.count) combos")
+        #expect(Set(walk.pressed) == ["budget=under-4000", "runs=llama-3.3-70b"])
+
+        #expect(!walk.results.isEmpty)
+        #expect(walk.results.contains("../hardware-combos/rtx-3090-single/index.html"))
+        #expect(walk.results.contains("../hardware/rtx-3090/index.html"))
+        #expect(walk.searchQuery == "?q=RTX%203090")
+    }
+
+    @Test("a shared link with filters in the query string opens the index filtered")
+    func sharedLink() throws {
+        let dom = try Chromium.dumpDOM("file://\(ShippedSite.output)/hardware-combos/index.html?budget=under-4000&runs=llama-3.3-70b")
+        let cards = FindingTests.cards(dom)
+        #expect(cards.count == ShippedSite.catalog.combos.all.count)
+        let expected = try Self.listed("hardware-combos/budget/under-4000/runs/llama-3.3-70b/index.html")
+        #expect(cards.filter { !$0.hidden }.map { FindingTests.comboID($0.href) } == expected)
+        #expect(dom.contains("data-shown=\"\(expected.count)\""))
+        #expect(dom.contains("Showing \(expected.count) of \(cards.count) combos"))
+        // Without JavaScript the same link shows every combo, and the filter links lead to pages.
+        let built = try ShippedSite.page("hardware-combos/index.html")
+        #expect(FindingTests.cards(built).allSatisfy { !$0.hidden } && FindingTests.cards(built).count == ShippedSite.catalog.combos.all.count)
+    }
+
+    @Test("a search link opens with its results", arguments: ["Strix Halo", "exo"])
+    func searchLink(query: String) throws {
+        let encoded = query.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed)!
+        let dom = try Chromium.dumpDOM("file://\(ShippedSite.output)/search/index.html?q=\(encoded)")
+        #expect(dom.contains("data-ready=\"true\""))
+        let results = dom.components(separatedBy: "<ol id=\"search-results\"")[1].components(separatedBy: "</ol>")[0]
+        #expect(results.contains("href=\"../"), "no result for \(query)")
+        #expect(results.lowercased().contains(query.lowercased()))
+    }
+
+    @Test("screenshots of the filtered index and of search results at desktop and phone widths are not blank", arguments: [1280, 390])
+    func screenshots(width: Int) throws {
+        let height = 1600
+        let blank = try Chromium.screenshot("about:blank", width: width, height: height)
+        for page in ["hardware-combos/index.html?budget=under-4000&runs=llama-3.3-70b", "search/index.html?q=70B", "index.html"] {
+            let png = try Chromium.screenshot("file://\(ShippedSite.output)/\(page)", width: width, height: height)
+            // A PNG's width is bytes 16-19 of its header.
+            let pngWidth = png[16..<20].reduce(0) { $0 << 8 | Int($1) }
+            #expect(pngWidth == width, "\(page)")
+            // A page with text and borders compresses far worse than an empty one.
+            #expect(png.count > 4 * blank.count && png.count > 20_000, "\(page) at \(width) px looks blank: \(png.count) bytes against \(blank.count)")
+            try Data(png).write(to: URL(fileURLWithPath: NSTemporaryDirectory() + "finding-\(width)-\(page.split(separator: "/")[0]).png"))
+        }
+    }
+}
+
+extension Chromium {
+    /// A PNG of a page after its scripts ran, at a window size.
+    static func screenshot(_ url: String, width: Int, height: Int) throws -> [UInt8] {
+        guard let binary = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
+            .first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            throw Failure(description: "headless Chromium is not installed (apt-get install chromium; ./dev.sh test does it)")
+        }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("chromium-\(UUID().uuidString)").path
+        let file = folder + "/shot.png"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = [
+            "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions", "--hide-scrollbars",
+            "--user-data-dir=\(folder)/profile", "--virtual-time-budget=5000", "--window-size=\(width),\(height)",
+            "--screenshot=\(file)", url,
+        ]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        guard process.terminationStatus == 0, let data = FileManager.default.contents(atPath: file) else {
+            throw Failure(description: "chromium could not take a screenshot of \(url)")
+        }
+        return [UInt8](data)
+    }
+}
