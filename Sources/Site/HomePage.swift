@@ -6,6 +6,8 @@ struct HomePage: Sendable {
     let title: String
     let combos: [IndexItem]
     let sections: [SectionEntry]
+    /// Every runtime against what it runs on, across the catalog.
+    let compatibility: LinkView
 
     struct SectionEntry: Sendable {
         let link: LinkView
@@ -28,5 +30,6 @@ struct HomePage: Sendable {
                 count: "\(count) \(count == 1 ? kind.singular : kind.plural)",
                 intro: IndexPage.intro(kind))
         }
+        compatibility = context.link("Runtime compatibility", to: Route.compatibility)
     }
 }

@@ -70,6 +70,10 @@ enum SitePages {
             path: Route.methodology, source: templates.path(of: "pages/methodology"), template: "pages/methodology",
             dependencies: [Key.anyFull(.platform), Key.anyFull(.runtime), Key.kind(.benchmark), Key.fits]
         ) { MethodologyPage(comparisons: comparisons, context: &$0) })
+        pages.append(PageSpec(
+            path: Route.compatibility, source: templates.path(of: "pages/compatibility"), template: "pages/compatibility",
+            dependencies: [Key.anyFull(.runtime), Key.kind(.runtime)]
+        ) { CompatibilityPage(context: &$0) })
 
         for combo in catalog.combos {
             var keys: Set<String> = [Key.full(.combo, combo.id.raw), Key.comboFits(combo.id), Key.kind(.stack)]

@@ -66,6 +66,9 @@ public enum Route {
     /// How the fit engine's estimates are made, generated from its constants.
     public static let methodology = SitePath("/methodology/")
 
+    /// Every runtime against OS, backend, split strategy, multi-host transport, format and vendor mix.
+    public static let compatibility = SitePath("/compatibility/")
+
     /// The first path segment for each kind. Devices are "hardware" and runtimes "tools", as
     /// readers of hardware catalogs know them.
     public static func section(_ kind: RecordKind) -> String {
