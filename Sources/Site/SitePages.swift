@@ -151,6 +151,10 @@ enum SitePages {
             path: Route.builder, source: templates.path(of: "pages/builder"), template: "pages/builder",
             dependencies: everyKind.union([Key.fits])
         ) { BuilderPage(query: .defaults, fits: fits, context: &$0) })
+        // Section titles only: rendered again when the templates change.
+        pages.append(PageSpec(path: Route.notFound, source: templates.path(of: "pages/not-found"), template: "pages/not-found", dependencies: []) {
+            NotFoundPage(context: &$0)
+        })
         return pages
     }
 

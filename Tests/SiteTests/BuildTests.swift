@@ -31,7 +31,7 @@ struct BuildTests {
         defer { site.destroy() }
         let report = try SiteBuilder.build(options(site))
         let files = snapshot(site.path("public"))
-        #expect(report.pages == 29)
+        #expect(report.pages == 30)
         #expect(files["will-it-run/custom/index.html"] != nil && files["will-it-run/custom/fit-data.js"] != nil)
         for path in ["index.html", "hardware-combos/index.html", "hardware-combos/mini-cluster/index.html",
                      "will-it-run/combo/mini-cluster/index.html", "will-it-run/combo/gpu-box/index.html", "methodology/index.html",
