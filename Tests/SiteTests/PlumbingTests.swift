@@ -1,4 +1,5 @@
 import Catalog
+import FixtureSupport
 import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
@@ -194,6 +195,23 @@ struct PlumbingTests {
         let combo = try #require(ShippedSite.catalog.combos[RecordID("quad-rtx-3090")])
         #expect(html.contains("<meta property=\"og:title\" content=\"\(escapeHTML(combo.title))\">"))
         #expect(try ShippedSite.page("index.html").contains("<meta property=\"og:type\" content=\"website\">"))
+    }
+
+    @Test("the feed orders combos, guides and benchmarks by their dates, newest first; a benchmark links to its row")
+    func feedOrder() throws {
+        let site = FixtureSite()
+        defer { site.destroy() }
+        site.replace(in: "content/combos/gpu-box.md", "reviewed: 2026-11-25", with: "reviewed: 2026-09-15")
+        _ = try SiteBuilder.build(SiteBuilder.Options(
+            content: site.content, templates: FixtureSite.packageRoot + "/templates", output: site.path("public"), baseURL: Self.base))
+        let feed = site.read("public/feed.xml")
+        let ids = feed.components(separatedBy: "<entry>\n    <id>").dropFirst().map { $0.prefix { $0 != "<" } }
+        #expect(ids == [
+            "https://combos.example/guides/fixture-guide/", "https://combos.example/hardware-combos/mini-cluster/",
+            "https://combos.example/benchmarks/#benchmark-gpu-24-dense", "https://combos.example/hardware-combos/gpu-box/",
+        ].map { Substring($0) })
+        #expect(feed.contains("<updated>2026-11-25T00:00:00Z</updated>\n    <published>2026-11-01T00:00:00Z</published>"))
+        #expect(site.read("public/benchmarks/index.html").contains("<tr id=\"benchmark-gpu-24-dense\">"))
     }
 
     @Test("an absolute link under the base URL is checked like a relative one")
