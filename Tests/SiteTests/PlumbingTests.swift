@@ -214,6 +214,47 @@ struct PlumbingTests {
         #expect(site.read("public/benchmarks/index.html").contains("<tr id=\"benchmark-gpu-24-dense\">"))
     }
 
+    @Test("an edit in serve updates the sitemap, feed and JSON API as a full build does")
+    func liveSiteMatchesFullBuild() throws {
+        let workspace = LiveSiteTests.Workspace()
+        let site = LiveSite(workspace.options)
+        _ = try site.rebuild().get()
+        let before = site.files
+        workspace.replace("content/combos/quad-rtx-3090.md", "reviewed: 2026-11-25", with: "reviewed: 2026-10-02")
+        _ = try site.rebuild().get()
+        let full = try workspace.fullBuild()
+        for file in ["sitemap.xml", "feed.xml", "api/catalog.json", "robots.txt", "404.html", "compatibility/index.html"] {
+            #expect(site.files[file] != nil && site.files[file] == full[file], "\(file) differs from a full build")
+        }
+        for file in ["sitemap.xml", "feed.xml", "api/catalog.json"] {
+            #expect(site.files[file] != before[file], "\(file) did not change with the review date")
+        }
+        #expect(Set(site.files.keys) == Set(full.keys))
+        #expect(full.keys.filter { site.files[$0] != full[$0] }.isEmpty)
+    }
+
+    @Test("two builds of the shipped catalog are byte-identical, plumbing files included")
+    func shippedBuildIsDeterministic() throws {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("combos-again-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        _ = try SiteBuilder.build(SiteBuilder.Options(
+            content: FixtureSite.packageRoot + "/content", templates: FixtureSite.packageRoot + "/templates", output: output, baseURL: Self.base))
+        var different: [String] = []
+        var count = 0
+        let enumerator = FileManager.default.enumerator(atPath: ShippedSite.output)
+        while let relative = enumerator?.nextObject() as? String {
+            var isDirectory: ObjCBool = false
+            _ = FileManager.default.fileExists(atPath: ShippedSite.output + "/" + relative, isDirectory: &isDirectory)
+            guard !isDirectory.boolValue else { continue }
+            count += 1
+            if FileManager.default.contents(atPath: ShippedSite.output + "/" + relative) != FileManager.default.contents(atPath: output + "/" + relative) {
+                different.append(relative)
+            }
+        }
+        #expect(count > 300)
+        #expect(different.isEmpty, "\(different.prefix(5)) differ between two builds")
+    }
+
     @Test("an absolute link under the base URL is checked like a relative one")
     func absoluteLinksChecked() {
         func page(_ html: String) -> RenderedPage {
