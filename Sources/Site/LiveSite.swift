@@ -168,8 +168,10 @@ public final class LiveSite: @unchecked Sendable {
             for file in SiteRenderer.generatedFiles(catalog) { generated[file.path] = file.contents }
         }
         // The sitemap, feed and JSON API read every record and the list of pages: made again
-        // on every rebuild (they are plain concatenations, cheap next to one page).
-        for file in SitePlumbing.files(catalog, pages: specs.map(\.path), config: options.config) { generated[file.path] = file.contents }
+        // whenever anything changed (they are plain concatenations, cheap next to one page).
+        if everything || !changed.isEmpty, !specs.isEmpty {
+            for file in SitePlumbing.files(catalog, pages: specs.map(\.path), config: options.config) { generated[file.path] = file.contents }
+        }
         lap("render \(renderedPaths.count) pages")
 
         // Links: the pages rendered, and the pages that link to a page that changed or went.
