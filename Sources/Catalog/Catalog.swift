@@ -12,6 +12,9 @@ public struct Catalog: Sendable {
     public var stacks: RecordSet<Stack>
     public var guides: RecordSet<Guide>
     public var benchmarks: RecordSet<Benchmark>
+    /// Each record's checked fields as data, by kind and id, for the JSON API. Filled by
+    /// `CatalogLoader`; a catalog built in code has none.
+    public var data: [RecordKind: [String: RecordData]] = [:]
 
     public init(
         devices: [Device] = [], machines: [Machine] = [], platforms: [Platform] = [], runtimes: [Runtime] = [],

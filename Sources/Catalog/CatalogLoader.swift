@@ -13,7 +13,7 @@ public enum CatalogLoader {
     /// Decoded records by file, for loading the same folder again after an edit: a file whose
     /// text has not changed is not parsed again (`combos serve` keeps one for its whole run).
     public final class Cache: @unchecked Sendable {
-        var entries: [String: (text: String, record: Any?, problems: [Diagnostic])] = [:]
+        var entries: [String: (text: String, record: Any?, data: RecordData?, problems: [Diagnostic])] = [:]
         public init() {}
     }
 
@@ -24,6 +24,7 @@ public enum CatalogLoader {
         var diagnostics: [Diagnostic] = []
         var files: [String: SourceFile] = [:]
         var unreadable: [RecordKind: Set<String>] = [:]
+        var data: [RecordKind: [String: RecordData]] = [:]
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             let message = "no content folder at \(root.display) (pass --content DIR to use another folder)"
@@ -31,18 +32,19 @@ public enum CatalogLoader {
         }
         diagnostics += unexpectedEntries(in: directory, root: root)
 
-        let devices: [Device] = loadKind(root: root, into: &diagnostics, files: &files, unreadable: &unreadable, cache: cache)
-        let machines: [Machine] = loadKind(root: root, into: &diagnostics, files: &files, unreadable: &unreadable, cache: cache)
-        let platforms: [Platform] = loadKind(root: root, into: &diagnostics, files: &files, unreadable: &unreadable, cache: cache)
-        let runtimes: [Runtime] = loadKind(root: root, into: &diagnostics, files: &files, unreadable: &unreadable, cache: cache)
-        let models: [Model] = loadKind(root: root, into: &diagnostics, files: &files, unreadable: &unreadable, cache: cache)
-        let combos: [Combo] = loadKind(root: root, into: &diagnostics, files: &files, unreadable: &unreadable, cache: cache)
-        let stacks: [Stack] = loadKind(root: root, into: &diagnostics, files: &files, unreadable: &unreadable, cache: cache)
-        let guides: [Guide] = loadKind(root: root, into: &diagnostics, files: &files, unreadable: &unreadable, cache: cache)
-        let benchmarks: [Benchmark] = loadKind(root: root, into: &diagnostics, files: &files, unreadable: &unreadable, cache: cache)
-        let catalog = Catalog(
+        let devices: [Device] = loadKind(root: root, into: &diagnostics, files: &files, unreadable: &unreadable, data: &data, cache: cache)
+        let machines: [Machine] = loadKind(root: root, into: &diagnostics, files: &files, unreadable: &unreadable, data: &data, cache: cache)
+        let platforms: [Platform] = loadKind(root: root, into: &diagnostics, files: &files, unreadable: &unreadable, data: &data, cache: cache)
+        let runtimes: [Runtime] = loadKind(root: root, into: &diagnostics, files: &files, unreadable: &unreadable, data: &data, cache: cache)
+        let models: [Model] = loadKind(root: root, into: &diagnostics, files: &files, unreadable: &unreadable, data: &data, cache: cache)
+        let combos: [Combo] = loadKind(root: root, into: &diagnostics, files: &files, unreadable: &unreadable, data: &data, cache: cache)
+        let stacks: [Stack] = loadKind(root: root, into: &diagnostics, files: &files, unreadable: &unreadable, data: &data, cache: cache)
+        let guides: [Guide] = loadKind(root: root, into: &diagnostics, files: &files, unreadable: &unreadable, data: &data, cache: cache)
+        let benchmarks: [Benchmark] = loadKind(root: root, into: &diagnostics, files: &files, unreadable: &unreadable, data: &data, cache: cache)
+        var catalog = Catalog(
             devices: devices, machines: machines, platforms: platforms, runtimes: runtimes,
             models: models, combos: combos, stacks: stacks, guides: guides, benchmarks: benchmarks)
+        catalog.data = data
 
         // Cross-record rules run on records as they are; a record whose own file has errors holds
         // placeholders where its values were wrong, so rules skip it rather than add echoes.
@@ -66,7 +68,7 @@ public enum CatalogLoader {
 
     private static func loadKind<R: Record>(
         root: DisplayPath, into diagnostics: inout [Diagnostic], files: inout [String: SourceFile],
-        unreadable: inout [RecordKind: Set<String>], cache: Cache?
+        unreadable: inout [RecordKind: Set<String>], data: inout [RecordKind: [String: RecordData]], cache: Cache?
     ) -> [R] {
         let kind = R.kind
         let folder = root.fileSystemPath + "/" + kind.folder
@@ -94,17 +96,20 @@ public enum CatalogLoader {
                 files[displayPath] = file
                 diagnostics += todoWarnings(in: file)
                 let record: R?
+                let recordData: RecordData?
                 let problems: [Diagnostic]
                 if let hit = cache?.entries[displayPath], hit.text == file.text {
                     record = hit.record as? R
+                    recordData = hit.data
                     problems = hit.problems
                 } else {
-                    (record, problems) = decode(R.self, id: id, file: file)
-                    cache?.entries[displayPath] = (file.text, record, problems)
+                    (record, recordData, problems) = decodeWithData(R.self, id: id, file: file)
+                    cache?.entries[displayPath] = (file.text, record, recordData, problems)
                 }
                 diagnostics += problems
                 if let record {
                     records.append(record)
+                    data[kind, default: [:]][record.id.raw] = recordData
                 } else {
                     // The file exists but could not be read; references to it are not dangling.
                     unreadable[kind, default: []].insert(id)
@@ -138,6 +143,12 @@ public enum CatalogLoader {
     /// Decodes one record file. Returns the record whenever its YAML could be read, even with
     /// field errors, so that references from it are still checked and reported together.
     public static func decode<R: Record>(_ type: R.Type, id: String, file: SourceFile) -> (R?, [Diagnostic]) {
+        let (record, _, problems) = decodeWithData(type, id: id, file: file)
+        return (record, problems)
+    }
+
+    /// Decodes one record file, with its checked fields as data for the JSON API.
+    static func decodeWithData<R: Record>(_ type: R.Type, id: String, file: SourceFile) -> (R?, RecordData?, [Diagnostic]) {
         var idProblems: [Diagnostic] = []
         if !RecordID<R>.isValid(id) {
             idProblems.append(file.diagnostic(
@@ -148,22 +159,22 @@ public enum CatalogLoader {
         case .yaml:
             var decoder = RecordDecoder(file: file)
             guard case .some(let node) = decoder.parse(file.text) else {
-                return (nil, idProblems + decoder.problems.diagnostics)
+                return (nil, nil, idProblems + decoder.problems.diagnostics)
             }
             let fields = decoder.decodeDocument(node, schema: R.schema)
             var problems = decoder.problems
             let record = R(id: RecordID(id), path: file.path, fields: fields, body: nil, problems: &problems)
-            return (record, idProblems + problems.diagnostics)
+            return (record, RecordData(fields: fields, body: nil), idProblems + problems.diagnostics)
 
         case .markdown:
             let split: FrontMatter
             switch FrontMatter.split(file) {
-            case .failure(let diagnostic): return (nil, idProblems + [diagnostic])
+            case .failure(let diagnostic): return (nil, nil, idProblems + [diagnostic])
             case .success(let value): split = value
             }
             var decoder = RecordDecoder(file: file, lineOffset: split.yamlFirstLine - 1)
             guard case .some(let node) = decoder.parse(split.yaml) else {
-                return (nil, idProblems + decoder.problems.diagnostics)
+                return (nil, nil, idProblems + decoder.problems.diagnostics)
             }
             let fields = decoder.decodeDocument(node, schema: R.schema)
             var problems = decoder.problems
@@ -174,7 +185,7 @@ public enum CatalogLoader {
                     at: file.location(line: split.bodyFirstLine - 1, column: 1), span: 3)
             }
             let record = R(id: RecordID(id), path: file.path, fields: fields, body: body, problems: &problems)
-            return (record, idProblems + problems.diagnostics)
+            return (record, RecordData(fields: fields, body: body), idProblems + problems.diagnostics)
         }
     }
 }

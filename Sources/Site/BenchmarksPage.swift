@@ -14,6 +14,8 @@ struct BenchmarksPage: Sendable {
     let opportunities: [Opportunity]
 
     struct Row: Sendable {
+        /// The row's element id, which the JSON API and the feed link to.
+        let anchor: String
         let configuration: String
         let configurationLink: LinkView?
         let model: LinkView
@@ -61,7 +63,7 @@ struct BenchmarksPage: Sendable {
             }
             let runtime = catalog[benchmark.runtime.id]?.name ?? benchmark.runtime.id.raw
             return Row(
-                configuration: configuration, configurationLink: configurationLink,
+                anchor: Route.benchmarkAnchor(benchmark.id.raw), configuration: configuration, configurationLink: configurationLink,
                 model: context.link(model?.name ?? benchmark.model.id.raw, to: Route.model(benchmark.model.id), from: benchmark.model.location),
                 quant: benchmark.quant,
                 runtime: runtime + (benchmark.backend.map { " (\($0.label))" } ?? ""),

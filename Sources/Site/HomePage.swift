@@ -15,6 +15,8 @@ struct HomePage: Sendable {
         let link: LinkView
         let note: String
     }
+    /// Every runtime against what it runs on, across the catalog.
+    let compatibility: LinkView
 
     struct SectionEntry: Sendable {
         let link: LinkView
@@ -54,5 +56,6 @@ struct HomePage: Sendable {
                 count: "\(count) \(count == 1 ? kind.singular : kind.plural)",
                 intro: IndexPage.intro(kind))
         }
+        compatibility = context.link("Runtime compatibility", to: Route.compatibility)
     }
 }

@@ -4,17 +4,21 @@ import Catalog
 /// that does not exist is an error at the content line that produced it (or at the page's
 /// source file, for links a template made).
 enum LinkChecker {
-    /// `files` are the content sources, to quote the line of a broken link.
-    static func check(_ pages: [RenderedPage], assets: Set<String>, files: [String: SourceFile] = [:]) -> [Diagnostic] {
+    /// `files` are the content sources, to quote the line of a broken link. Absolute links
+    /// under `siteURL` (the base URL) are the site's own and are checked like relative ones.
+    static func check(
+        _ pages: [RenderedPage], assets: Set<String>, files: [String: SourceFile] = [:], siteURL: String? = nil
+    ) -> [Diagnostic] {
         var idsByFile: [String: Set<String>] = [:]
         for page in pages { idsByFile[page.path.outputFile] = attributeValues("id", in: page.html) }
-        return check(pages, idsByFile: idsByFile, assets: assets, files: files)
+        return check(pages, idsByFile: idsByFile, assets: assets, files: files, siteURL: siteURL)
     }
 
     /// Checks the links of `pages` against every page's element ids (`idsByFile`, which may hold
     /// pages not being checked: `combos serve` checks only what a rebuild touched).
     static func check(
-        _ pages: [RenderedPage], idsByFile: [String: Set<String>], assets: Set<String>, files: [String: SourceFile]
+        _ pages: [RenderedPage], idsByFile: [String: Set<String>], assets: Set<String>, files: [String: SourceFile],
+        siteURL: String? = nil
     ) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
         for page in pages {
@@ -23,7 +27,11 @@ enum LinkChecker {
             for attribute in ["href", "src"] {
                 for raw in attributeValues(attribute, in: page.html).sorted() where seen.insert(raw).inserted {
                     let href = decodeEntities(raw)
-                    guard let problem = problem(with: href, on: pageFile, idsByFile: idsByFile, assets: assets) else { continue }
+                    // A link to the site's own URL resolves from the root folder.
+                    let ownPath = siteURL.flatMap { href.hasPrefix($0) ? String(href.dropFirst($0.count)) : nil }.map { $0.isEmpty ? "index.html" : $0 }
+                    guard let problem = problem(
+                        with: ownPath ?? href, on: ownPath == nil ? pageFile : "index.html", idsByFile: idsByFile, assets: assets)
+                    else { continue }
                     if let origin = page.origins[href] {
                         let lineText = files[origin.location.path]?.line(origin.location.line)
                         diagnostics.append(Diagnostic(

@@ -182,6 +182,11 @@ public final class LiveSite: @unchecked Sendable {
         if everything || !SitePages.builderDataDependencies.isDisjoint(with: changed) {
             for file in SiteRenderer.generatedFiles(catalog) { generated[file.path] = file.contents }
         }
+        // The sitemap, feed and JSON API read every record and the list of pages: made again
+        // whenever anything changed (they are plain concatenations, cheap next to one page).
+        if everything || !changed.isEmpty, !specs.isEmpty {
+            for file in SitePlumbing.files(catalog, pages: specs.map(\.path), config: options.config) { generated[file.path] = file.contents }
+        }
         lap("render \(renderedPaths.count) pages")
 
         // Links: the pages rendered, and the pages that link to a page that changed or went.
@@ -193,8 +198,9 @@ public final class LiveSite: @unchecked Sendable {
         let knownFiles = Set(assets.keys).union(generated.keys).union(files.keys.filter { !$0.hasSuffix(".html") })
         let checked = toCheck.sorted().compactMap { pages[$0]?.page }
         let sources = loaded.files
+        let siteURL = options.config.baseURL
         let problems = Parallel.map(checked) { page in
-            LinkChecker.check([page], idsByFile: idsByFile, assets: knownFiles, files: sources)
+            LinkChecker.check([page], idsByFile: idsByFile, assets: knownFiles, files: sources, siteURL: siteURL)
         }.flatMap { $0 }
         if !problems.isEmpty { throw DiagnosticsError(problems) }
         lap("check \(toCheck.count) pages' links")

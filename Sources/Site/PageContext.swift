@@ -18,8 +18,8 @@ public struct SiteConfig: Sendable {
         self.title = title
     }
 
-    public func absoluteURL(_ path: SitePath) -> String {
-        baseURL + String(path.raw.dropFirst())
+    public func absoluteURL(_ path: SitePath, fragment: String? = nil) -> String {
+        baseURL + String(path.raw.dropFirst()) + (fragment.map { "#" + $0 } ?? "")
     }
 }
 
@@ -37,6 +37,10 @@ struct PageContext {
     let fragments: FragmentCache?
     /// Diagnostics from rendering such pieces.
     private(set) var fragmentErrors: [Diagnostic] = []
+    /// Links as absolute URLs under the base URL instead of relative paths, for a page a host
+    /// serves at any depth (`/404.html` answers `/no/such/page/`, where a relative link would
+    /// resolve against the missing path). The link checker reads such links as internal.
+    var absoluteLinks = false
 
     init(catalog: Catalog, config: SiteConfig, path: SitePath, source: String, templates: TemplateSet? = nil, fragments: FragmentCache? = nil) {
         self.catalog = catalog
@@ -67,7 +71,7 @@ struct PageContext {
     }
 
     func href(_ target: SitePath, fragment: String? = nil) -> String {
-        target.href(from: path, fragment: fragment)
+        absoluteLinks ? config.absoluteURL(target, fragment: fragment) : target.href(from: path, fragment: fragment)
     }
 
     /// A link to another page, remembering the content line that asked for it.
@@ -102,6 +106,7 @@ struct PageContext {
             siteTitle: config.title,
             description: description,
             canonicalURL: config.absoluteURL(path),
+            openGraphType: path == Route.home ? "website" : "article",
             stylesheet: href(Route.asset("site.css")),
             homeHref: href(Route.home),
             methodologyHref: href(Route.methodology),
@@ -123,6 +128,8 @@ struct PageMeta: Sendable {
     let siteTitle: String
     let description: String
     let canonicalURL: String
+    /// `og:type`: "website" for the home page, "article" for the rest.
+    let openGraphType: String
     let stylesheet: String
     let homeHref: String
     /// How the fit engine's estimates are made, linked from every page that shows one.

@@ -61,13 +61,13 @@ public enum SiteBuilder {
             try SiteRenderer.render(loaded.catalog, templates: templates, config: options.config)
         }
         let generated = try timed("export data") { () throws(DiagnosticsError) -> [OutputWriter.File] in
-            SiteRenderer.generatedFiles(loaded.catalog)
+            SiteRenderer.generatedFiles(loaded.catalog) + SitePlumbing.files(loaded.catalog, pages: pages.map(\.path), config: options.config)
         }
         let assetsDirectory = options.templates + "/assets"
         let hasAssets = FileManager.default.fileExists(atPath: assetsDirectory)
         try timed("check links") { () throws(DiagnosticsError) in
             let assets = Set(hasAssets ? OutputWriter.assetPaths(in: assetsDirectory) : []).union(generated.map(\.path))
-            let problems = LinkChecker.check(pages, assets: assets, files: loaded.files)
+            let problems = LinkChecker.check(pages, assets: assets, files: loaded.files, siteURL: options.config.baseURL)
             if !problems.isEmpty { throw DiagnosticsError(problems) }
         }
         var stats = OutputWriter.Stats(pages: pages.count, assets: 0)

@@ -83,6 +83,10 @@ enum SitePages {
             path: Route.methodology, source: templates.path(of: "pages/methodology"), template: "pages/methodology",
             dependencies: [Key.anyFull(.platform), Key.anyFull(.runtime), Key.kind(.benchmark), Key.fits]
         ) { MethodologyPage(comparisons: comparisons, context: &$0) })
+        pages.append(PageSpec(
+            path: Route.compatibility, source: templates.path(of: "pages/compatibility"), template: "pages/compatibility",
+            dependencies: [Key.anyFull(.runtime), Key.kind(.runtime)]
+        ) { CompatibilityPage(context: &$0) })
 
         for combo in catalog.combos {
             var keys: Set<String> = [Key.full(.combo, combo.id.raw), Key.comboFits(combo.id), Key.kind(.stack)]
@@ -168,6 +172,10 @@ enum SitePages {
             path: Route.builder, source: templates.path(of: "pages/builder"), template: "pages/builder",
             dependencies: everyKind.union([Key.fits])
         ) { BuilderPage(query: .defaults, fits: fits, context: &$0) })
+        // Section titles only: rendered again when the templates change.
+        pages.append(PageSpec(path: Route.notFound, source: templates.path(of: "pages/not-found"), template: "pages/not-found", dependencies: []) {
+            NotFoundPage(context: &$0)
+        })
         return pages
     }
 

@@ -72,6 +72,26 @@ public enum Route {
     /// How the fit engine's estimates are made, generated from its constants.
     public static let methodology = SitePath("/methodology/")
 
+    /// Every runtime against OS, backend, split strategy, multi-host transport, format and vendor mix.
+    public static let compatibility = SitePath("/compatibility/")
+
+    /// What a host serves for a path that does not exist, at any depth.
+    public static let notFound = SitePath("/404.html")
+    public static let sitemap = SitePath("/sitemap.xml")
+    public static let robots = SitePath("/robots.txt")
+    /// Atom feed of reviewed combos, published guides and dated benchmarks.
+    public static let feed = SitePath("/feed.xml")
+    /// Every record as data (README, "JSON API").
+    public static let catalogAPI = SitePath("/api/catalog.json")
+
+    /// Where a record is shown: its page, or for a benchmark its row on the benchmarks page.
+    public static func url(of kind: RecordKind, _ id: String) -> (path: SitePath, fragment: String?) {
+        kind == .benchmark ? (index(of: .benchmark), benchmarkAnchor(id)) : (page(kind, id), nil)
+    }
+
+    /// The element id of a benchmark's row on the benchmarks page.
+    public static func benchmarkAnchor(_ id: String) -> String { "benchmark-\(id)" }
+
     /// The first path segment for each kind. Devices are "hardware" and runtimes "tools", as
     /// readers of hardware catalogs know them.
     public static func section(_ kind: RecordKind) -> String {

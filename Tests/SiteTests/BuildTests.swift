@@ -31,8 +31,8 @@ struct BuildTests {
         defer { site.destroy() }
         let report = try SiteBuilder.build(options(site))
         let files = snapshot(site.path("public"))
-        // Record, index and builder pages (28), the search page and 11 combo filter pages.
-        #expect(report.pages == 40)
+        // Record, index and builder pages (28), compatibility and 404, the search page and 11 combo filter pages.
+        #expect(report.pages == 42)
         #expect(files["will-it-run/custom/index.html"] != nil && files["will-it-run/custom/fit-data.js"] != nil)
         for path in ["index.html", "hardware-combos/index.html", "hardware-combos/mini-cluster/index.html",
                      "will-it-run/combo/mini-cluster/index.html", "will-it-run/combo/gpu-box/index.html", "methodology/index.html",

@@ -49,6 +49,7 @@ struct QualityAuditTests {
         let catalog = ShippedSite.catalog
         var pages = [
             "index.html", "methodology/index.html", "will-it-run/custom/index.html", String(Route.search.outputFile),
+            String(Route.compatibility.outputFile), "404.html",
             "hardware-combos/budget/under-4000/runs/llama-3.3-70b/index.html",
         ]
         for kind in RecordKind.allCases { pages.append(String(Route.index(of: kind).outputFile)) }

@@ -1,0 +1,160 @@
+import Catalog
+import Foundation
+
+/// The files a host and crawlers expect beside the pages, made from the base URL
+/// (`--base-url`): the sitemap, robots.txt, the Atom feed and the JSON API. Each is made from the
+/// records and the list of pages alone, sorted, with no clock: same input, same bytes.
+enum SitePlumbing {
+    static func files(_ catalog: Catalog, pages: [SitePath], config: SiteConfig) -> [OutputWriter.File] {
+        [
+            file(Route.sitemap, Sitemap.xml(pages: pages, catalog: catalog, config: config)),
+            file(Route.robots, robots(config)),
+            file(Route.feed, AtomFeed.xml(catalog, config: config)),
+            file(Route.catalogAPI, CatalogAPI.json(catalog, config: config)),
+        ]
+    }
+
+    private static func file(_ path: SitePath, _ text: String) -> OutputWriter.File {
+        OutputWriter.File(path: path.outputFile, contents: Data(text.utf8))
+    }
+
+    /// Everything may be crawled; the sitemap says where everything is.
+    static func robots(_ config: SiteConfig) -> String {
+        "User-agent: *\nAllow: /\n\nSitemap: \(config.absoluteURL(Route.sitemap))\n"
+    }
+
+    /// When a record was last looked at by an editor, for the pages that show it.
+    static func lastModified(_ catalog: Catalog) -> [SitePath: Day] {
+        var days: [SitePath: Day] = [:]
+        for combo in catalog.combos { if let day = combo.reviewed { days[Route.combo(combo.id)] = day } }
+        for runtime in catalog.runtimes { if let day = runtime.reviewed { days[Route.runtime(runtime.id)] = day } }
+        for stack in catalog.stacks { if let day = stack.reviewed { days[Route.stack(stack.id)] = day } }
+        for guide in catalog.guides { if let day = guide.updated ?? guide.published { days[Route.guide(guide.id)] = day } }
+        return days
+    }
+}
+
+/// `/sitemap.xml`: every HTML page once, by absolute URL, sorted.
+enum Sitemap {
+    static func xml(pages: [SitePath], catalog: Catalog, config: SiteConfig) -> String {
+        let days = SitePlumbing.lastModified(catalog)
+        var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
+        for path in Set(pages.filter(\.isPage)).sorted() {
+            xml += "  <url><loc>\(escapeHTML(config.absoluteURL(path)))</loc>"
+            if let day = days[path] { xml += "<lastmod>\(day)</lastmod>" }
+            xml += "</url>\n"
+        }
+        return xml + "</urlset>\n"
+    }
+}
+
+/// `/feed.xml`: an Atom 1.0 feed of what has a date: combos by when they were reviewed, guides
+/// by when they were published, benchmarks by when they were measured. Newest first.
+enum AtomFeed {
+    struct Entry {
+        let day: Day
+        let title: String
+        let url: String
+        let summary: String
+        let published: Day?
+    }
+
+    static func entries(_ catalog: Catalog, config: SiteConfig) -> [Entry] {
+        var entries: [Entry] = []
+        for combo in catalog.combos {
+            guard let day = combo.reviewed else { continue }
+            entries.append(Entry(day: day, title: combo.title, url: config.absoluteURL(Route.combo(combo.id)), summary: combo.summary, published: nil))
+        }
+        for guide in catalog.guides {
+            guard let day = guide.published else { continue }
+            entries.append(Entry(
+                day: guide.updated ?? day, title: guide.title, url: config.absoluteURL(Route.guide(guide.id)), summary: guide.summary,
+                published: day))
+        }
+        for benchmark in catalog.benchmarks {
+            guard let day = benchmark.measured else { continue }
+            let model = catalog[benchmark.model.id]?.name ?? benchmark.model.id.raw
+            let runtime = catalog[benchmark.runtime.id]?.name ?? benchmark.runtime.id.raw
+            let on = benchmark.combo.flatMap { catalog[$0.id]?.title }
+                ?? benchmark.devices.map { slot in Format.count(slot.count) + (catalog[slot.device.id]?.name ?? slot.device.id.raw) }
+                    .joined(separator: " + ")
+            var speeds: [String] = []
+            if let decode = benchmark.decodeTPS { speeds.append("decode \(Format.tokensPerSecond(decode)) tokens/s") }
+            if let prefill = benchmark.prefillTPS { speeds.append("prefill \(Format.tokensPerSecond(prefill)) tokens/s") }
+            let (path, fragment) = Route.url(of: .benchmark, benchmark.id.raw)
+            entries.append(Entry(
+                day: day, title: "Measured: \(model) \(benchmark.quant) with \(runtime) on \(on)",
+                url: config.absoluteURL(path, fragment: fragment),
+                summary: speeds.joined(separator: ", ") + " (\(benchmark.source.title))", published: nil))
+        }
+        // Newest first; on the same day, by title and then URL, so the order never depends on
+        // the order files were read.
+        return entries.sorted { ($1.day, $0.title, $0.url) < ($0.day, $1.title, $1.url) }
+    }
+
+    static func timestamp(_ day: Day) -> String { "\(day)T00:00:00Z" }
+
+    static func xml(_ catalog: Catalog, config: SiteConfig) -> String {
+        let entries = entries(catalog, config: config)
+        let site = escapeHTML(config.title)
+        var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n"
+        xml += "  <id>\(escapeHTML(config.baseURL))</id>\n"
+        xml += "  <title>\(site)</title>\n"
+        // The feed changed when its newest entry did; no build clock, so rebuilds are identical.
+        xml += "  <updated>\(timestamp(entries.map(\.day).max() ?? Day("2000-01-01")!))</updated>\n"
+        xml += "  <link rel=\"self\" href=\"\(escapeHTML(config.absoluteURL(Route.feed)))\"/>\n"
+        xml += "  <link rel=\"alternate\" type=\"text/html\" href=\"\(escapeHTML(config.baseURL))\"/>\n"
+        xml += "  <author><name>\(site)</name></author>\n"
+        for entry in entries {
+            xml += "  <entry>\n"
+            xml += "    <id>\(escapeHTML(entry.url))</id>\n"
+            xml += "    <title>\(escapeHTML(entry.title))</title>\n"
+            xml += "    <updated>\(timestamp(entry.day))</updated>\n"
+            if let published = entry.published { xml += "    <published>\(timestamp(published))</published>\n" }
+            xml += "    <link rel=\"alternate\" type=\"text/html\" href=\"\(escapeHTML(entry.url))\"/>\n"
+            xml += "    <summary>\(escapeHTML(entry.summary))</summary>\n"
+            xml += "  </entry>\n"
+        }
+        return xml + "</feed>\n"
+    }
+}
+
+/// `/api/catalog.json`: every record of every kind as data. The shape is in the README ("JSON
+/// API"): `{"records": [{"body", "fields", "id", "kind", "url"}], "site": {...}, "version": 1}`,
+/// records sorted by kind (in the content model's order) and id, keys sorted.
+enum CatalogAPI {
+    static let version = 1
+
+    static func json(_ catalog: Catalog, config: SiteConfig) -> String {
+        var json = "{\"records\":["
+        var first = true
+        for kind in RecordKind.allCases {
+            for id in catalog.ids(of: kind) {
+                if !first { json += "," }
+                first = false
+                let data = catalog.data[kind]?[id]
+                let (path, fragment) = Route.url(of: kind, id)
+                json += "\n{"
+                if let body = data?.body {
+                    json += "\"body\":"
+                    writeJSONString(body, into: &json)
+                    json += ","
+                }
+                json += "\"fields\":" + (data?.fieldsJSON ?? "{}")
+                json += ",\"id\":"
+                writeJSONString(id, into: &json)
+                json += ",\"kind\":"
+                writeJSONString(kind.rawValue, into: &json)
+                json += ",\"url\":"
+                writeJSONString(config.absoluteURL(path, fragment: fragment), into: &json)
+                json += "}"
+            }
+        }
+        json += "\n],\"site\":{\"title\":"
+        writeJSONString(config.title, into: &json)
+        json += ",\"url\":"
+        writeJSONString(config.baseURL, into: &json)
+        json += "},\"version\":\(version)}\n"
+        return json
+    }
+}
