@@ -96,6 +96,65 @@ struct FindingBrowserTests {
         #expect(walk.searchQuery == "?q=RTX%203090")
     }
 
+    /// A visitor's three clicks, in one frame: home, "Under $4,000", "Llama 3.3 70B at 4-bit",
+    /// then the first combo. Each step clicks a link the page shows and waits for the next page.
+    static let walkFromHome = """
+        <!doctype html><html><head><meta charset="utf-8"></head><body><pre id="out"></pre>
+        <iframe id="frame" src="../index.html" width="1280" height="900"></iframe>
+        <script>
+        var frame = document.getElementById("frame"), steps = [], visited = [];
+        function follow(pick) {
+          var link = pick(frame.contentWindow.document);
+          if (!link) { finish("no link at step " + visited.length); return; }
+          link.click();
+        }
+        function finish(error) {
+          var doc = frame.contentWindow.document;
+          document.getElementById("out").textContent = JSON.stringify({
+            visited: visited, error: error || null, h1: doc.querySelector("h1") ? doc.querySelector("h1").textContent : null });
+        }
+        steps = [
+          function (doc) { return doc.querySelector("a[href$='hardware-combos/budget/under-4000/index.html']"); },
+          function (doc) { return doc.querySelector("a[href*='runs/llama-3.3-70b/']"); },
+          function (doc) { return doc.querySelector("#cards > li a"); }
+        ];
+        frame.onload = function () {
+          visited.push(frame.contentWindow.location.pathname.split("/").slice(-3).join("/"));
+          if (visited.length > steps.length) { finish(); return; }
+          var step = steps[visited.length - 1];
+          setTimeout(function () { follow(step); }, 50);
+        };
+        </script></body></html>
+        """
+
+    struct HomeWalk: Decodable {
+        let visited: [String]
+        let error: String?
+        let h1: String?
+    }
+
+    @Test("from the home page to a combo that runs a 70B model under $4,000 in three clicks, in a browser")
+    func threeClicksFromHome() throws {
+        let folder = ShippedSite.output + "/zz-walk"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try Self.walkFromHome.write(toFile: folder + "/index.html", atomically: true, encoding: .utf8)
+        let dom = try Chromium.dumpDOM("file://\(folder)/index.html", seconds: 30, allowFileAccess: true)
+        let start = try #require(dom.range(of: "<pre id=\"out\">"))
+        let end = try #require(dom.range(of: "</pre>", range: start.upperBound..<dom.endIndex))
+        let json = String(dom[start.upperBound..<end.lowerBound]).replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&amp;", with: "&")
+        let walk = try JSONDecoder().decode(HomeWalk.self, from: Data(json.utf8))
+        #expect(walk.error == nil)
+        #expect(walk.visited.count == 4, "home and three clicks: \(walk.visited)")
+        let last = try #require(walk.visited.last)
+        #expect(last.hasPrefix("hardware-combos/") && last.hasSuffix("/index.html"))
+        let id = last.split(separator: "/")[1]
+        let combo = try #require(ShippedSite.catalog[RecordID<Combo>(String(id))], "\(last)")
+        #expect(walk.h1 == combo.title)
+        // The combo really is under $4,000 and runs the 70B: the pre-rendered page listed it.
+        #expect(try Self.listed("hardware-combos/budget/under-4000/runs/llama-3.3-70b/index.html").contains(String(id)))
+    }
+
     @Test("a shared link with filters in the query string opens the index filtered")
     func sharedLink() throws {
         let dom = try Chromium.dumpDOM("file://\(ShippedSite.output)/hardware-combos/index.html?budget=under-4000&runs=llama-3.3-70b")
