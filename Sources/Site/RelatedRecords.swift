@@ -26,6 +26,8 @@ struct RelatedRecords: Sendable {
     private var names: [Node: Set<Node>] = [:]
     /// Who names each record.
     private var namedBy: [Node: Set<Node>] = [:]
+    /// Each record's kinds that it names few enough of to mean something (see `pointedMaximum`).
+    private var pointedKinds: [Node: Set<RecordKind>] = [:]
 
     init(_ catalog: Catalog) {
         for kind in RecordKind.allCases {
@@ -42,13 +44,16 @@ struct RelatedRecords: Sendable {
                 }
                 names[node] = targets
                 for target in targets { namedBy[target, default: []].insert(node) }
+                var perKind: [RecordKind: Int] = [:]
+                for target in targets { perKind[target.kind, default: 0] += 1 }
+                pointedKinds[node] = Set(RecordKind.allCases.filter { (perKind[$0] ?? 0) <= Self.pointedMaximum })
             }
         }
     }
 
     /// Whether `node` names few enough records of `kind` for each name to mean something.
     private func points(_ node: Node, at kind: RecordKind) -> Bool {
-        (names[node] ?? []).lazy.filter { $0.kind == kind }.count <= Self.pointedMaximum
+        pointedKinds[node]?.contains(kind) ?? true
     }
 
     /// The records most related to `node`, best first: two points when one names the other, and
