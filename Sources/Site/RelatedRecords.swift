@@ -28,6 +28,9 @@ struct RelatedRecords: Sendable {
     private var namedBy: [Node: Set<Node>] = [:]
     /// Each record's kinds that it names few enough of to mean something (see `pointedMaximum`).
     private var pointedKinds: [Node: Set<RecordKind>] = [:]
+    /// Every shown record's block, worked out once: a page asks for it twice (its dependencies
+    /// when the page list is made, its links when it renders).
+    private var relatedByNode: [Node: [Node]] = [:]
 
     init(_ catalog: Catalog) {
         for kind in RecordKind.allCases {
@@ -49,6 +52,7 @@ struct RelatedRecords: Sendable {
                 pointedKinds[node] = Set(RecordKind.allCases.filter { (perKind[$0] ?? 0) <= Self.pointedMaximum })
             }
         }
+        for node in names.keys where Self.shownKinds.contains(node.kind) { relatedByNode[node] = ranked(node) }
     }
 
     /// Whether `node` names few enough records of `kind` for each name to mean something.
@@ -60,6 +64,10 @@ struct RelatedRecords: Sendable {
     /// the shared weight of every device, machine, runtime or model both point at. Ties go by
     /// kind, then id.
     func related(to node: Node) -> [Node] {
+        relatedByNode[node] ?? ranked(node)
+    }
+
+    private func ranked(_ node: Node) -> [Node] {
         let own = names[node] ?? []
         let shared = own.filter { Self.sharedKinds.contains($0.kind) }
         var candidates = own.union(namedBy[node] ?? [])

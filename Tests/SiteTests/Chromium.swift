@@ -10,10 +10,7 @@ enum Chromium {
     /// page's own time.
     /// `allowFileAccess` lets a `file://` page read frames it loads from other files.
     static func dumpDOM(_ url: String, seconds: Int = 30, allowFileAccess: Bool = false) throws -> String {
-        guard let binary = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
-            .first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-            throw Failure(description: "headless Chromium is not installed (apt-get install chromium; ./dev.sh test does it)")
-        }
+        let binary = try Self.binary()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         let profile = FileManager.default.temporaryDirectory.appendingPathComponent("chromium-\(UUID().uuidString)").path
@@ -34,5 +31,37 @@ enum Chromium {
             throw Failure(description: "chromium exited with status \(process.terminationStatus) on \(url)")
         }
         return String(decoding: data, as: UTF8.self)
+    }
+
+    /// The Chromium executable this machine has.
+    static func binary() throws -> String {
+        guard let binary = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
+            .first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            throw Failure(description: "headless Chromium is not installed (apt-get install chromium; ./dev.sh test does it)")
+        }
+        return binary
+    }
+
+    /// A PNG of a page after its scripts ran, at a window size.
+    static func screenshot(_ url: String, width: Int, height: Int) throws -> [UInt8] {
+        let binary = try Self.binary()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("chromium-\(UUID().uuidString)").path
+        let file = folder + "/shot.png"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = [
+            "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions", "--hide-scrollbars",
+            "--user-data-dir=\(folder)/profile", "--virtual-time-budget=5000", "--window-size=\(width),\(height)",
+            "--screenshot=\(file)", url,
+        ]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        guard process.terminationStatus == 0, let data = FileManager.default.contents(atPath: file) else {
+            throw Failure(description: "chromium could not take a screenshot of \(url)")
+        }
+        return [UInt8](data)
     }
 }

@@ -194,31 +194,3 @@ struct FindingBrowserTests {
         }
     }
 }
-
-extension Chromium {
-    /// A PNG of a page after its scripts ran, at a window size.
-    static func screenshot(_ url: String, width: Int, height: Int) throws -> [UInt8] {
-        guard let binary = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
-            .first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-            throw Failure(description: "headless Chromium is not installed (apt-get install chromium; ./dev.sh test does it)")
-        }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("chromium-\(UUID().uuidString)").path
-        let file = folder + "/shot.png"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = [
-            "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions", "--hide-scrollbars",
-            "--user-data-dir=\(folder)/profile", "--virtual-time-budget=5000", "--window-size=\(width),\(height)",
-            "--screenshot=\(file)", url,
-        ]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        guard process.terminationStatus == 0, let data = FileManager.default.contents(atPath: file) else {
-            throw Failure(description: "chromium could not take a screenshot of \(url)")
-        }
-        return [UInt8](data)
-    }
-}
