@@ -75,7 +75,10 @@ public enum CatalogLoader {
         let displayFolder = root.child(kind.folder)
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
         let expected = "." + kind.format.fileExtension
-        var records: [R] = []
+        // The folder is listed in order, each file read and decoded on any core (most of a big
+        // catalog's load is YAML), then the results are gathered in name order, so diagnostics
+        // and records never depend on timing.
+        var entries: [(id: String, displayPath: String, fullPath: String)] = []
         for name in names.sorted() where !isIgnorable(name) {
             let displayPath = displayFolder + "/" + name
             let fullPath = folder + "/" + name
@@ -87,32 +90,44 @@ public enum CatalogLoader {
                     "unexpected \(isDirectory.boolValue ? "folder" : "file") in \(displayFolder): each \(kind.singular) is one \(expected) file"))
                 continue
             }
-            let id = String(name.dropLast(expected.count))
-            switch SourceFile.read(path: fullPath, displayPath: displayPath) {
+            entries.append((String(name.dropLast(expected.count)), displayPath, fullPath))
+        }
+        typealias Decoded = (file: SourceFile, record: R?, data: RecordData?, problems: [Diagnostic], todos: [Diagnostic], fresh: Bool)
+        // Only read while the workers run (the records in it are values of type R).
+        nonisolated(unsafe) let previous = cache?.entries ?? [:]
+        let listed = entries
+        let results = ParallelSlots<Swift.Result<Decoded, Diagnostic>>(count: entries.count)
+        DispatchQueue.concurrentPerform(iterations: entries.count) { index in
+            let entry = listed[index]
+            switch SourceFile.read(path: entry.fullPath, displayPath: entry.displayPath) {
+            case .failure(let diagnostic):
+                results.set(index, .failure(diagnostic))
+            case .success(let file):
+                if let hit = previous[entry.displayPath], hit.text == file.text {
+                    results.set(index, .success((file, hit.record as? R, hit.data, hit.problems, todoWarnings(in: file), false)))
+                } else {
+                    let (record, recordData, problems) = decodeWithData(R.self, id: entry.id, file: file)
+                    results.set(index, .success((file, record, recordData, problems, todoWarnings(in: file), true)))
+                }
+            }
+        }
+        var records: [R] = []
+        for (entry, result) in zip(entries, results.values) {
+            switch result {
             case .failure(let diagnostic):
                 diagnostics.append(diagnostic)
-                unreadable[kind, default: []].insert(id)
-            case .success(let file):
-                files[displayPath] = file
-                diagnostics += todoWarnings(in: file)
-                let record: R?
-                let recordData: RecordData?
-                let problems: [Diagnostic]
-                if let hit = cache?.entries[displayPath], hit.text == file.text {
-                    record = hit.record as? R
-                    recordData = hit.data
-                    problems = hit.problems
-                } else {
-                    (record, recordData, problems) = decodeWithData(R.self, id: id, file: file)
-                    cache?.entries[displayPath] = (file.text, record, recordData, problems)
-                }
-                diagnostics += problems
-                if let record {
+                unreadable[kind, default: []].insert(entry.id)
+            case .success(let decoded):
+                files[entry.displayPath] = decoded.file
+                diagnostics += decoded.todos
+                if decoded.fresh { cache?.entries[entry.displayPath] = (decoded.file.text, decoded.record, decoded.data, decoded.problems) }
+                diagnostics += decoded.problems
+                if let record = decoded.record {
                     records.append(record)
-                    data[kind, default: [:]][record.id.raw] = recordData
+                    data[kind, default: [:]][record.id.raw] = decoded.data
                 } else {
                     // The file exists but could not be read; references to it are not dangling.
-                    unreadable[kind, default: []].insert(id)
+                    unreadable[kind, default: []].insert(entry.id)
                 }
             }
         }
@@ -122,7 +137,8 @@ public enum CatalogLoader {
     /// A TODO left in a record (as `combos new` writes them) is a warning: the record is valid
     /// but not finished.
     static func todoWarnings(in file: SourceFile) -> [Diagnostic] {
-        guard file.text.utf8.contains(UInt8(ascii: "T")), file.text.contains("TODO") else { return [] }
+        // A byte search first: almost no file has one, and Foundation's substring search is slow.
+        guard containsTODO(file.text) else { return [] }
         var warnings: [Diagnostic] = []
         for number in 1...max(1, file.lineCount) {
             guard let line = file.line(number), let range = line.range(of: "TODO") else { continue }
@@ -130,6 +146,19 @@ public enum CatalogLoader {
             warnings.append(file.diagnostic(.warning, line: number, column: column, "TODO left here: fill it in before publishing", span: 4))
         }
         return warnings
+    }
+
+    static func containsTODO(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            guard bytes.count >= 4 else { return false }
+            for index in 0...(bytes.count - 4)
+            where bytes[index] == UInt8(ascii: "T") && bytes[index + 1] == UInt8(ascii: "O")
+                && bytes[index + 2] == UInt8(ascii: "D") && bytes[index + 3] == UInt8(ascii: "O") {
+                return true
+            }
+            return false
+        }
     }
 
     /// Editor swap files, backups and hidden files are not records.
@@ -228,4 +257,13 @@ public func displayPath(_ path: String) -> String {
     if path == cwd { return "." }
     if path.hasPrefix(cwd + "/") { return String(path.dropFirst(cwd.count + 1)) }
     return path
+}
+
+/// One slot per item, each written by exactly one worker of a `concurrentPerform`.
+final class ParallelSlots<Value>: @unchecked Sendable {
+    private var storage: [Value?]
+    private let lock = NSLock()
+    init(count: Int) { storage = Array(repeating: nil, count: count) }
+    func set(_ index: Int, _ value: Value) { lock.withLock { storage[index] = value } }
+    var values: [Value] { lock.withLock { storage.map { $0! } } }
 }

@@ -20,10 +20,15 @@ struct RecordDecoder {
         return SourceLocation(path: path, line: mark.line + lineOffset, column: mark.column)
     }
 
+    /// YAML's implicit types, less the two no record uses (timestamps, as dates are read from
+    /// strings, and `=` values): every plain scalar is tried against each rule's regular
+    /// expression, which is a good part of loading a large catalog.
+    static let resolver = Resolver.default.removing(.timestamp).removing(.value)
+
     /// Parses YAML text into a node tree, reporting a syntax error at its place.
     mutating func parse(_ yaml: String) -> Node?? {
         do {
-            return .some(try Yams.compose(yaml: yaml))
+            return .some(try Yams.compose(yaml: yaml, Self.resolver))
         } catch let error as YamlError {
             report(error, yaml: yaml)
         } catch {

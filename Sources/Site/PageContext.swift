@@ -54,7 +54,7 @@ struct PageContext {
     /// A piece rendered before for this page under `key` (which must name everything the piece
     /// depends on besides the page's path), when a cache is kept.
     func cachedFragment(_ template: String, key: String) -> HTML? {
-        fragments?.get(path.raw + "\u{1F}" + template + "\u{1F}" + key)
+        fragments?.get(linkBase + "\u{1F}" + template + "\u{1F}" + key)
     }
 
     /// A partial rendered on its own with `model`, and remembered under `key`.
@@ -62,12 +62,18 @@ struct PageContext {
         guard let templates else { return HTML(escaping: "") }
         do {
             let html = HTML(trusted: try templates.render(model, template: template))
-            fragments?.set(path.raw + "\u{1F}" + template + "\u{1F}" + key, html)
+            fragments?.set(linkBase + "\u{1F}" + template + "\u{1F}" + key, html)
             return html
         } catch {
             fragmentErrors += error.diagnostics
             return HTML(escaping: "")
         }
+    }
+
+    /// What this page's links start with: pages at the same depth write the same relative links,
+    /// so a fragment rendered for one of them is reused by the others.
+    private var linkBase: String {
+        absoluteLinks ? config.baseURL : Route.home.href(from: path)
     }
 
     func href(_ target: SitePath, fragment: String? = nil) -> String {

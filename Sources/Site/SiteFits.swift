@@ -68,6 +68,9 @@ final class SiteFits: Sendable {
         var changed: Set<String> = []
         var combos: [RecordID<Combo>: ComboFit] = [:]
         var keys: [RecordID<Combo>: String] = [:]
+        // Combos with the same configuration (machines, link, platform, runtimes) get the same
+        // answers: each configuration is worked out once, on every core, and shared.
+        var pending: [String: Combo] = [:]
         for combo in catalog.combos {
             let key = BuilderQuery(combo: combo, catalog: catalog)?.text ?? ""
             keys[combo.id] = key
@@ -76,8 +79,17 @@ final class SiteFits: Sendable {
                 continue
             }
             changed.insert(DependencyKey.comboFits(combo.id))
-            guard let hardware = Hardware(combo: combo, catalog: catalog) else { continue }
-            combos[combo.id] = Self.comboFit(combo, hardware, catalog)
+            if pending[key] == nil { pending[key] = combo }
+        }
+        let configurations = pending.keys.sorted()
+        let representatives = pending
+        let worked = Parallel.map(configurations) { key -> ComboFit? in
+            guard let combo = representatives[key], let hardware = Hardware(combo: combo, catalog: catalog) else { return nil }
+            return Self.comboFit(combo, hardware, catalog)
+        }
+        let byConfiguration = Dictionary(uniqueKeysWithValues: zip(configurations, worked))
+        for combo in catalog.combos where combos[combo.id] == nil {
+            if let key = keys[combo.id], let fit = byConfiguration[key] ?? nil { combos[combo.id] = fit }
         }
         for id in (previous?.comboKeys.keys).map(Array.init) ?? [] where keys[id] == nil {
             changed.insert(DependencyKey.comboFits(id))
@@ -85,13 +97,17 @@ final class SiteFits: Sendable {
         self.combos = combos
         comboKeys = keys
         var devices: [RecordID<Device>: DeviceFit] = [:]
+        var fresh: [Device] = []
         for device in catalog.devices {
             if sameInputs, let old = previous?.devices[device.id] {
                 devices[device.id] = old
                 continue
             }
             changed.insert(DependencyKey.deviceFits(device.id))
-            if let fit = Self.deviceFit(device, catalog) { devices[device.id] = fit }
+            fresh.append(device)
+        }
+        for (device, fit) in zip(fresh, Parallel.map(fresh) { Self.deviceFit($0, catalog) }) {
+            if let fit { devices[device.id] = fit }
         }
         self.devices = devices
         if sameInputs, let old = previous?.builderAnswers, let comparisons = previous?.comparisons {

@@ -26,7 +26,10 @@ enum SiteRenderer {
         let collisions = ComboFacets.collisions(catalog)
         if !collisions.isEmpty { throw DiagnosticsError(collisions) }
         let fits = SiteFits(catalog)
-        let results = render(SitePages.all(catalog, templates: templates, fits: fits), catalog: catalog, templates: templates, config: config)
+        // Fit rows are rendered once per answer and page depth, then shared by every page showing them.
+        let results = render(
+            SitePages.all(catalog, templates: templates, fits: fits), catalog: catalog, templates: templates, config: config,
+            fragments: FragmentCache())
         var pages: [RenderedPage] = []
         var diagnostics: [Diagnostic] = []
         for result in results {
