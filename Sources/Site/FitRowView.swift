@@ -51,11 +51,7 @@ struct FitRowView: Sendable {
         decodeRange = speed.map { "\(Format.tokensPerSecond($0.low))–\(Format.tokensPerSecond($0.high))" } ?? ""
         decodeValue = speed.map { Format.number($0.tokensPerSecond, decimals: 2).replacingOccurrences(of: ",", with: "") } ?? "0"
         prefill = (runs ? result.prefill : nil).map { Format.tokensPerSecond($0.tokensPerSecond) } ?? "—"
-        if let fullest = result.ledger.filter({ !$0.isHostRAM }).max(by: { $0.neededBytes / max($0.usableBytes, 1) < $1.neededBytes / max($1.usableBytes, 1) }) {
-            memory = "\(Format.gib(fullest.neededBytes)) of \(Format.gib(fullest.usableBytes))" + (result.ledger.count > 1 ? " on \(fullest.label)" : "")
-        } else {
-            memory = "—"
-        }
+        memory = Self.fullestMemory(result)
         chart = LedgerChart.svg(result.ledger)
         constraint = result.bindingConstraint
         longestContext = answer.longestContext.map { Format.context($0) }
@@ -83,6 +79,14 @@ struct FitRowView: Sendable {
         return context.renderFragment("partials/fit-row", key: key, model: row)
     }
 
+    /// "31.2 of 46.5 GiB on mini 2": the device closest to its limit.
+    static func fullestMemory(_ result: FitResult) -> String {
+        guard let fullest = result.ledger.filter({ !$0.isHostRAM }).max(by: { $0.neededBytes / max($0.usableBytes, 1) < $1.neededBytes / max($1.usableBytes, 1) }) else {
+            return "—"
+        }
+        return "\(Format.gib(fullest.neededBytes)) of \(Format.gib(fullest.usableBytes))" + (result.ledger.count > 1 ? " on \(fullest.label)" : "")
+    }
+
     static func anchor(model: RecordID<Model>, quant: String) -> String {
         "\(slug(model.raw))-\(slug(quant))"
     }
@@ -92,7 +96,6 @@ struct FitRowView: Sendable {
 struct LedgerRowView: Sendable {
     let label: String
     let usable: String
-    let rule: String
     let weights: String
     let kv: String
     let buffers: String
@@ -104,7 +107,6 @@ struct LedgerRowView: Sendable {
     init(_ device: DeviceLedger) {
         label = device.label
         usable = Format.gib(device.usableBytes)
-        rule = device.rule.description
         weights = Format.gib(device.weightBytes)
         kv = Format.gib(device.kvBytes)
         buffers = Format.gib(device.bufferBytes)

@@ -3,7 +3,8 @@ import Fit
 /// A fit ledger drawn as one stacked bar per device: weights, KV cache, buffers and overhead,
 /// then the headroom left, against the memory the device may use (the tick). A device that is
 /// short shows the overflow past the tick. Inline SVG; colours come from the stylesheet, so it
-/// follows the light and dark themes.
+/// follows the light and dark themes. The numbers are in its label and in the ledger beside
+/// it, not in a tooltip per bar: a page draws hundreds of these.
 enum LedgerChart {
     static let width = 320.0
     static let rowHeight = 14.0
@@ -26,24 +27,24 @@ enum LedgerChart {
             let label = escapeHTML(device.label)
             parts.append(#"<text class="label" x="0" y="\#(n(y + rowHeight - 3))">\#(label)</text>"#)
             // Background: the whole usable memory.
-            parts.append(#"<rect class="usable" x="\#(n(labelWidth))" y="\#(n(y))" width="\#(n(x(device.usableBytes) - labelWidth))" height="\#(n(rowHeight))"><title>\#(label): \#(gibText(device.usableBytes)) usable</title></rect>"#)
+            parts.append(#"<rect class="usable" x="\#(n(labelWidth))" y="\#(n(y))" width="\#(n(x(device.usableBytes) - labelWidth))" height="\#(n(rowHeight))"/>"#)
             var start = 0.0
-            let segments: [(String, String, Double)] = [
-                ("weights", "weights", device.weightBytes),
-                ("kv", "KV cache", device.kvBytes),
-                ("buffers", "buffers and overhead", device.bufferBytes + device.overheadBytes),
+            let segments: [(String, Double)] = [
+                ("weights", device.weightBytes),
+                ("kv", device.kvBytes),
+                ("buffers", device.bufferBytes + device.overheadBytes),
             ]
-            for (kind, name, bytes) in segments where bytes > 0 {
+            for (kind, bytes) in segments where bytes > 0 {
                 let end = start + bytes
                 let visibleEnd = min(end, device.usableBytes)
                 if visibleEnd > start {
-                    parts.append(#"<rect class="\#(kind)" x="\#(n(x(start)))" y="\#(n(y))" width="\#(n(x(visibleEnd) - x(start)))" height="\#(n(rowHeight))"><title>\#(label): \#(name) \#(gibText(bytes))</title></rect>"#)
+                    parts.append(#"<rect class="\#(kind)" x="\#(n(x(start)))" y="\#(n(y))" width="\#(n(x(visibleEnd) - x(start)))" height="\#(n(rowHeight))"/>"#)
                 }
                 start = end
             }
             if device.neededBytes > device.usableBytes {
                 let from = max(device.usableBytes, 0)
-                parts.append(#"<rect class="over" x="\#(n(x(from)))" y="\#(n(y))" width="\#(n(x(device.neededBytes) - x(from)))" height="\#(n(rowHeight))"><title>\#(label): \#(gibText(device.neededBytes - device.usableBytes)) short</title></rect>"#)
+                parts.append(#"<rect class="over" x="\#(n(x(from)))" y="\#(n(y))" width="\#(n(x(device.neededBytes) - x(from)))" height="\#(n(rowHeight))"/>"#)
             }
             parts.append(#"<line class="limit" x1="\#(n(x(device.usableBytes)))" x2="\#(n(x(device.usableBytes)))" y1="\#(n(y - 1))" y2="\#(n(y + rowHeight + 1))"/>"#)
             summary.append("\(device.label): \(gibText(device.neededBytes)) of \(gibText(device.usableBytes))")

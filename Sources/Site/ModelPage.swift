@@ -88,7 +88,7 @@ struct ModelPage: Sendable {
                 continue
             }
             let detail = LinkView(
-                label: "ledger", href: context.href(Route.willItRun(combo.id), fragment: FitRowView.anchor(model: model.id, quant: fourBit.quant.name)))
+                label: "will it run", href: context.href(Route.willItRun(combo.id), fragment: FitRowView.anchor(model: model.id, quant: fourBit.quant.name)))
             onCombos.append(RunsOnView(subject: link, answer: fourBit, mostFaithful: faithful?.quant.name, detail: detail, context: context))
         }
         self.onCombos = onCombos

@@ -22,17 +22,22 @@ struct RelatedRecords: Sendable {
     /// Links per page: enough to lead somewhere, few enough to read.
     static let limit = 8
 
-    /// What each record names, with machines expanded into their devices.
-    private var names: [Node: Set<Node>] = [:]
+    /// Every record, numbered: the ranking below runs over integers, not hashed names, since
+    /// it visits every pair of records that share a device, machine, runtime or model.
+    private var nodes: [Node] = []
+    private var index: [Node: Int] = [:]
+    /// What each record names (by number), with machines expanded into their devices.
+    private var names: [Set<Int>] = []
     /// Who names each record.
-    private var namedBy: [Node: Set<Node>] = [:]
+    private var namedBy: [[Int]] = []
     /// Each record's kinds that it names few enough of to mean something (see `pointedMaximum`).
-    private var pointedKinds: [Node: Set<RecordKind>] = [:]
+    private var pointedKinds: [Set<RecordKind>] = []
     /// Every shown record's block, worked out once: a page asks for it twice (its dependencies
     /// when the page list is made, its links when it renders).
     private var relatedByNode: [Node: [Node]] = [:]
 
     init(_ catalog: Catalog) {
+        var targetsByNode: [Set<Node>] = []
         for kind in RecordKind.allCases {
             for id in catalog.ids(of: kind) {
                 let node = Node(kind: kind, id: id)
@@ -45,45 +50,70 @@ struct RelatedRecords: Sendable {
                         }
                     }
                 }
-                names[node] = targets
-                for target in targets { namedBy[target, default: []].insert(node) }
-                var perKind: [RecordKind: Int] = [:]
-                for target in targets { perKind[target.kind, default: 0] += 1 }
-                pointedKinds[node] = Set(RecordKind.allCases.filter { (perKind[$0] ?? 0) <= Self.pointedMaximum })
+                index[node] = nodes.count
+                nodes.append(node)
+                targetsByNode.append(targets)
             }
         }
-        for node in names.keys where Self.shownKinds.contains(node.kind) { relatedByNode[node] = ranked(node) }
+        namedBy = Array(repeating: [], count: nodes.count)
+        for (number, targets) in targetsByNode.enumerated() {
+            // A reference to a record that does not exist is reported by the loader, not ranked.
+            let numbers = Set(targets.compactMap { index[$0] })
+            names.append(numbers)
+            for target in numbers.sorted() { namedBy[target].append(number) }
+            var perKind: [RecordKind: Int] = [:]
+            for target in targets { perKind[target.kind, default: 0] += 1 }
+            pointedKinds.append(Set(RecordKind.allCases.filter { (perKind[$0] ?? 0) <= Self.pointedMaximum }))
+        }
+        let shown = (0..<nodes.count).filter { Self.shownKinds.contains(nodes[$0].kind) }
+        // Ranked on every core, a slice of records per worker with one scratch array of scores.
+        let slices = stride(from: 0, to: shown.count, by: 256).map { Array(shown[$0..<min($0 + 256, shown.count)]) }
+        let this = self
+        let ranked = Parallel.map(slices) { slice -> [[Node]] in
+            var scores = [Int](repeating: 0, count: this.nodes.count)
+            return slice.map { this.ranked($0, scores: &scores) }
+        }
+        for (slice, lists) in zip(slices, ranked) {
+            for (number, list) in zip(slice, lists) { relatedByNode[nodes[number]] = list }
+        }
     }
 
-    /// Whether `node` names few enough records of `kind` for each name to mean something.
-    private func points(_ node: Node, at kind: RecordKind) -> Bool {
-        pointedKinds[node]?.contains(kind) ?? true
+    /// Whether record `number` names few enough records of `kind` for each name to mean something.
+    private func points(_ number: Int, at kind: RecordKind) -> Bool {
+        pointedKinds[number].contains(kind)
     }
 
     /// The records most related to `node`, best first: two points when one names the other, and
     /// the shared weight of every device, machine, runtime or model both point at. Ties go by
     /// kind, then id.
     func related(to node: Node) -> [Node] {
-        relatedByNode[node] ?? ranked(node)
+        if let list = relatedByNode[node] { return list }
+        guard let number = index[node] else { return [] }
+        var scores = [Int](repeating: 0, count: nodes.count)
+        return ranked(number, scores: &scores)
     }
 
-    private func ranked(_ node: Node) -> [Node] {
-        let own = names[node] ?? []
-        let shared = own.filter { Self.sharedKinds.contains($0.kind) }
-        var candidates = own.union(namedBy[node] ?? [])
-        for target in shared { candidates.formUnion(namedBy[target] ?? []) }
-        candidates.remove(node)
-        let order = Dictionary(uniqueKeysWithValues: Self.shownKinds.enumerated().map { ($1, $0) })
-        let scored: [(node: Node, score: Int)] = candidates.compactMap { candidate in
-            guard order[candidate.kind] != nil else { return nil }
-            let theirs = names[candidate] ?? []
-            var score = 0
-            for target in theirs.intersection(shared) where points(node, at: target.kind) && points(candidate, at: target.kind) {
-                score += Self.sharedWeights[target.kind] ?? 0
-            }
-            if own.contains(candidate), points(node, at: candidate.kind) { score += 2 }
-            if theirs.contains(node), points(candidate, at: node.kind) { score += 2 }
-            return score > 0 ? (candidate, score) : nil
+    /// `scores` is all zeros on entry and on return.
+    private func ranked(_ number: Int, scores: inout [Int]) -> [Node] {
+        var touched: [Int] = []
+        func add(_ candidate: Int, _ points: Int) {
+            if scores[candidate] == 0 { touched.append(candidate) }
+            scores[candidate] += points
+        }
+        let node = nodes[number]
+        for target in names[number] {
+            let kind = nodes[target].kind
+            guard let weight = Self.sharedWeights[kind], points(number, at: kind) else { continue }
+            for candidate in namedBy[target] where candidate != number && points(candidate, at: kind) { add(candidate, weight) }
+        }
+        for candidate in names[number] where points(number, at: nodes[candidate].kind) { add(candidate, 2) }
+        for candidate in namedBy[number] where points(candidate, at: node.kind) { add(candidate, 2) }
+        let order = Self.kindOrder
+        var scored: [(node: Node, score: Int)] = []
+        for candidate in touched {
+            let score = scores[candidate]
+            scores[candidate] = 0
+            if order[nodes[candidate].kind] != nil { scored.append((nodes[candidate], score)) }
         }
         return scored.sorted {
             if $0.score != $1.score { return $0.score > $1.score }
@@ -91,6 +121,8 @@ struct RelatedRecords: Sendable {
             return $0.node.id < $1.node.id
         }.prefix(Self.limit).map(\.node)
     }
+
+    private static let kindOrder = Dictionary(uniqueKeysWithValues: shownKinds.enumerated().map { ($1, $0) })
 
     /// The block as titled groups of links, leaving out what the page already links in its own
     /// related list.

@@ -37,6 +37,17 @@ final class SiteFits: Sendable {
         let answers: [Answer]
         /// Quants none of the runtimes loads: (model, quant name, format).
         let unloadable: [(model: RecordID<Model>, quant: String, format: String)]
+        /// Per model, the best 4-bit answer at `SiteFits.context` (model pages, comparisons and
+        /// filters all ask for it), worked out with the rest of the configuration's answers.
+        let fourBit: [RecordID<Model>: Answer]
+        /// Per model, decode speed against context (absent when the model does not run).
+        let curves: [RecordID<Model>: Curve]
+    }
+
+    /// Decode speed at each chart context, holding one 4-bit quant and runtime.
+    struct Curve: Sendable {
+        let answer: Answer
+        let points: [(tokens: Int, tokensPerSecond: Double?)]
     }
 
     /// One device alone, on the platform it most often runs, with every runtime that drives it.
@@ -148,6 +159,8 @@ final class SiteFits: Sendable {
         let runtimes = runtimes(of: combo, catalog)
         var answers: [Answer] = []
         var unloadable: [(RecordID<Model>, String, String)] = []
+        var fourBit: [RecordID<Model>: Answer] = [:]
+        var curves: [RecordID<Model>: Curve] = [:]
         for model in catalog.models {
             for quant in model.quants {
                 if let answer = best(model, quant, runtimes, hardware, catalog, detailed: true) {
@@ -156,8 +169,10 @@ final class SiteFits: Sendable {
                     unloadable.append((model.id, quant.name, quant.format.label))
                 }
             }
+            fourBit[model.id] = reference(model, hardware, runtimes, catalog, context: context)
+            curves[model.id] = curve(model, hardware, runtimes, catalog)
         }
-        return ComboFit(hardware: hardware, runtimes: runtimes, answers: answers, unloadable: unloadable)
+        return ComboFit(hardware: hardware, runtimes: runtimes, answers: answers, unloadable: unloadable, fourBit: fourBit, curves: curves)
     }
 
     private static func deviceFit(_ device: Device, _ catalog: Catalog) -> DeviceFit? {
@@ -239,11 +254,16 @@ final class SiteFits: Sendable {
     /// A combo's answer for a model at 4-bit: each runtime's 4-bit quant, the best of them.
     func reference(_ model: Model, on combo: RecordID<Combo>, context: Int) -> Answer? {
         guard let fit = combos[combo] else { return nil }
+        if context == Self.context { return fit.fourBit[model.id] }
+        return Self.reference(model, fit.hardware, fit.runtimes, catalog, context: context)
+    }
+
+    static func reference(_ model: Model, _ hardware: Hardware, _ runtimes: [Runtime], _ catalog: Catalog, context: Int) -> Answer? {
         var best: Answer?
-        for runtime in fit.runtimes {
+        for runtime in runtimes {
             guard let quant = FitChoices.referenceQuant(of: model, for: runtime),
                   FitChoices.fourBitQuantNames.contains(quant.name) else { continue }
-            let answer = Self.answer(model, quant, runtime, fit.hardware, catalog, context: context, detailed: false)
+            let answer = Self.answer(model, quant, runtime, hardware, catalog, context: context, detailed: false)
             if best.map({ FitChoices.isBetter(answer.result, than: $0.result) }) ?? true { best = answer }
         }
         return best
@@ -264,19 +284,23 @@ extension SiteFits {
 
     /// Decode speed at each chart context on a combo, holding the 4-bit quant and runtime that
     /// serve the model best at the shortest context; nil where it no longer fits.
-    func curve(_ model: Model, on combo: RecordID<Combo>) -> (answer: Answer, points: [(tokens: Int, tokensPerSecond: Double?)])? {
+    func curve(_ model: Model, on combo: RecordID<Combo>) -> Curve? {
+        combos[combo]?.curves[model.id]
+    }
+
+    static func curve(_ model: Model, _ hardware: Hardware, _ runtimes: [Runtime], _ catalog: Catalog) -> Curve? {
         let contexts = Self.chartContexts(upTo: model.maxContext)
-        guard let first = contexts.first, let fit = combos[combo],
-              let start = reference(model, on: combo, context: first),
+        guard let first = contexts.first,
+              let start = reference(model, hardware, runtimes, catalog, context: first),
               start.result.verdict == .fits || start.result.verdict == .tight,
               let runtime = catalog[start.runtime] else { return nil }
         let points = contexts.map { tokens -> (tokens: Int, tokensPerSecond: Double?) in
             let request = FitRequest(model: model, quant: start.quant, runtime: runtime, contextTokens: tokens)
-            let result = FitEngine.evaluate(request, on: fit.hardware)
+            let result = FitEngine.evaluate(request, on: hardware)
             let runs = result.verdict == .fits || result.verdict == .tight
             return (tokens, runs ? result.decode?.atFullContext : nil)
         }
-        return (start, points)
+        return Curve(answer: start, points: points)
     }
 }
 

@@ -2,8 +2,9 @@ import Catalog
 import Fit
 import Foundation
 
-/// `/will-it-run/combo/<id>/`: every catalog model and quant on one combo, in three tiers (fits
-/// comfortably, borderline, won't fit), each with its ledger, speed and fixes.
+/// `/will-it-run/combo/<id>/`: every catalog model on one combo, in three tiers (fits
+/// comfortably, borderline, won't fit) by its best quantization, shown with its ledger, speed and
+/// fixes, and every other quantization of it in a line each.
 struct WillItRunPage: Sendable {
     let meta: PageMeta
     let title: String
@@ -19,7 +20,7 @@ struct WillItRunPage: Sendable {
         let id: String
         let title: String
         let explanation: String
-        /// Each row rendered with `partials/fit-row`.
+        /// Each model rendered with `partials/fit-model` (the builder: each answer with `partials/fit-row`).
         let rows: [HTML]
         let emptyText: String
     }
@@ -60,19 +61,29 @@ struct WillItRunPage: Sendable {
             if a.model != b.model { return order[a.model, default: 0] < order[b.model, default: 0] }
             return a.weightBytes > b.weightBytes
         }
-        func rows(_ verdict: Verdict) -> [HTML] {
-            answers.filter { $0.result.verdict == verdict }.map { FitRowView.fragment($0, context: &context) }
+        // Each model once, in the tier of the quant it is shown by.
+        var groups: [Verdict: [HTML]] = [:]
+        var start = answers.startIndex
+        while start < answers.endIndex {
+            let model = answers[start].model
+            let end = answers[start...].firstIndex { $0.model != model } ?? answers.endIndex
+            let runnable = answers[start..<end].filter { $0.result.verdict != .unsupported }
+            if let headline = FitModelView.headline(runnable) {
+                groups[headline.result.verdict, default: []].append(
+                    FitModelView.fragment(headline: headline, answers: runnable, context: &context))
+            }
+            start = end
         }
         let comfortable = Format.percent(FitConstants.comfortableHeadroom.value)
         tiers = [
-            Tier(id: "fits", title: "Fits comfortably", explanation: "At least \(comfortable) of usable memory left free on every device.",
-                 rows: rows(.fits), emptyText: "Nothing in the catalog fits comfortably."),
-            Tier(id: "borderline", title: "Borderline", explanation: "Fits, but some device keeps less than \(comfortable) free: a longer prompt, a second chat or a driver update can push it over.",
-                 rows: rows(.tight), emptyText: "Nothing is borderline."),
-            Tier(id: "wont-fit", title: "Won't fit", explanation: "Some device is short of memory with every split this combo's runtimes offer.",
-                 rows: rows(.noFit), emptyText: "Everything in the catalog fits."),
+            Tier(id: "fits", title: "Fits comfortably", explanation: "Models with a quantization that leaves at least \(comfortable) of usable memory free on every device; the most faithful such quantization is shown first.",
+                 rows: groups[.fits] ?? [], emptyText: "Nothing in the catalog fits comfortably."),
+            Tier(id: "borderline", title: "Borderline", explanation: "The best a model can do fits, but some device keeps less than \(comfortable) free: a longer prompt, a second chat or a driver update can push it over.",
+                 rows: groups[.tight] ?? [], emptyText: "Nothing is borderline."),
+            Tier(id: "wont-fit", title: "Won't fit", explanation: "Even the smallest quantization leaves some device short of memory with every split this combo's runtimes offer.",
+                 rows: groups[.noFit] ?? [], emptyText: "Everything in the catalog fits."),
         ]
-        facts = tiers.map { Fact($0.title, "\($0.rows.count)", href: "#" + $0.id) }
+        facts = tiers.map { Fact($0.title, "\($0.rows.count) \($0.rows.count == 1 ? "model" : "models")", href: "#" + $0.id) }
         var unsupported: [UnsupportedView] = []
         for answer in answers where answer.result.verdict == .unsupported {
             guard let model = catalog[answer.model] else { continue }

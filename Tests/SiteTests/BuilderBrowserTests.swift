@@ -20,7 +20,8 @@ struct BuilderBrowserTests {
 
     /// Rows as the page has them after its script ran (or as built, for a page without one).
     static func rows(_ html: String) -> [Row] {
-        html.components(separatedBy: "<tr id=\"").dropFirst().compactMap { chunk in
+        // Will-it-run pages show a model's other quants as list items under its row.
+        html.replacingOccurrences(of: "<li id=\"", with: "<tr id=\"").components(separatedBy: "<tr id=\"").dropFirst().compactMap { chunk in
             func attribute(_ name: String) -> String? {
                 guard let start = chunk.range(of: "\(name)=\"") else { return nil }
                 let rest = chunk[start.upperBound...]
