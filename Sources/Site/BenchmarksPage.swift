@@ -12,6 +12,8 @@ struct BenchmarksPage: Sendable {
     let rows: [Row]
     let summary: String?
     let opportunities: [Opportunity]
+    /// Past `ListLimit.requests` requests, how many more the combos make.
+    let moreOpportunities: MoreView?
 
     struct Row: Sendable {
         /// The row's element id, which the JSON API and the feed link to.
@@ -81,8 +83,11 @@ struct BenchmarksPage: Sendable {
             "Decode: median error \(Format.percent($0.median)), worst \(Format.percent($0.worst)) over \($0.count) measurements."
         }
         var opportunities: [Opportunity] = []
+        var requested = 0
         for combo in catalog.combos {
             for target in combo.benchmarkTargets {
+                requested += 1
+                guard opportunities.count < ListLimit.requests else { continue }
                 guard let model = catalog[target.model.id], let quant = model.quant(named: target.quant),
                       let runtime = catalog[target.runtime.id], let fit = fits.combos[combo.id] else { continue }
                 let answer = SiteFits.answer(model, quant, runtime, fit.hardware, catalog, context: target.context, detailed: false)
@@ -99,6 +104,9 @@ struct BenchmarksPage: Sendable {
             }
         }
         self.opportunities = opportunities
+        moreOpportunities = MoreView(
+            hidden: requested - opportunities.count, noun: "requests on the combos' pages",
+            link: context.link("Browse every combo", to: Route.index(of: .combo)))
     }
 
     static func signedPercent(_ fraction: Double) -> String {

@@ -173,7 +173,8 @@ struct ComboFacets: Sendable {
 
     /// A combo whose id is a facet's name would share its folder with that facet's pages.
     static func collisions(_ catalog: Catalog) -> [Diagnostic] {
-        let names = Set(Facet.allCases.map(\.rawValue))
+        // The filter folders, and the folder of the index's later pages.
+        let names = Set(Facet.allCases.map(\.rawValue)).union([Pagination.folder])
         return catalog.combos.all.filter { names.contains($0.id.raw) }.map { combo in
             Diagnostic(at: SourceLocation(path: combo.path, line: 1, column: 1),
                        "the combo id \"\(combo.id.raw)\" is taken by the combo filter pages (\(Route.index(of: .combo).raw)\(combo.id.raw)/…); rename the file")

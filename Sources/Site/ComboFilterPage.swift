@@ -11,20 +11,23 @@ struct ComboFilterPage: Sendable {
     let narrower: [NarrowLink]
     let narrowerLabel: String
     let filters: FilterPanel
+    /// Links to the other pages of this list, when it has more than one.
+    let pager: PagerView?
 
     struct NarrowLink: Sendable {
         let link: LinkView
         let count: String
     }
 
-    init(selection: ComboFacets.Selection, facets: ComboFacets, fits: SiteFits, context: inout PageContext) {
+    init(selection: ComboFacets.Selection, page: Pagination? = nil, facets: ComboFacets, fits: SiteFits, context: inout PageContext) {
         let catalog = context.catalog
-        title = selection.title
+        title = selection.title + (page.map { $0.number > 1 ? ", page \($0.number)" : "" } ?? "")
         let ids = facets.combos(matching: selection)
-        items = ids.compactMap { catalog[$0] }.map { IndexItem.combo($0, fits: fits, facets: facets, &context) }
+        items = (page?.slice(ids) ?? ids[...]).compactMap { catalog[$0] }.map { IndexItem.combo($0, fits: fits, facets: facets, &context) }
+        pager = page?.view(&context)
         intro = Self.intro(selection, count: ids.count)
         meta = context.meta(title: title, description: intro, breadcrumbs: [
-            (IndexPage.title(.combo), Route.index(of: .combo)), (title, nil),
+            (IndexPage.title(.combo), Route.index(of: .combo)), (selection.title, nil),
         ])
         var narrower: [NarrowLink] = []
         for next in facets.narrower(than: selection) {

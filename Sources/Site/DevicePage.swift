@@ -11,6 +11,7 @@ struct DevicePage: Sendable {
     let facts: [Fact]
     let machines: [LinkView]
     let combos: [LinkView]
+    let moreCombos: MoreView?
     let sources: [SourceView]
     /// What runs on one of it: each model at 4-bit, and the most faithful quant that fits.
     let runs: [RunsOnView]
@@ -50,7 +51,11 @@ struct DevicePage: Sendable {
         if let nvlink = device.nvlinkGBs { facts.append(Fact("NVLink", Format.bandwidth(nvlink))) }
         self.facts = facts
         machines = (backlinks.machinesByDevice[device.id] ?? []).map { context.link($0.name, to: Route.machine($0.id)) }
-        combos = (backlinks.combosByDevice[device.id] ?? []).map { context.link($0.title, to: Route.combo($0.id)) }
+        let (shownCombos, hiddenCombos) = ListLimit.cap(backlinks.combosByDevice[device.id] ?? [])
+        combos = shownCombos.map { context.link($0.title, to: Route.combo($0.id)) }
+        moreCombos = MoreView(
+            hidden: hiddenCombos, noun: "combos that use it",
+            link: context.link("Browse every combo", to: Route.index(of: .combo)))
         sources = device.sources.views
 
         methodologyHref = context.href(Route.methodology)

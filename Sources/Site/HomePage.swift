@@ -5,6 +5,8 @@ struct HomePage: Sendable {
     let meta: PageMeta
     let title: String
     let combos: [IndexItem]
+    /// Past one page of cards, a link to the combo index for the rest.
+    let moreCombos: MoreView?
     let sections: [SectionEntry]
     /// Ways in by what the reader knows: a budget, a model to run, hardware already owned.
     let byBudget: [EntryLink]
@@ -31,8 +33,12 @@ struct HomePage: Sendable {
             title: title,
             description: "Which hardware runs which local AI models, how it is wired, and what goes wrong.",
             breadcrumbs: [])
-        combos = facets.combos(matching: ComboFacets.Selection([])).compactMap { catalog[$0] }
+        let all = facets.combos(matching: ComboFacets.Selection([]))
+        combos = all.prefix(Pagination.perPage).compactMap { catalog[$0] }
             .map { IndexItem.combo($0, fits: fits, facets: facets, &context) }
+        moreCombos = MoreView(
+            hidden: all.count - combos.count, noun: "combos, cheapest first",
+            link: context.link("See them all in the combo index", to: Route.index(of: .combo)))
         func entries(_ facet: ComboFacets.Facet) -> [EntryLink] {
             facets.values(of: facet).map { value in
                 let count = facets.combos(matching: ComboFacets.Selection([value])).count

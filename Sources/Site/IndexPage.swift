@@ -9,19 +9,24 @@ struct IndexPage: Sendable {
 
     /// The combo index's filters (nil on other indexes).
     let filters: FilterPanel?
+    /// Links to the other pages of the combo index, when it has more than one.
+    let pager: PagerView?
 
-    init(kind: RecordKind, fits: SiteFits, facets: ComboFacets, context: inout PageContext) {
+    init(kind: RecordKind, page: Pagination? = nil, fits: SiteFits, facets: ComboFacets, context: inout PageContext) {
         let catalog = context.catalog
-        title = Self.title(kind)
+        title = Self.title(kind) + (page.map { $0.number > 1 ? ", page \($0.number)" : "" } ?? "")
         intro = Self.intro(kind)
-        meta = context.meta(title: title, description: intro, breadcrumbs: [(title, nil)])
+        meta = context.meta(title: title, description: intro, breadcrumbs: [(Self.title(kind), nil)])
         if kind == .combo {
-            items = facets.combos(matching: ComboFacets.Selection([])).compactMap { catalog[$0] }
-                .map { IndexItem.combo($0, fits: fits, facets: facets, &context) }
+            let ids = facets.combos(matching: ComboFacets.Selection([]))
+            let shown = page?.slice(ids) ?? ids[...]
+            items = shown.compactMap { catalog[$0] }.map { IndexItem.combo($0, fits: fits, facets: facets, &context) }
+            filters = FilterPanel(facets: facets, current: nil, total: ids.count, &context)
         } else {
             items = Self.items(of: kind, &context)
+            filters = nil
         }
-        filters = kind == .combo ? FilterPanel(facets: facets, current: nil, total: items.count, &context) : nil
+        pager = page?.view(&context)
     }
 
     /// Every record of a kind as a card (combos without their fit figures).

@@ -12,6 +12,7 @@ struct MachinePage: Sendable {
     let deviceLink: String?
     let ports: [String]
     let combos: [LinkView]
+    let moreCombos: MoreView?
     let sources: [SourceView]
 
     init(machine: Machine, backlinks: Backlinks, related relatedRecords: RelatedRecords, context: inout PageContext) {
@@ -48,7 +49,11 @@ struct MachinePage: Sendable {
         ports = machine.ports.map { port in
             "\(Format.count(port.count))\(port.kind.label) at \(Format.number(port.gbitPerSecond)) Gb/s" + (port.note.map { ": \($0)" } ?? "")
         }
-        combos = (backlinks.combosByMachine[machine.id] ?? []).map { context.link($0.title, to: Route.combo($0.id)) }
+        let (shownCombos, hiddenCombos) = ListLimit.cap(backlinks.combosByMachine[machine.id] ?? [])
+        combos = shownCombos.map { context.link($0.title, to: Route.combo($0.id)) }
+        moreCombos = MoreView(
+            hidden: hiddenCombos, noun: "combos built on it",
+            link: context.link("Browse every combo", to: Route.index(of: .combo)))
         sources = machine.sources.views
     }
 }

@@ -11,10 +11,14 @@ struct ModelPage: Sendable {
     let facts: [Fact]
     let quants: [QuantRow]
     let combos: [LinkView]
+    let moreCombos: MoreView?
     let sources: [SourceView]
     /// What runs where: the catalog's combos, and single devices.
     let onCombos: [RunsOnView]
+    /// Past `ListLimit.inline` combos, only the fastest are listed.
+    let moreOnCombos: MoreView?
     let tooBigFor: [LinkView]
+    let moreTooBigFor: MoreView?
     /// The single devices that hold it, rendered with `partials/device-runs` (kept between
     /// rebuilds while the fit answers are reused: it shows nothing of the combos).
     let onDevices: HTML
@@ -71,28 +75,43 @@ struct ModelPage: Sendable {
                 bitsPerWeight: quant.bitsPerWeight.map { Format.number($0) } ?? "—",
                 fileSize: quant.fileSizeGB.map { Format.gigabytes($0) } ?? "—")
         }
-        combos = (backlinks.combosByModel[model.id] ?? []).map { context.link($0.title, to: Route.combo($0.id)) }
+        let (shownCombos, hiddenCombos) = ListLimit.cap(backlinks.combosByModel[model.id] ?? [])
+        combos = shownCombos.map { context.link($0.title, to: Route.combo($0.id)) }
+        moreCombos = MoreView(hidden: hiddenCombos, noun: "combos name it", link: context.link("Browse every combo", to: Route.index(of: .combo)))
         sources = model.sources.views
 
         contextTokens = Format.context(SiteFits.context)
         methodologyHref = context.href(Route.methodology)
-        var onCombos: [RunsOnView] = []
-        var tooBigFor: [LinkView] = []
+        var runs: [(combo: Combo, fourBit: SiteFits.Answer, faithful: SiteFits.Answer?)] = []
+        var tooBig: [Combo] = []
         for combo in context.catalog.combos {
-            guard let fit = fits.combos[combo.id] else { continue }
-            let link = context.link(combo.title, to: Route.combo(combo.id))
+            guard let fit = fits.combos[combo.id], let fourBit = fits.reference(model, on: combo.id, context: SiteFits.context) else { continue }
             let faithful = RunsOnView.mostFaithful(fit.answers.filter { $0.model == model.id })
-            guard let fourBit = fits.reference(model, on: combo.id, context: SiteFits.context) else { continue }
             if faithful == nil, fourBit.result.verdict != .fits, fourBit.result.verdict != .tight {
-                tooBigFor.append(link)
-                continue
+                tooBig.append(combo)
+            } else {
+                runs.append((combo, fourBit, faithful))
             }
-            let detail = LinkView(
-                label: "will it run", href: context.href(Route.willItRun(combo.id), fragment: FitRowView.anchor(model: model.id, quant: fourBit.quant.name)))
-            onCombos.append(RunsOnView(subject: link, answer: fourBit, mostFaithful: faithful?.quant.name, detail: detail, context: context))
         }
-        self.onCombos = onCombos
-        self.tooBigFor = tooBigFor
+        // A long list keeps the fastest at 4-bit (in catalog order when short).
+        if runs.count > ListLimit.inline {
+            runs.sort { ($0.fourBit.result.decode?.tokensPerSecond ?? 0) > ($1.fourBit.result.decode?.tokensPerSecond ?? 0) }
+        }
+        let (shownRuns, hiddenRuns) = ListLimit.cap(runs)
+        onCombos = shownRuns.map { entry in
+            let detail = LinkView(
+                label: "will it run",
+                href: context.href(Route.willItRun(entry.combo.id), fragment: FitRowView.anchor(model: model.id, quant: entry.fourBit.quant.name)))
+            return RunsOnView(
+                subject: context.link(entry.combo.title, to: Route.combo(entry.combo.id)), answer: entry.fourBit,
+                mostFaithful: entry.faithful?.quant.name, detail: detail, context: context)
+        }
+        moreOnCombos = MoreView(
+            hidden: hiddenRuns, noun: "combos run it; these are the fastest at 4-bit",
+            link: context.link("Browse every combo", to: Route.index(of: .combo)))
+        let (shownTooBig, hiddenTooBig) = ListLimit.cap(tooBig)
+        tooBigFor = shownTooBig.map { context.link($0.title, to: Route.combo($0.id)) }
+        moreTooBigFor = MoreView(hidden: hiddenTooBig, noun: "combos", link: context.link("Browse every combo", to: Route.index(of: .combo)))
         let devicesKey = "\(model.id.raw)\u{1F}\(fits.inputs.map(String.init) ?? "")"
         if fits.inputs != nil, let cached = context.cachedFragment("partials/device-runs", key: devicesKey) {
             onDevices = cached

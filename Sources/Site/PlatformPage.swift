@@ -13,6 +13,7 @@ struct PlatformPage: Sendable {
     let raiseCommand: String?
     let notes: HTML?
     let combos: [LinkView]
+    let moreCombos: MoreView?
     let sources: [SourceView]
 
     init(platform: Platform, backlinks: Backlinks, related relatedRecords: RelatedRecords, context: inout PageContext) {
@@ -46,7 +47,11 @@ struct PlatformPage: Sendable {
         }
         raiseCommand = platform.raiseWiredLimit
         notes = platform.notes.map { context.markdown($0, .init(headingOffset: 2)) }
-        combos = (backlinks.combosByPlatform[platform.id] ?? []).map { context.link($0.title, to: Route.combo($0.id)) }
+        let (shownCombos, hiddenCombos) = ListLimit.cap(backlinks.combosByPlatform[platform.id] ?? [])
+        combos = shownCombos.map { context.link($0.title, to: Route.combo($0.id)) }
+        moreCombos = MoreView(
+            hidden: hiddenCombos, noun: "combos on this platform",
+            link: context.link("Browse every combo", to: Route.index(of: .combo)))
         sources = platform.sources.views
     }
 }

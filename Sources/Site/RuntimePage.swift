@@ -16,6 +16,10 @@ struct RuntimePage: Sendable {
     let recommendedOn: [LinkView]
     let supportedOn: [LinkView]
     let unsupportedOn: [CompatibilityLink]
+    /// Past `ListLimit.inline` combos in a list, how many more.
+    let moreRecommended: MoreView?
+    let moreSupported: MoreView?
+    let moreUnsupported: MoreView?
     let sources: [SourceView]
 
     struct CompatibilityLink: Sendable {
@@ -53,23 +57,31 @@ struct RuntimePage: Sendable {
         multiHostNote = runtime.multiHost.note.map { context.inline($0) }
         constraints = runtime.constraints.map { context.inline($0) }
         review = context.markdown(runtime.review, .init(headingOffset: 1, reservedIDs: ["rules", "review", "combos", "sources", "see-also"]))
-        var recommended: [LinkView] = []
-        var supported: [LinkView] = []
-        var unsupported: [CompatibilityLink] = []
+        var recommended: [Combo] = []
+        var supported: [Combo] = []
+        var unsupported: [(Combo, RuntimeVerdict)] = []
         for combo in catalog.combos {
             guard let verdict = combo.verdict(for: runtime.id) else { continue }
-            let link = context.link(combo.title, to: Route.combo(combo.id))
             if combo.recommendedRuntimes.contains(where: { $0.id == runtime.id }) {
-                recommended.append(link)
+                recommended.append(combo)
             } else if verdict.supported {
-                supported.append(link)
+                supported.append(combo)
             } else {
-                unsupported.append(CompatibilityLink(link: link, note: context.inline(verdict.note)))
+                unsupported.append((combo, verdict))
             }
         }
-        recommendedOn = recommended
-        supportedOn = supported
-        unsupportedOn = unsupported
+        let index = Route.index(of: .combo)
+        let (shownRecommended, hiddenRecommended) = ListLimit.cap(recommended)
+        recommendedOn = shownRecommended.map { context.link($0.title, to: Route.combo($0.id)) }
+        moreRecommended = MoreView(hidden: hiddenRecommended, noun: "combos", link: context.link("Browse every combo", to: index))
+        let (shownSupported, hiddenSupported) = ListLimit.cap(supported)
+        supportedOn = shownSupported.map { context.link($0.title, to: Route.combo($0.id)) }
+        moreSupported = MoreView(hidden: hiddenSupported, noun: "combos", link: context.link("Browse every combo", to: index))
+        let (shownUnsupported, hiddenUnsupported) = ListLimit.cap(unsupported)
+        unsupportedOn = shownUnsupported.map { combo, verdict in
+            CompatibilityLink(link: context.link(combo.title, to: Route.combo(combo.id)), note: context.inline(verdict.note))
+        }
+        moreUnsupported = MoreView(hidden: hiddenUnsupported, noun: "combos", link: context.link("Browse every combo", to: index))
         sources = runtime.sources.views
     }
 }

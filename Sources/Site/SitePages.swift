@@ -63,14 +63,25 @@ enum SitePages {
         for kind in RecordKind.allCases where kind != .benchmark {
             // A combo card shows totals from its machines and devices, and fit answers.
             let keys: Set<String> = kind == .combo ? comboCardKeys : [Key.kind(kind)]
-            pages.append(PageSpec(path: Route.index(of: kind), source: templates.path(of: "pages/index"), template: "pages/index", dependencies: keys) {
-                IndexPage(kind: kind, fits: fits, facets: facets, context: &$0)
-            })
+            let source = templates.path(of: "pages/index")
+            guard kind == .combo else {
+                pages.append(PageSpec(path: Route.index(of: kind), source: source, template: "pages/index", dependencies: keys) {
+                    IndexPage(kind: kind, fits: fits, facets: facets, context: &$0)
+                })
+                continue
+            }
+            for page in Pagination.all(Route.index(of: kind), total: catalog.combos.count) {
+                pages.append(PageSpec(path: page.path, source: source, template: "pages/index", dependencies: keys) {
+                    IndexPage(kind: kind, page: page, fits: fits, facets: facets, context: &$0)
+                })
+            }
         }
         for selection in facets.pageSelections {
-            pages.append(PageSpec(path: selection.path, source: templates.path(of: "pages/combo-filter"), template: "pages/combo-filter", dependencies: comboCardKeys) {
-                ComboFilterPage(selection: selection, facets: facets, fits: fits, context: &$0)
-            })
+            for page in Pagination.all(selection.path, total: facets.combos(matching: selection).count) {
+                pages.append(PageSpec(path: page.path, source: templates.path(of: "pages/combo-filter"), template: "pages/combo-filter", dependencies: comboCardKeys) {
+                    ComboFilterPage(selection: selection, page: page, facets: facets, fits: fits, context: &$0)
+                })
+            }
         }
         pages.append(PageSpec(path: Route.search, source: templates.path(of: "pages/search"), template: "pages/search", dependencies: []) {
             SearchPage(context: &$0)

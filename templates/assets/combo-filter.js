@@ -6,7 +6,9 @@
   "use strict";
   var panel = document.getElementById("combo-filters");
   var list = document.getElementById("cards");
-  if (!panel || !list) return;
+  // A list split into pages holds only some of the combos: its filter links open the
+  // pre-rendered filter pages instead of hiding cards.
+  if (!panel || !list || list.hasAttribute("data-paged")) return;
   var cards = Array.prototype.slice.call(list.children);
   var links = Array.prototype.slice.call(panel.querySelectorAll("a[data-facet]"));
   var status = document.getElementById("filter-count");
