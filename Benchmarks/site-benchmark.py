@@ -61,8 +61,9 @@ class Run:
         return self.peak_kib / 1024
 
 
-def run_measured(argv: list[str], log: Path, cwd: Path = REPO) -> Run:
-    """Runs argv and measures that process alone: os.wait4 gives the child's own rusage."""
+def run_measured(argv: list[str], log: Path, cwd: Path = REPO, timeout: float | None = None) -> Run:
+    """Runs argv and measures that process alone: os.wait4 gives the child's own rusage. Past
+    timeout seconds the child is killed (the caller's check() reports it)."""
     log.parent.mkdir(parents=True, exist_ok=True)
     out_path, err_path = log.with_suffix(".out"), log.with_suffix(".err")
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
@@ -71,7 +72,7 @@ def run_measured(argv: list[str], log: Path, cwd: Path = REPO) -> Run:
             proc = subprocess.Popen(argv, cwd=cwd, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
         except OSError as error:
             raise BenchmarkError(f"cannot run {argv[0]}: {error}") from error
-        timer = threading.Timer(TIMEOUT, proc.kill) if TIMEOUT else None
+        timer = threading.Timer(timeout, proc.kill) if timeout else None
         if timer:
             timer.start()
         _, status, usage = os.wait4(proc.pid, 0)
@@ -82,7 +83,7 @@ def run_measured(argv: list[str], log: Path, cwd: Path = REPO) -> Run:
     return Run(argv=argv, wall=wall, cpu=usage.ru_utime + usage.ru_stime, peak_kib=usage.ru_maxrss,
                code=proc.returncode,
                stdout=out_path.read_text(errors="replace"), stderr=err_path.read_text(errors="replace"),
-               timed_out=bool(TIMEOUT) and wall >= TIMEOUT and proc.returncode < 0)
+               timed_out=bool(timeout) and wall >= timeout and proc.returncode < 0)
 
 
 def check(run: Run, what: str) -> Run:
@@ -133,7 +134,7 @@ class ComboResult:
 def combos_build(binary: Path, catalog: Path, output: Path, log: Path) -> Run:
     argv = [str(binary), "build", "--content", str(catalog), "--templates", str(REPO / "templates"),
             "--output", str(output), "--verbose"]
-    return check(run_measured(argv, log), "combos build")
+    return check(run_measured(argv, log, timeout=TIMEOUT), "combos build")
 
 
 def files_written(run: Run) -> str:
@@ -180,7 +181,7 @@ def bench_combos(binary: Path, work: Path, size: int, seed: int) -> tuple[ComboR
     print(f"[{size}] combos synth --combos {size}", flush=True)
     check(run_measured([str(binary), "synth", "--combos", str(size), "--output", str(catalog),
                         "--seed", str(seed), "--content", str(REPO / "content")],
-                       logs / f"synth-{size}"), "combos synth")
+                       logs / f"synth-{size}", timeout=TIMEOUT), "combos synth")
     if not (catalog / "combos").is_dir():
         raise BenchmarkError(f"combos synth wrote no {catalog}/combos folder")
 
@@ -449,7 +450,7 @@ def bench_hugo(hugo: str, work: Path, size: int, catalog: Path, target_pages: in
         remove(site / "resources")
         print(f"[{size}] hugo, run {attempt} of {BEST_OF}", flush=True)
         runs.append(check(run_measured([hugo, "--quiet", "--source", str(site), "--destination", str(output)],
-                                       work / "logs" / f"hugo-{size}-{attempt}"), "hugo"))
+                                       work / "logs" / f"hugo-{size}-{attempt}", timeout=TIMEOUT), "hugo"))
     best = min(runs, key=lambda r: r.wall)
     return HugoResult(pages=count_html(output), run=best)
 
