@@ -90,9 +90,12 @@ def check(run: Run, what: str) -> Run:
     if run.timed_out:
         raise BenchmarkError(f"{what} took more than --timeout {TIMEOUT:g} s and was stopped: {' '.join(run.argv)}")
     if run.code != 0:
-        tail = "\n".join((run.stderr.strip() or run.stdout.strip()).splitlines()[-25:])
-        raise BenchmarkError(f"{what} failed (exit {run.code}): {' '.join(run.argv)}\n"
-                             f"--- last lines of its output ---\n{tail}")
+        message = f"{what} failed (exit {run.code}): {' '.join(run.argv)}"
+        for name, text in [("standard output", run.stdout), ("standard error", run.stderr)]:
+            if text.strip():
+                tail = "\n".join(text.strip().splitlines()[-20:])
+                message += f"\n--- last lines of its {name} ---\n{tail}"
+        raise BenchmarkError(message)
     return run
 
 
@@ -164,10 +167,12 @@ def edit_title(path: Path) -> None:
             if lines[i].strip() == "---":
                 break
             if lines[i].startswith("title:"):
-                value = lines[i][len("title:"):].strip()
+                value, added = lines[i][len("title:"):].strip(), " (edited by the benchmark)"
                 if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
-                    value = value[1:-1]
-                lines[i] = 'title: "%s (edited by the benchmark)"' % value.replace('"', "'")
+                    value = value[:-1] + added + value[-1]  # keeps the quoting and its escapes
+                else:
+                    value = '"' + (value + added).replace("\\", "\\\\").replace('"', '\\"') + '"'
+                lines[i] = "title: " + value
                 path.write_text("\n".join(lines))
                 return
     raise BenchmarkError(f"{path}: no title: line in its front matter")
