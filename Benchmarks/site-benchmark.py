@@ -1,0 +1,666 @@
+#!/usr/bin/env python3
+"""Site benchmark: `combos build` against Hugo on synthetic catalogs of growing size.
+
+For each size N it writes a synthetic catalog with `combos synth --combos N`, builds it with
+`combos build` from an empty output folder, then builds a Hugo site with the same number of HTML
+pages and the same prose, and measures each build process on its own (wall time, user+sys CPU
+time and peak resident memory from the child's rusage). It also times incremental `combos build`
+runs (no change, a body edit, a title edit) and prints a Markdown report, also written to
+WORK/report.md.
+
+    python3 Benchmarks/site-benchmark.py [--sizes 1000,3000,10000] [--seed 1] [--work DIR]
+                                         [--combos-binary PATH] [--no-hugo] [--quick]
+
+Python 3.11, standard library only. Linux: ru_maxrss is in KiB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SPEED_TARGET = 4.0  # combos pages/s at least 4x Hugo's
+MEMORY_TARGET = 4.0  # combos peak memory at most a quarter of Hugo's
+TARGET_SIZE = 10_000
+LINEAR_TOLERANCE = 1.5
+BEST_OF = 2
+TIMEOUT: float | None = None  # seconds per child process (--timeout)
+
+
+class BenchmarkError(Exception):
+    pass
+
+
+# ---------------------------------------------------------------------------------------------
+# Running a child and measuring it alone
+
+@dataclass
+class Run:
+    argv: list[str]
+    wall: float
+    cpu: float
+    peak_kib: int
+    code: int
+    stdout: str
+    stderr: str
+    timed_out: bool = False
+
+    @property
+    def peak_mib(self) -> float:
+        return self.peak_kib / 1024
+
+
+def run_measured(argv: list[str], log: Path, cwd: Path = REPO, timeout: float | None = None) -> Run:
+    """Runs argv and measures that process alone: os.wait4 gives the child's own rusage. Past
+    timeout seconds the child is killed (the caller's check() reports it)."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    out_path, err_path = log.with_suffix(".out"), log.with_suffix(".err")
+    with open(out_path, "wb") as out, open(err_path, "wb") as err:
+        start = time.perf_counter()
+        try:
+            proc = subprocess.Popen(argv, cwd=cwd, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
+        except OSError as error:
+            raise BenchmarkError(f"cannot run {argv[0]}: {error}") from error
+        timer = threading.Timer(timeout, proc.kill) if timeout else None
+        if timer:
+            timer.start()
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        if timer:
+            timer.cancel()
+    proc.returncode = os.waitstatus_to_exitcode(status)  # already reaped; keep Popen consistent
+    return Run(argv=argv, wall=wall, cpu=usage.ru_utime + usage.ru_stime, peak_kib=usage.ru_maxrss,
+               code=proc.returncode,
+               stdout=out_path.read_text(errors="replace"), stderr=err_path.read_text(errors="replace"),
+               timed_out=bool(timeout) and wall >= timeout and proc.returncode < 0)
+
+
+def check(run: Run, what: str) -> Run:
+    if run.timed_out:
+        raise BenchmarkError(f"{what} took more than --timeout {TIMEOUT:g} s and was stopped: {' '.join(run.argv)}")
+    if run.code != 0:
+        message = f"{what} failed (exit {run.code}): {' '.join(run.argv)}"
+        for name, text in [("standard output", run.stdout), ("standard error", run.stderr)]:
+            if text.strip():
+                tail = "\n".join(text.strip().splitlines()[-20:])
+                message += f"\n--- last lines of its {name} ---\n{tail}"
+        raise BenchmarkError(message)
+    return run
+
+
+def count_html(folder: Path) -> int:
+    return sum(1 for _ in folder.rglob("*.html"))
+
+
+def remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.exists() or path.is_symlink():
+        path.unlink()
+
+
+def capture(argv: list[str]) -> str:
+    try:
+        result = subprocess.run(argv, capture_output=True, text=True, timeout=60)
+        return (result.stdout or result.stderr).strip()
+    except (OSError, subprocess.TimeoutExpired):
+        return "unavailable"
+
+
+# ---------------------------------------------------------------------------------------------
+# combos
+
+PHASE_LINE = re.compile(r"^\s*[\d.]+ ms\s+\S")
+WROTE = re.compile(r"wrote (\d+) of (\d+) files")
+
+
+@dataclass
+class ComboResult:
+    size: int
+    pages: int
+    full: Run
+    phases: list[str]
+    incremental: list[tuple[str, Run, str]] = field(default_factory=list)
+
+
+def combos_build(binary: Path, catalog: Path, output: Path, log: Path) -> Run:
+    argv = [str(binary), "build", "--content", str(catalog), "--templates", str(REPO / "templates"),
+            "--output", str(output), "--verbose"]
+    return check(run_measured(argv, log, timeout=TIMEOUT), "combos build")
+
+
+def files_written(run: Run) -> str:
+    match = WROTE.search(run.stdout + "\n" + run.stderr)
+    return f"{match.group(1)} of {match.group(2)}" if match else "-"
+
+
+def first_synthetic_combo(catalog: Path, original: set[str]) -> Path:
+    combos = sorted((catalog / "combos").glob("*.md"))
+    if not combos:
+        raise BenchmarkError(f"{catalog}/combos has no .md files")
+    synthetic = [c for c in combos if c.name not in original]
+    return (synthetic or combos)[0]
+
+
+def edit_body(path: Path) -> None:
+    text = path.read_text()
+    if not text.endswith("\n"):
+        text += "\n"
+    path.write_text(text + "\nOne more sentence, appended by the site benchmark to time an incremental build.\n")
+
+
+def edit_title(path: Path) -> None:
+    lines = path.read_text().split("\n")
+    if lines and lines[0].strip() == "---":
+        for i in range(1, len(lines)):
+            if lines[i].strip() == "---":
+                break
+            if lines[i].startswith("title:"):
+                value, added = lines[i][len("title:"):].strip(), " (edited by the benchmark)"
+                if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+                    value = value[:-1] + added + value[-1]  # keeps the quoting and its escapes
+                else:
+                    value = '"' + (value + added).replace("\\", "\\\\").replace('"', '\\"') + '"'
+                lines[i] = "title: " + value
+                path.write_text("\n".join(lines))
+                return
+    raise BenchmarkError(f"{path}: no title: line in its front matter")
+
+
+def bench_combos(binary: Path, work: Path, size: int, seed: int) -> tuple[ComboResult, Path]:
+    catalog = work / f"catalog-{size}"
+    output = work / f"public-{size}"
+    logs = work / "logs"
+    remove(catalog)
+    print(f"[{size}] combos synth --combos {size}", flush=True)
+    check(run_measured([str(binary), "synth", "--combos", str(size), "--output", str(catalog),
+                        "--seed", str(seed), "--content", str(REPO / "content")],
+                       logs / f"synth-{size}", timeout=TIMEOUT), "combos synth")
+    if not (catalog / "combos").is_dir():
+        raise BenchmarkError(f"combos synth wrote no {catalog}/combos folder")
+
+    runs = []
+    for attempt in range(1, BEST_OF + 1):
+        remove(output)
+        print(f"[{size}] combos build, full, run {attempt} of {BEST_OF}", flush=True)
+        runs.append(combos_build(binary, catalog, output, logs / f"combos-full-{size}-{attempt}"))
+    best = min(runs, key=lambda r: r.wall)
+    pages = count_html(output)
+    phases = [line.rstrip() for line in best.stdout.splitlines() if PHASE_LINE.match(line)]
+    return ComboResult(size=size, pages=pages, full=best, phases=phases), catalog
+
+
+def bench_incremental(binary: Path, work: Path, result: ComboResult, catalog: Path) -> None:
+    """Builds again into the full build's output: no change, then a body edit, then a title edit."""
+    size, output, logs = result.size, work / f"public-{result.size}", work / "logs"
+    original = {p.name for p in (REPO / "content" / "combos").glob("*.md")}
+    target = first_synthetic_combo(catalog, original)
+    steps = [("no change", None), ("body edit", edit_body), ("title edit", edit_title)]
+    for name, edit in steps:
+        if edit:
+            edit(target)
+        print(f"[{size}] combos build, incremental: {name}", flush=True)
+        run = combos_build(binary, catalog, output, logs / f"combos-incremental-{size}-{name.replace(' ', '-')}")
+        result.incremental.append((name, run, files_written(run)))
+
+
+# ---------------------------------------------------------------------------------------------
+# Hugo: a site with the same page count and prose
+
+HUGO_CONFIG = """baseURL = "http://localhost:8080/"
+languageCode = "en-us"
+title = "Local AI Hardware Combos (Hugo benchmark)"
+disableKinds = ["taxonomy", "term"]
+buildFuture = true
+enableRobotsTXT = true
+
+[markup.goldmark.renderer]
+unsafe = false
+
+[markup.tableOfContents]
+startLevel = 2
+endLevel = 3
+"""
+
+BASEOF = """<!DOCTYPE html>
+<html lang="{{ .Site.LanguageCode }}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ if .IsHome }}{{ .Site.Title }}{{ else }}{{ .Title }} | {{ .Site.Title }}{{ end }}</title>
+<meta name="description" content="{{ with .Description }}{{ . }}{{ else }}{{ .Summary | plainify | truncate 160 }}{{ end }}">
+<link rel="canonical" href="{{ .Permalink }}">
+<meta property="og:title" content="{{ .Title }}">
+<meta property="og:url" content="{{ .Permalink }}">
+<meta property="og:type" content="{{ if .IsPage }}article{{ else }}website{{ end }}">
+{{ with .OutputFormats.Get "rss" }}<link rel="alternate" type="application/rss+xml" href="{{ .RelPermalink }}" title="{{ $.Site.Title }}">{{ end }}
+<style>
+body{font-family:system-ui,sans-serif;max-width:60rem;margin:0 auto;padding:0 1rem;line-height:1.5}
+header nav a{margin-right:1rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2rem .5rem}
+footer{border-top:1px solid #ccc;margin-top:2rem;font-size:.9rem}
+</style>
+</head>
+<body>
+<header>
+<a href="{{ .Site.Home.RelPermalink }}">{{ .Site.Title }}</a>
+<nav aria-label="Sections">
+{{ range .Site.Sections }}<a href="{{ .RelPermalink }}"{{ if $.IsDescendant . }} aria-current="page"{{ end }}>{{ .Title }}</a>{{ end }}
+</nav>
+<form action="/search/"><input type="search" name="q" aria-label="Search"></form>
+</header>
+{{ if not .IsHome }}<nav aria-label="Breadcrumb"><a href="{{ .Site.Home.RelPermalink }}">Home</a>{{ with .Parent }}{{ if not .IsHome }} / <a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}{{ end }}</nav>{{ end }}
+<main>
+{{ block "main" . }}{{ end }}
+</main>
+<footer>
+<p>{{ .Site.Title }}. Built {{ now.Format "2006-01-02" }}. {{ len .Site.RegularPages }} pages.</p>
+<nav>{{ range .Site.Sections }}<a href="{{ .RelPermalink }}">{{ .Title }}</a> {{ end }}</nav>
+</footer>
+</body>
+</html>
+"""
+
+SINGLE = """{{ define "main" }}
+<article>
+<h1>{{ .Title }}</h1>
+{{ with .Params.summary }}<p class="summary">{{ . }}</p>{{ end }}
+<p>{{ with .Params.difficulty }}Difficulty: {{ . }}. {{ end }}{{ .WordCount }} words, {{ .ReadingTime }} min read.{{ with .Date }} Reviewed {{ .Format "2006-01-02" }}.{{ end }}</p>
+{{ if gt (len .TableOfContents) 40 }}<aside><h2>Contents</h2>{{ .TableOfContents }}</aside>{{ end }}
+{{ .Content }}
+</article>
+<nav aria-label="More in this section">
+{{ with .PrevInSection }}<a href="{{ .RelPermalink }}">Previous: {{ .Title }}</a>{{ end }}
+{{ with .NextInSection }}<a href="{{ .RelPermalink }}">Next: {{ .Title }}</a>{{ end }}
+</nav>
+{{ end }}
+"""
+
+LIST = """{{ define "main" }}
+<h1>{{ .Title }}</h1>
+{{ .Content }}
+{{ if .IsHome }}
+{{ range .Site.Sections }}<section><h2><a href="{{ .RelPermalink }}">{{ .Title }}</a></h2><p>{{ len .Pages }} pages.</p>
+<ul>{{ range first 12 .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul></section>{{ end }}
+{{ else }}
+<ul class="cards">
+{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ with .Params.summary }}<p>{{ . | truncate 200 }}</p>{{ end }}</li>
+{{ end }}
+</ul>
+{{ end }}
+{{ end }}
+"""
+
+NOT_FOUND = """{{ define "main" }}
+<h1>Page not found</h1>
+<p><a href="{{ .Site.Home.Permalink }}">Go to the home page</a>.</p>
+{{ end }}
+"""
+
+KEY = re.compile(r"^(\s*)(-\s+)?([A-Za-z_][A-Za-z0-9_]*):\s*(.*)$")
+ITEM = re.compile(r"^(\s*)-\s+(.*)$")
+
+
+def unquote(value: str) -> str:
+    value = value.strip()
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        value = value[1:-1]
+        value = value.replace('\\"', '"') if value else value
+    return value
+
+
+def is_prose(value: str) -> bool:
+    return len(value) >= 40 and " " in value and not value.startswith(("[", "{"))
+
+
+def read_combo(path: Path) -> tuple[dict[str, str], list[tuple[str, list[str]]], str]:
+    """A simple line-based reading of a combo: scalar top-level fields, the prose strings under
+    each top-level key (any value of 40+ characters with spaces), and the Markdown body."""
+    text = path.read_text()
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        return {}, [], text
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
+    if end is None:
+        return {}, [], text
+    scalars: dict[str, str] = {}
+    sections: list[tuple[str, list[str]]] = []
+    current: list[str] | None = None
+    for line in lines[1:end]:
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        top = KEY.match(line)
+        if top and not top.group(1) and not top.group(2):
+            key, value = top.group(3), unquote(top.group(4))
+            if value and not value.startswith(("[", "{")) and key != "summary":
+                scalars[key] = value
+            if key in ("title", "summary"):  # the page's title and summary, not sections
+                scalars[key] = value
+                current = None
+                continue
+            current = []
+            sections.append((key, current))
+            if is_prose(value):
+                current.append(value)
+            continue
+        if current is None:
+            continue
+        nested = KEY.match(line)
+        value = unquote(nested.group(4)) if nested else None
+        if value is None:
+            item = ITEM.match(line)
+            value = unquote(item.group(2)) if item else unquote(line)
+        if is_prose(value):
+            current.append(value)
+    body = "\n".join(lines[end + 1:]).strip()
+    return scalars, [(k, v) for k, v in sections if v], body
+
+
+def toml_string(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def hugo_combo_page(path: Path) -> str:
+    scalars, sections, body = read_combo(path)
+    title = scalars.get("title", path.stem)
+    front = ["+++", f"title = {toml_string(title)}"]
+    if "summary" in scalars:
+        front.append(f"summary = {toml_string(scalars['summary'])}")
+    if "difficulty" in scalars:
+        front.append(f"difficulty = {toml_string(scalars['difficulty'])}")
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", scalars.get("reviewed", "")):
+        front.append(f"date = {scalars['reviewed']}")
+    front.append("+++")
+    parts = ["\n".join(front), "", "## Why this combo", "", body, ""]
+    for key, strings in sections:
+        parts += [f"## {key.replace('_', ' ').capitalize()}", ""]
+        parts += [f"- {s}" for s in strings]
+        parts.append("")
+    return "\n".join(parts)
+
+
+MODELS = ["Llama 3.3 70B", "Qwen3 32B", "Gemma 3 27B", "gpt-oss-120b", "Mistral Small 3", "GLM-4.5-Air",
+          "Qwen3 235B-A22B", "DeepSeek-V3", "Llama 3.1 8B", "Phi-4"]
+QUANTS = ["Q4_K_M", "Q5_K_M", "Q8_0", "F16", "AWQ 4-bit", "MXFP4"]
+VERDICTS = ["fits comfortably", "borderline", "won't fit"]
+
+
+def filler_page(index: int, combo_titles: list[str], rng: random.Random) -> str:
+    combo = combo_titles[index % len(combo_titles)] if combo_titles else f"Combo {index}"
+    rows = ["| model | quant | verdict | runtime | decode (tok/s, est.) | prefill (tok/s, est.) |",
+            "|---|---|---|---|---|---|"]
+    for _ in range(12):
+        rows.append(f"| {rng.choice(MODELS)} | {rng.choice(QUANTS)} | {rng.choice(VERDICTS)} | llama.cpp | "
+                    f"{rng.uniform(2, 120):.1f} | {rng.uniform(50, 4000):.0f} |")
+    title = f"Will it run on {combo}? (page {index + 1})"
+    return "\n".join([
+        "+++", f"title = {toml_string(title)}",
+        f"summary = {toml_string('Every catalog model and quant on ' + combo + ', in three tiers.')}", "+++", "",
+        f"Which models run on {combo}, at 8,192 tokens of context and one stream. Estimates are "
+        "marked est.; the [methodology](/) says how they are made.", "",
+        *rows, "",
+        "The binding constraint is the device with the least headroom; a fix is evaluated again before it is shown.", ""])
+
+
+def write_hugo_site(site: Path, catalog: Path, target_pages: int, seed: int) -> int:
+    """Writes a Hugo site meant to render target_pages HTML pages; returns the combo page count."""
+    remove(site)
+    for folder in ["layouts/_default", "content/combos", "content/will-it-run"]:
+        (site / folder).mkdir(parents=True, exist_ok=True)
+    (site / "config.toml").write_text(HUGO_CONFIG)
+    (site / "layouts/_default/baseof.html").write_text(BASEOF)
+    (site / "layouts/_default/single.html").write_text(SINGLE)
+    (site / "layouts/_default/list.html").write_text(LIST)
+    (site / "layouts/404.html").write_text(NOT_FOUND)
+    (site / "content/_index.md").write_text('+++\ntitle = "Local AI Hardware Combos"\n+++\nWays in by budget, model and hardware.\n')
+    (site / "content/combos/_index.md").write_text('+++\ntitle = "Hardware combos"\n+++\nEvery combo, cheapest first.\n')
+    (site / "content/will-it-run/_index.md").write_text('+++\ntitle = "Will it run"\n+++\nWhich models run on which hardware.\n')
+    titles = []
+    combos = sorted((catalog / "combos").glob("*.md"))
+    for path in combos:
+        page = hugo_combo_page(path)
+        (site / "content/combos" / path.name).write_text(page)
+        titles.append(read_combo(path)[0].get("title", path.stem))
+    # Hugo's HTML pages: home, two section lists, 404, one per combo, one per filler page.
+    fillers = max(0, target_pages - len(combos) - 4)
+    rng = random.Random(seed)
+    for i in range(fillers):
+        (site / "content/will-it-run" / f"page-{i + 1:05d}.md").write_text(filler_page(i, titles, rng))
+    return len(combos)
+
+
+@dataclass
+class HugoResult:
+    pages: int
+    run: Run
+
+
+def bench_hugo(hugo: str, work: Path, size: int, catalog: Path, target_pages: int, seed: int) -> HugoResult:
+    site, output = work / f"hugo-site-{size}", work / f"hugo-public-{size}"
+    print(f"[{size}] writing a Hugo site for {target_pages} pages", flush=True)
+    write_hugo_site(site, catalog, target_pages, seed)
+    runs = []
+    for attempt in range(1, BEST_OF + 1):
+        remove(output)
+        remove(site / "resources")
+        print(f"[{size}] hugo, run {attempt} of {BEST_OF}", flush=True)
+        runs.append(check(run_measured([hugo, "--quiet", "--source", str(site), "--destination", str(output)],
+                                       work / "logs" / f"hugo-{size}-{attempt}", timeout=TIMEOUT), "hugo"))
+    best = min(runs, key=lambda r: r.wall)
+    return HugoResult(pages=count_html(output), run=best)
+
+
+# ---------------------------------------------------------------------------------------------
+# Report
+
+def machine_lines(binary: Path, hugo: str | None) -> list[str]:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram = "unknown"
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                ram = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+    except OSError:
+        pass
+    os_name = platform.system()
+    try:
+        for line in Path("/etc/os-release").read_text().splitlines():
+            if line.startswith("PRETTY_NAME="):
+                os_name = line.split("=", 1)[1].strip('"')
+    except OSError:
+        pass
+    swift = capture(["swift", "--version"]).splitlines()[0] if shutil.which("swift") else "not found"
+    hugo_version = capture([hugo, "version"]) if hugo else "not run"
+    commit = capture(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"])
+    return [
+        f"- CPU: {cpu}, {os.cpu_count()} cores visible",
+        f"- RAM: {ram}",
+        f"- OS: {os_name}, kernel {platform.release()}",
+        f"- Swift: {swift}",
+        f"- Hugo: {hugo_version}",
+        f"- combos: {binary} at commit {commit}",
+    ]
+
+
+def mib(kib: int) -> str:
+    return f"{kib / 1024:.1f}"
+
+
+def rate(pages: int, seconds: float) -> float:
+    return pages / seconds if seconds > 0 else float("inf")
+
+
+def report(args, binary: Path, hugo: str | None, results: list[tuple[ComboResult, HugoResult | None]]) -> str:
+    out = ["## Site benchmark", "",
+           f"`python3 Benchmarks/site-benchmark.py --sizes {','.join(str(r.size) for r, _ in results)} --seed {args.seed}`"
+           f"{'' if hugo else ' (Hugo not run)'}, {time.strftime('%Y-%m-%d %H:%M %Z')}.", "",
+           *machine_lines(binary, hugo), "",
+           f"Full builds from an empty output folder, best of {BEST_OF} by wall time for each tool (CPU and peak "
+           "from that run). Wall, user+sys CPU and peak resident memory (ru_maxrss) are of the build process "
+           "alone; pages are the .html files in its output.", ""]
+    for combo, hugo_result in results:
+        out += [f"### {combo.size:,} combos", "",
+                "| tool | pages | wall s | pages/s | CPU s | peak MiB |", "|---|---:|---:|---:|---:|---:|"]
+        rows = [("combos", combo.pages, combo.full)]
+        if hugo_result:
+            rows.append(("hugo", hugo_result.pages, hugo_result.run))
+        for name, pages, run in rows:
+            out.append(f"| {name} | {pages:,} | {run.wall:.2f} | {rate(pages, run.wall):,.0f} | {run.cpu:.2f} | {mib(run.peak_kib)} |")
+        out.append("")
+        if hugo_result:
+            diff = abs(hugo_result.pages - combo.pages) / max(combo.pages, 1) * 100
+            note = "" if diff <= 3 else " (more than 3% apart: the comparison is off)"
+            out += [f"Pages: combos {combo.pages:,}, Hugo {hugo_result.pages:,} ({diff:.1f}% apart){note}.", ""]
+
+    largest = results[-1][0].size
+    if any(h for _, h in results):
+        out += ["### combos against Hugo", "",
+                "| combos | speed (combos pages/s ÷ Hugo pages/s) | memory (Hugo peak ÷ combos peak) | verdict |",
+                "|---:|---:|---:|---|"]
+        for combo, hugo_result in results:
+            if not hugo_result:
+                continue
+            speed = rate(combo.pages, combo.full.wall) / rate(hugo_result.pages, hugo_result.run.wall)
+            memory = hugo_result.run.peak_kib / max(combo.full.peak_kib, 1)
+            verdict = "-"
+            if combo.size == TARGET_SIZE or (combo.size == largest and TARGET_SIZE not in [r.size for r, _ in results]):
+                ok_speed, ok_memory = speed >= SPEED_TARGET, memory >= MEMORY_TARGET
+                where = "" if combo.size == TARGET_SIZE else f" (targets are for {TARGET_SIZE:,}; largest size run)"
+                verdict = (f"speed {'PASS' if ok_speed else 'FAIL'} (>= {SPEED_TARGET:g}x), memory "
+                           f"{'PASS' if ok_memory else 'FAIL'} (<= 1/{MEMORY_TARGET:g}){where}")
+            out.append(f"| {combo.size:,} | {speed:.2f}x | {memory:.2f}x | {verdict} |")
+        out.append("")
+
+    out += ["### Incremental builds", "",
+            "`combos build` again into the same output: with no change, after appending a sentence to one "
+            "combo's body, then after changing that combo's title. Files rewritten come from the build's "
+            "`wrote X of Y files` line (`-` when it prints none).", "",
+            "| combos | change | wall s | peak MiB | files rewritten |", "|---:|---|---:|---:|---|"]
+    for combo, _ in results:
+        for name, run, written in combo.incremental:
+            out.append(f"| {combo.size:,} | {name} | {run.wall:.2f} | {mib(run.peak_kib)} | {written} |")
+    out.append("")
+
+    out += ["### Scaling (combos, full build)", "",
+            "| combos | pages | wall s | peak MiB | ms per 1,000 pages | MiB per 1,000 combos |",
+            "|---:|---:|---:|---:|---:|---:|"]
+    for combo, _ in results:
+        out.append(f"| {combo.size:,} | {combo.pages:,} | {combo.full.wall:.2f} | {mib(combo.full.peak_kib)} | "
+                   f"{combo.full.wall * 1000 / max(combo.pages, 1) * 1000:,.0f} | "
+                   f"{combo.full.peak_kib / 1024 / combo.size * 1000:,.1f} |")
+    out.append("")
+    if len(results) >= 2:
+        small, large = results[0][0], results[-1][0]
+        time_ratio = (large.full.wall / large.size) / (small.full.wall / small.size)
+        memory_ratio = (large.full.peak_kib / large.size) / (small.full.peak_kib / small.size)
+        marginal_s = (large.full.wall - small.full.wall) / (large.size - small.size) * 1000
+        marginal_mib = (large.full.peak_kib - small.full.peak_kib) / 1024 / (large.size - small.size) * 1000
+
+        def verdict(ratio: float) -> str:
+            return ("linearly (or better)" if ratio <= LINEAR_TOLERANCE
+                    else f"faster than linearly (more than {LINEAR_TOLERANCE:g}x the per-combo cost)")
+
+        out += [f"Per-combo cost at {large.size:,} against {small.size:,} combos: time {time_ratio:.2f}x, "
+                f"peak memory {memory_ratio:.2f}x, so time grows {verdict(time_ratio)} and memory grows "
+                f"{verdict(memory_ratio)} (linear: within {LINEAR_TOLERANCE:g}x; below 1x, fixed costs dominate "
+                f"at the small size). Marginal cost between the two sizes: {marginal_s:.2f} s and {marginal_mib:.1f} MiB "
+                f"per 1,000 more combos.",
+                ""]
+
+    big = results[-1][0]
+    if big.phases:
+        out += [f"### Build phases at {big.size:,} combos (`combos build --verbose`, the measured run)", "", "```",
+                *big.phases, "```", ""]
+    return "\n".join(out)
+
+
+# ---------------------------------------------------------------------------------------------
+
+def parse_sizes(text: str) -> list[int]:
+    try:
+        sizes = sorted({int(s.replace("_", "")) for s in text.split(",") if s.strip()})
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--sizes takes numbers separated by commas, not {text!r}")
+    if not sizes or sizes[0] < 1:
+        raise argparse.ArgumentTypeError("--sizes needs at least one size, each 1 or more")
+    return sizes
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=parse_sizes, default=[1000, 3000, 10000],
+                        help="numbers of synthetic combos, comma-separated (default 1000,3000,10000)")
+    parser.add_argument("--quick", action="store_true", help="a fast smoke run: sizes 100,300")
+    parser.add_argument("--seed", type=int, default=1, help="seed for combos synth and the Hugo filler (default 1)")
+    parser.add_argument("--work", type=Path, default=REPO / ".build" / "site-benchmark",
+                        help="working folder for catalogs, outputs, logs and report.md (default .build/site-benchmark)")
+    parser.add_argument("--combos-binary", type=Path,
+                        help="use this combos binary instead of building one (swift build -c release --product combos)")
+    parser.add_argument("--no-hugo", action="store_true", help="measure combos only")
+    parser.add_argument("--timeout", type=float, help="stop with an error when one synth or build takes longer (seconds)")
+    args = parser.parse_args()
+    global TIMEOUT
+    TIMEOUT = args.timeout
+    if args.quick:
+        args.sizes = [100, 300]
+    work = args.work.resolve()
+    work.mkdir(parents=True, exist_ok=True)
+
+    try:
+        if args.combos_binary:
+            binary = args.combos_binary.resolve()
+            if not os.access(binary, os.X_OK):
+                raise BenchmarkError(f"--combos-binary {binary} is not an executable file")
+        else:
+            print("swift build -c release --product combos", flush=True)
+            check(run_measured(["swift", "build", "-c", "release", "--product", "combos"], work / "logs" / "swift-build"),
+                  "swift build")
+            binary = REPO / ".build" / "release" / "combos"
+        hugo = None
+        if not args.no_hugo:
+            hugo = shutil.which("hugo")
+            if not hugo:
+                raise BenchmarkError("hugo is not on PATH: install it (Debian: apt-get install hugo) or pass --no-hugo")
+
+        results = []
+        for size in args.sizes:
+            combo, catalog = bench_combos(binary, work, size, args.seed)
+            hugo_result = None
+            if hugo:
+                hugo_result = bench_hugo(hugo, work, size, catalog, combo.pages, args.seed)
+            bench_incremental(binary, work, combo, catalog)
+            results.append((combo, hugo_result))
+            # The largest outputs take gigabytes; keep only what the report needs.
+            for folder in [work / f"public-{size}", work / f"hugo-public-{size}"]:
+                remove(folder)
+        text = report(args, binary, hugo, results)
+    except BenchmarkError as error:
+        print(f"site-benchmark: error: {error}", file=sys.stderr)
+        return 1
+    (work / "report.md").write_text(text + "\n")
+    print()
+    print(text)
+    print(f"(also written to {work / 'report.md'})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
