@@ -55,13 +55,15 @@ struct FitRowView: Sendable {
         chart = LedgerChart.svg(result.ledger)
         constraint = result.bindingConstraint
         longestContext = answer.longestContext.map { Format.context($0) }
-        ledger = result.ledger.map(LedgerRowView.init)
         var rules: [String] = []
-        for device in result.ledger {
-            let labels = result.ledger.filter { $0.rule.description == device.rule.description }.map(\.label)
-            let text = "\(listing(labels, conjunction: "and")): \(device.rule.description)"
+        let groups = LedgerGroup.groups(result.ledger)
+        for group in groups {
+            let rule = group.device.rule.description
+            let labels = groups.filter { $0.device.rule.description == rule }.map(\.label)
+            let text = "\(listing(labels, conjunction: "and")): \(rule)"
             if !rules.contains(text) { rules.append(text) }
         }
+        ledger = groups.map(LedgerRowView.init)
         self.rules = rules
         fixes = answer.fixes.map { fix in
             let speed = fix.result.decode.map { ", \(Format.tokensPerSecond($0.tokensPerSecond)) tokens/s" } ?? ""
@@ -104,15 +106,16 @@ struct LedgerRowView: Sendable {
     let layers: String
     let note: String?
 
-    init(_ device: DeviceLedger) {
-        label = device.label
+    init(_ group: LedgerGroup) {
+        let device = group.device
+        label = group.tableLabel
         usable = Format.gib(device.usableBytes)
         weights = Format.gib(device.weightBytes)
         kv = Format.gib(device.kvBytes)
         buffers = Format.gib(device.bufferBytes)
         overhead = Format.gib(device.overheadBytes)
         headroom = "\(Format.gib(device.headroomBytes)) (\(Format.percent(device.headroom)))"
-        layers = device.layers > 0 ? "\(device.firstLayer)–\(device.firstLayer + device.layers - 1)" : "—"
+        layers = group.layers
         note = device.note
     }
 }

@@ -13,18 +13,20 @@ enum LedgerChart {
 
     static func svg(_ ledger: [DeviceLedger]) -> HTML {
         guard !ledger.isEmpty else { return HTML(escaping: "") }
+        let groups = LedgerGroup.groups(ledger)
         let gib = FitConstants.gibibyte
         let scale = ledger.map { max($0.usableBytes, $0.neededBytes) }.max() ?? 1
         let barWidth = width - labelWidth - 4
-        let height = Double(ledger.count) * (rowHeight + gap) - gap + 2
+        let height = Double(groups.count) * (rowHeight + gap) - gap + 2
         func x(_ bytes: Double) -> Double { labelWidth + barWidth * bytes / max(scale, 1) }
         func gibText(_ bytes: Double) -> String { Format.number(bytes / gib, decimals: 1) + " GiB" }
 
         var parts: [String] = []
         var summary: [String] = []
-        for (index, device) in ledger.enumerated() {
+        for (index, group) in groups.enumerated() {
+            let device = group.device
             let y = Double(index) * (rowHeight + gap) + 1
-            let label = escapeHTML(device.label)
+            let label = escapeHTML(group.label)
             parts.append(#"<text class="label" x="0" y="\#(n(y + rowHeight - 3))">\#(label)</text>"#)
             // Background: the whole usable memory.
             parts.append(#"<rect class="usable" x="\#(n(labelWidth))" y="\#(n(y))" width="\#(n(x(device.usableBytes) - labelWidth))" height="\#(n(rowHeight))"/>"#)
@@ -47,7 +49,7 @@ enum LedgerChart {
                 parts.append(#"<rect class="over" x="\#(n(x(from)))" y="\#(n(y))" width="\#(n(x(device.neededBytes) - x(from)))" height="\#(n(rowHeight))"/>"#)
             }
             parts.append(#"<line class="limit" x1="\#(n(x(device.usableBytes)))" x2="\#(n(x(device.usableBytes)))" y1="\#(n(y - 1))" y2="\#(n(y + rowHeight + 1))"/>"#)
-            summary.append("\(device.label): \(gibText(device.neededBytes)) of \(gibText(device.usableBytes))")
+            summary.append("\(group.label): \(gibText(device.neededBytes)) of \(gibText(device.usableBytes))" + (group.count > 1 ? " each" : ""))
         }
         let aria = escapeHTML("Memory per device: " + summary.joined(separator: "; "))
         return HTML(trusted: #"<svg class="ledger-chart" viewBox="0 0 \#(n(width)) \#(n(height))" width="\#(n(width))" height="\#(n(height))" role="img" aria-label="\#(aria)">"#

@@ -64,10 +64,10 @@ struct FitPagesTests {
                 // Rows that do not fit show no speed.
                 let runs = result.verdict == .fits || result.verdict == .tight
                 #expect(abs(row.decode - (runs ? result.decode?.tokensPerSecond ?? 0 : 0)) < 0.01, "\(model.id) \(quant.name)")
-                // A full row draws one bar per device in the ledger chart.
+                // A full row draws one bar per device, devices holding the same share drawn once.
                 if row.isFull {
                     let bars = row.html.components(separatedBy: "<rect class=\"usable\"").count - 1
-                    #expect(bars == result.ledger.count)
+                    #expect(bars == LedgerGroup.groups(result.ledger).count)
                 }
             }
         }
@@ -212,6 +212,32 @@ struct FitChartTests {
         #expect(svg.contains(#"<rect class="over" x="236" y="21" width="80" height="14"/>"#))
         #expect(!svg.contains("<GPU 2>"))
         #expect(svg.contains("aria-label=\"Memory per device: GPU 1: 15 GiB of 20 GiB; &lt;GPU 2&gt;: 30 GiB of 20 GiB\""))
+    }
+
+    @Test("devices holding the same share are drawn and tabled once, as GPU 1–4 each; a pipeline split shows every device")
+    func ledgerGroups() {
+        let same = (1...4).map { ledger("GPU \($0)", usable: 20, weights: 10, kv: 2) }
+        let groups = LedgerGroup.groups(same)
+        #expect(groups.map(\.label) == ["GPU 1–4"])
+        #expect(groups.first?.tableLabel == "GPU 1–4 (each)")
+        let svg = LedgerChart.svg(same).html
+        #expect(svg.components(separatedBy: "<rect class=\"usable\"").count - 1 == 1)
+        #expect(svg.contains("GPU 1–4: 12 GiB of 20 GiB each"))
+        let mixed = [ledger("GPU 1", usable: 20, weights: 10, kv: 2), ledger("GPU 2", usable: 20, weights: 12, kv: 2),
+                     ledger("GPU 3", usable: 20, weights: 12, kv: 2)]
+        #expect(LedgerGroup.groups(mixed).map(\.label) == ["GPU 1", "GPU 2–3"])
+        #expect(LedgerGroup.range("spark", "mini") == "spark – mini")
+        // Equal pipeline stages join too, and say which layers the group holds.
+        func stage(_ index: Int) -> DeviceLedger {
+            DeviceLedger(
+                label: "GPU \(index + 1)", deviceName: "Test GPU", isHostRAM: false, limitBytes: 21 * Self.gib,
+                rule: .discrete(platform: "Linux", memoryGiB: 21, displayReserveGiB: 0, displayElsewhere: false),
+                marginBytes: Self.gib, overheadBytes: 0, weightBytes: 8 * Self.gib, kvBytes: Self.gib, bufferBytes: 0,
+                firstLayer: index * 10, layers: 10, note: nil)
+        }
+        let pipeline = LedgerGroup.groups((0..<4).map(stage))
+        #expect(pipeline.map(\.label) == ["GPU 1–4"])
+        #expect(pipeline.first?.layers == "0–39 (10 each)")
     }
 
     @Test("a context chart line stops where the model stops fitting")
