@@ -1,5 +1,6 @@
 import Catalog
 import Fit
+import Foundation
 
 /// The ways a reader narrows the combos down: interconnect, memory, difficulty, budget,
 /// platform, and which well-known models a combo runs. Every value a combo has is worked out from
@@ -71,6 +72,17 @@ struct ComboFacets: Sendable {
     /// The combos' prices, for sorting pages cheapest first (nil: not in the records).
     let priceByCombo: [RecordID<Combo>: Double]
     let titleByCombo: [RecordID<Combo>: String]
+    /// Every combo, cheapest first, unpriced last, then by title.
+    let ordered: [RecordID<Combo>]
+    private let matches = MatchCache()
+
+    /// The combos of each selection asked so far; pages render on many threads.
+    private final class MatchCache: @unchecked Sendable {
+        private var entries: [Selection: [RecordID<Combo>]] = [:]
+        private let lock = NSLock()
+        func get(_ selection: Selection) -> [RecordID<Combo>]? { lock.withLock { entries[selection] } }
+        func set(_ selection: Selection, _ ids: [RecordID<Combo>]) { lock.withLock { entries[selection] = ids } }
+    }
 
     init(_ catalog: Catalog, fits: SiteFits) {
         var valuesByCombo: [RecordID<Combo>: Set<Value>] = [:]
@@ -109,6 +121,10 @@ struct ComboFacets: Sendable {
         self.valuesByCombo = valuesByCombo
         priceByCombo = prices
         titleByCombo = titles
+        ordered = valuesByCombo.keys.sorted { a, b in
+            let pa = prices[a] ?? .infinity, pb = prices[b] ?? .infinity
+            return pa != pb ? pa < pb : (titles[a] ?? "", a.raw) < (titles[b] ?? "", b.raw)
+        }
         let all = Set(valuesByCombo.values.flatMap { $0 })
         groups = Facet.allCases.map { facet in
             (facet, all.filter { $0.facet == facet }.sorted { ($0.order, $0.label) < ($1.order, $1.label) })
@@ -135,11 +151,14 @@ struct ComboFacets: Sendable {
     }
 
     /// The combos having every value of `selection`, cheapest first, unpriced last, then by title.
+    /// Every page of filters and every filter panel asks this (a panel once per value), so the
+    /// combos are sorted once and each answer is kept.
     func combos(matching selection: Selection) -> [RecordID<Combo>] {
-        valuesByCombo.filter { _, values in selection.values.allSatisfy(values.contains) }.map(\.key).sorted { a, b in
-            let pa = priceByCombo[a] ?? .infinity, pb = priceByCombo[b] ?? .infinity
-            return pa != pb ? pa < pb : (titleByCombo[a] ?? "", a.raw) < (titleByCombo[b] ?? "", b.raw)
-        }
+        if let known = matches.get(selection) { return known }
+        let found = selection.values.isEmpty
+            ? ordered : ordered.filter { id in valuesByCombo[id].map { values in selection.values.allSatisfy(values.contains) } ?? false }
+        matches.set(selection, found)
+        return found
     }
 
     /// The selections that get a page: every single value, and every budget with every model
