@@ -418,6 +418,7 @@ struct TemplateRenderer {
         case let text as String: append(text, escaped: escaped)
         case let html as HTML: append(html.html, escaped: escaped)
         case let number as Int: append(String(number), escaped: false)
+        case let number as Double: append(String(describing: number), escaped: false)
         case let flag as Bool: append(flag ? "true" : "false", escaped: false)
         default: append(String(describing: value), escaped: escaped)
         }

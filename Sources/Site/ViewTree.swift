@@ -1,11 +1,16 @@
 import Foundation
+#if os(Linux)
+// For `_forEachField`, the field layout `Mirror` itself reads; elsewhere every struct goes
+// through `Mirror` (see `ViewKinds.fill`).
+@_spi(Reflection) import Swift
+#endif
 
-/// A view model turned into nodes the template renderer reads by name, reflected once per page.
+/// A view model turned into nodes the template renderer reads by name, once per page.
 ///
-/// Reading a field of a plain struct means building a `Mirror` of it; doing that on every tag,
-/// and again for every object on the context stack, was most of the build. A `ViewNode` holds a
-/// struct's field values in an array instead, with the field names and declared types (HTML or
-/// text, even when an optional is empty) in a `ViewShape` shared by every value of that type.
+/// Reading a field of a plain struct by building a `Mirror` of it, on every tag and again for
+/// every object on the context stack, was most of the build. A `ViewNode` holds a struct's field
+/// values in an array instead, with the field names and declared types (HTML or text, even when
+/// an optional is empty) in a `ViewShape` shared by every value of that type.
 final class ViewNode: @unchecked Sendable {
     let shape: ViewShape
     /// One per field of `shape`; nil for an empty optional.
@@ -27,8 +32,7 @@ final class ViewNode: @unchecked Sendable {
     var fieldNames: [String] { shape.labels.sorted() }
 }
 
-/// A struct or class type's fields as a template sees them: computed from the first value of
-/// the type, then shared.
+/// A struct or class type's fields as a template sees them.
 final class ViewShape: @unchecked Sendable {
     let type: Any.Type
     let labels: [String]
@@ -55,10 +59,38 @@ final class ViewShape: @unchecked Sendable {
     }
 }
 
+/// Turns view models into `ViewNode`s.
+///
+/// How to convert a value depends only on its type, so that is worked out once per type (a
+/// `ViewKind`) and kept. A plain struct's fields are then read straight from its memory at the
+/// offsets the runtime reports (`_forEachField`, the reflection metadata `Mirror` itself reads),
+/// with no `Mirror` per value. Anything else (classes, types with a custom mirror, structs with
+/// a class or existential field, whose declared and dynamic types differ) goes through `Mirror`
+/// as before; the result is the same either way.
 enum ViewTree {
     /// The value as templates see it: structs and classes become `ViewNode`s, arrays `[Any]` of
     /// nodes, optionals their content; text, numbers, HTML and the like stay as they are.
     static func make(_ value: Any) -> Any? {
+        convert(value, kinds.kind(of: type(of: value)))
+    }
+
+    static func convert(_ value: Any, _ kind: ViewKind) -> Any? {
+        switch kind {
+        case .leaf:
+            return value
+        case .optional(let optional, let wrapped):
+            return optional.unwrap(value).flatMap { convert($0, wrapped) }
+        case .array(let array, let element):
+            return array.elements(of: value).compactMap { convert($0, element) }
+        case .structure(let structure):
+            return structure.node(of: value) ?? reflect(value)
+        case .reflected:
+            return reflect(value)
+        }
+    }
+
+    /// The general case, by `Mirror`.
+    static func reflect(_ value: Any) -> Any? {
         if value is String || value is HTML || value is Bool || value is Int || value is Double { return value }
         let mirror = Mirror(reflecting: value)
         switch mirror.displayStyle {
@@ -68,49 +100,186 @@ enum ViewTree {
             return mirror.children.compactMap { make($0.value) }
         case .struct, .class:
             let valueType = type(of: value)
-            let cached = shapes.shape(for: valueType)
             var labels: [String] = []
             var types: [Any.Type] = []
             var values: [Any?] = []
-            if let cached {
-                labels.reserveCapacity(cached.labels.count)
-                types.reserveCapacity(cached.labels.count)
-                values.reserveCapacity(cached.labels.count)
-            }
             for child in mirror.children {
                 guard let label = child.label else { continue }
                 labels.append(label)
                 types.append(type(of: child.value))
                 values.append(make(child.value))
             }
+            let cached = kinds.reflectedShape(for: valueType)
             if let cached, cached.matches(labels: labels, types: types) {
                 return ViewNode(shape: cached, values: values)
             }
             let shape = ViewShape(type: valueType, labels: labels, types: types)
-            if cached == nil { shapes.store(shape, for: valueType) }
+            if cached == nil { kinds.store(shape, for: valueType) }
             return ViewNode(shape: shape, values: values)
         default:
             return value
         }
     }
 
-    private static let shapes = ShapeCache()
+    private static let kinds = ViewKinds()
+}
 
-    /// Shapes by type, shared by the threads rendering pages.
-    private final class ShapeCache: @unchecked Sendable {
-        private let lock = NSLock()
-        private var shapes: [ObjectIdentifier: ViewShape] = [:]
+/// How values of one type become template values.
+indirect enum ViewKind: @unchecked Sendable {
+    /// Text, numbers, HTML, enums: as they are.
+    case leaf
+    case optional(any ViewOptional.Type, ViewKind)
+    case array(any ViewArray.Type, ViewKind)
+    case structure(ViewStructure)
+    case reflected
+}
 
-        func shape(for type: Any.Type) -> ViewShape? {
-            lock.lock()
-            defer { lock.unlock() }
-            return shapes[ObjectIdentifier(type)]
+protocol ViewOptional {
+    static var wrappedType: Any.Type { get }
+    static func unwrap(_ value: Any) -> Any?
+    static func read(_ pointer: UnsafeRawPointer) -> Any?
+}
+
+extension Optional: ViewOptional {
+    static var wrappedType: Any.Type { Wrapped.self }
+    static func unwrap(_ value: Any) -> Any? { (value as! Self).map { $0 } }
+    static func read(_ pointer: UnsafeRawPointer) -> Any? { pointer.assumingMemoryBound(to: Self.self).pointee.map { $0 } }
+}
+
+protocol ViewArray {
+    static var elementType: Any.Type { get }
+    static func elements(of value: Any) -> [Any]
+}
+
+extension Array: ViewArray {
+    static var elementType: Any.Type { Element.self }
+    static func elements(of value: Any) -> [Any] { (value as! Self).map { $0 } }
+}
+
+/// A plain struct's fields: where each lies in the struct's memory and how to convert it.
+final class ViewStructure: @unchecked Sendable {
+    let type: Any.Type
+    /// Filled in after the structure is registered, so a type that contains itself finds it.
+    fileprivate(set) var shape: ViewShape?
+    fileprivate(set) var readers: [(UnsafeRawPointer) -> Any?] = []
+
+    init(type: Any.Type) { self.type = type }
+
+    /// Nil when the type turned out to need `Mirror` after all.
+    func node(of value: Any) -> ViewNode? {
+        guard let shape else { return nil }
+        func read<T>(_ value: T) -> [Any?] {
+            withUnsafeBytes(of: value) { bytes in
+                guard let base = bytes.baseAddress else { return readers.map { _ in nil } }
+                return readers.map { $0(base) }
+            }
         }
+        return ViewNode(shape: shape, values: _openExistential(value, do: read))
+    }
+}
 
-        func store(_ shape: ViewShape, for type: Any.Type) {
-            lock.lock()
-            defer { lock.unlock() }
-            if shapes[ObjectIdentifier(type)] == nil { shapes[ObjectIdentifier(type)] = shape }
+/// The kind of every type met so far, shared by the threads rendering pages.
+private final class ViewKinds: @unchecked Sendable {
+    private let lock = NSRecursiveLock()
+    private var kinds: [ObjectIdentifier: ViewKind] = [:]
+    private var shapes: [ObjectIdentifier: ViewShape] = [:]
+
+    func kind(of type: Any.Type) -> ViewKind {
+        lock.lock()
+        defer { lock.unlock() }
+        return kindLocked(type)
+    }
+
+    func reflectedShape(for type: Any.Type) -> ViewShape? {
+        lock.lock()
+        defer { lock.unlock() }
+        return shapes[ObjectIdentifier(type)]
+    }
+
+    func store(_ shape: ViewShape, for type: Any.Type) {
+        lock.lock()
+        defer { lock.unlock() }
+        if shapes[ObjectIdentifier(type)] == nil { shapes[ObjectIdentifier(type)] = shape }
+    }
+
+    // Metadata kinds (swift/ABI/MetadataKind.def), stable ABI: the first word of type metadata.
+    private static let structKind = 0x200, enumKind = 0x201, optionalKind = 0x202
+    private static let tupleKind = 0x301, functionKind = 0x302, metatypeKind = 0x304
+
+    private static func metadataKind(_ type: Any.Type) -> Int {
+        unsafeBitCast(type, to: UnsafePointer<Int>.self).pointee
+    }
+
+    private func kindLocked(_ type: Any.Type) -> ViewKind {
+        let id = ObjectIdentifier(type)
+        if let kind = kinds[id] { return kind }
+        let kind: ViewKind
+        let metadataKind = Self.metadataKind(type)
+        if type == String.self || type == HTML.self || type == Bool.self || type == Int.self || type == Double.self {
+            kind = .leaf
+        } else if let optional = type as? any ViewOptional.Type {
+            kind = .optional(optional, kindLocked(optional.wrappedType))
+        } else if let array = type as? any ViewArray.Type {
+            kind = .array(array, kindLocked(array.elementType))
+        } else if type is any CustomReflectable.Type {
+            kind = .reflected
+        } else if metadataKind == Self.enumKind || metadataKind == Self.tupleKind || metadataKind == Self.functionKind
+            || metadataKind == Self.metatypeKind {
+            // `Mirror` gives these no display style `make` converts: they stay as they are.
+            kind = .leaf
+        } else if metadataKind == Self.structKind {
+            let structure = ViewStructure(type: type)
+            kinds[id] = .structure(structure)
+            if fill(structure) { return .structure(structure) }
+            kind = .reflected
+        } else {
+            kind = .reflected
         }
+        kinds[id] = kind
+        return kind
+    }
+
+    /// Reads the struct's field layout; false when a field's dynamic type could differ from its
+    /// declared one (a class or an existential), which `Mirror` reports per value.
+    private func fill(_ structure: ViewStructure) -> Bool {
+        #if os(Linux)
+        var labels: [String] = []
+        var types: [Any.Type] = []
+        var fields: [(offset: Int, type: Any.Type)] = []
+        let complete = _forEachField(of: structure.type) { name, offset, type, _ in
+            labels.append(String(cString: name))
+            types.append(type)
+            fields.append((offset, type))
+            return true
+        }
+        guard complete else { return false }
+        for field in fields {
+            let metadataKind = Self.metadataKind(field.type)
+            guard [Self.structKind, Self.enumKind, Self.optionalKind, Self.tupleKind, Self.functionKind, Self.metatypeKind]
+                .contains(metadataKind) else { return false }
+        }
+        var readers: [(UnsafeRawPointer) -> Any?] = []
+        for field in fields {
+            let offset = field.offset
+            let kind = kindLocked(field.type)
+            if case .optional(let optional, let wrapped) = kind {
+                readers.append { optional.read($0 + offset).flatMap { ViewTree.convert($0, wrapped) } }
+            } else {
+                let load = Self.loader(field.type)
+                readers.append { ViewTree.convert(load($0 + offset), kind) }
+            }
+        }
+        structure.readers = readers
+        structure.shape = ViewShape(type: structure.type, labels: labels, types: types)
+        return true
+        #else
+        return false
+        #endif
+    }
+
+    /// Copies a value of the type out of memory, boxed.
+    private static func loader(_ type: Any.Type) -> (UnsafeRawPointer) -> Any {
+        func load<T>(_: T.Type) -> (UnsafeRawPointer) -> Any { { $0.assumingMemoryBound(to: T.self).pointee } }
+        return _openExistential(type, do: load)
     }
 }
