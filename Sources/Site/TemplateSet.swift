@@ -5,19 +5,17 @@ import Mustache
 /// The Mustache templates under `templates/`: a base layout, partials and one template per page
 /// kind, named by their path without `.mustache` (`pages/combo`, `partials/record-list`).
 ///
-/// Rendering goes through `TemplateChecker` first, so a template that names a field its view
-/// model lacks, a missing partial or a missing template is a build error naming the template
-/// file, line and column, never a silently empty string.
+/// Each template is compiled once, here, into a `TemplateNode` tree that `TemplateRenderer`
+/// renders straight from the view model. swift-mustache is kept for one thing: its parser runs
+/// first, so a syntax error is reported with its own line, column and wording; its renderer,
+/// which reflects on the view model at every tag, is no longer used.
+///
+/// Rendering checks the template against the model as it goes, so a template that names a
+/// field its view model lacks, a missing partial or a missing template is a build error naming
+/// the template file, line and column, never a silently empty string.
 public struct TemplateSet: Sendable {
     public let directory: String
-    let library: MustacheLibrary
-    let sources: [String: TemplateSource]
-
-    struct TemplateSource: Sendable {
-        let file: SourceFile
-        let nodes: [TemplateNode]
-        var path: String { file.path }
-    }
+    let sources: [String: CompiledTemplate]
 
     /// Loads every `.mustache` file under `directory` (the `assets/` folder is not templates).
     public static func load(from directory: String) -> Result<TemplateSet, DiagnosticsError> {
@@ -28,8 +26,7 @@ public struct TemplateSet: Sendable {
                 at: SourceLocation(path: display, line: 0, column: 0),
                 "no templates folder here (pass --templates DIR to use another folder)")]))
         }
-        var templates: [String: MustacheTemplate] = [:]
-        var sources: [String: TemplateSource] = [:]
+        var sources: [String: CompiledTemplate] = [:]
         var diagnostics: [Diagnostic] = []
         let names = (FileManager.default.enumerator(atPath: directory)?.allObjects as? [String] ?? []).sorted()
         for relative in names where relative.hasSuffix(".mustache") && !relative.hasPrefix("assets/") {
@@ -40,37 +37,43 @@ public struct TemplateSet: Sendable {
                 diagnostics.append(diagnostic)
             case .success(let file):
                 do {
-                    templates[name] = try MustacheTemplate(string: file.text)
-                    sources[name] = TemplateSource(file: file, nodes: TemplateNode.parse(file.text))
+                    _ = try MustacheTemplate(string: file.text)
+                    let template = CompiledTemplate(name: name, file: file, nodes: try TemplateNode.parse(file.text))
+                    sources[name] = template
                 } catch let error as MustacheTemplate.ParserError {
                     diagnostics.append(file.diagnostic(
                         line: error.context.lineNumber, column: error.context.columnNumber,
                         "template syntax error: \(describe(error.error))"))
+                } catch let error as TemplateNode.Unsupported {
+                    let template = CompiledTemplate(name: name, file: file, nodes: [])
+                    let (line, column) = template.location(of: error.offset)
+                    diagnostics.append(file.diagnostic(line: line, column: column, "template syntax error: \(error.message)"))
                 } catch {
                     diagnostics.append(file.diagnostic(line: 1, column: 1, "template syntax error: \(error)"))
                 }
             }
         }
         if !diagnostics.isEmpty { return .failure(DiagnosticsError(diagnostics)) }
-        return .success(TemplateSet(directory: display, library: MustacheLibrary(templates: templates), sources: sources))
+        return .success(TemplateSet(directory: display, sources: sources))
     }
 
     public var names: [String] { sources.keys.sorted() }
 
-    public func path(of name: String) -> String { sources[name]?.path ?? "\(directory)/\(name).mustache" }
+    public func path(of name: String) -> String { sources[name]?.file.path ?? "\(directory)/\(name).mustache" }
 
-    /// Checks the template against the model, then renders it.
+    /// Renders the template from the model, checking one against the other as it goes.
     public func render(_ model: Any, template name: String) throws(DiagnosticsError) -> String {
-        // Reflected once here, then read by name by the checker and the renderer alike.
-        let tree = ViewTree.make(model) ?? model
-        var checker = TemplateChecker(templates: self)
-        checker.check(template: name, model: tree)
-        if !checker.diagnostics.isEmpty { throw DiagnosticsError(checker.diagnostics) }
-        guard let output = library.render(tree, withTemplate: name) else {
+        guard let template = sources[name] else {
             throw DiagnosticsError([Diagnostic(
-                at: SourceLocation(path: path(of: name), line: 0, column: 0), "missing template \"\(name)\"")])
+                at: SourceLocation(path: path(of: name), line: 0, column: 0),
+                "missing template \"\(name)\" (\(path(of: name)) does not exist)")])
         }
-        return output
+        // Reflected once here, then read by name as the template renders.
+        let tree = ViewTree.make(model) ?? model
+        var renderer = TemplateRenderer(templates: self)
+        renderer.render(template, model: tree)
+        if !renderer.diagnostics.isEmpty { throw DiagnosticsError(renderer.diagnostics) }
+        return String(decoding: renderer.output, as: UTF8.self)
     }
 
     private static func describe(_ error: Error) -> String {

@@ -1,34 +1,97 @@
-import Mustache
+import Foundation
+#if os(Linux)
+// For `_forEachField`, the field layout `Mirror` itself reads; elsewhere every struct goes
+// through `Mirror` (see `ViewKinds.fill`).
+@_spi(Reflection) import Swift
+#endif
 
-/// A view model turned into nodes that swift-mustache reads by name, reflected once per page.
+/// A view model turned into nodes the template renderer reads by name, once per page.
 ///
-/// swift-mustache finds a field of a plain struct by building a `Mirror` of it on every tag, and
-/// again for every object it passes on the context stack; on a page of a hundred fit rows that
-/// is most of the build. A `ViewNode` holds a struct's fields in a dictionary instead, and keeps
-/// each field's declared type so the template checker can still tell HTML from text when an
-/// optional is empty.
-final class ViewNode: MustacheParent, @unchecked Sendable {
-    /// The fields that have a value (an empty optional is absent, as with a `Mirror`).
-    let fields: [String: Any]
-    /// Every field's declared type, present or not.
-    let types: [String: Any.Type]
-    let typeName: String
+/// Reading a field of a plain struct by building a `Mirror` of it, on every tag and again for
+/// every object on the context stack, was most of the build. A `ViewNode` holds a struct's field
+/// values in an array instead, with the field names and declared types (HTML or text, even when
+/// an optional is empty) in a `ViewShape` shared by every value of that type.
+final class ViewNode: @unchecked Sendable {
+    let shape: ViewShape
+    /// One per field of `shape`; nil for an empty optional.
+    let values: [Any?]
 
-    init(fields: [String: Any], types: [String: Any.Type], typeName: String) {
-        self.fields = fields
-        self.types = types
-        self.typeName = typeName
+    init(shape: ViewShape, values: [Any?]) {
+        self.shape = shape
+        self.values = values
     }
 
-    func child(named name: String) -> Any? { fields[name] }
+    /// A field's declared type and value, or nil when the type has no field of that name.
+    @inline(__always)
+    func field(_ name: String) -> (type: Any.Type, value: Any?)? {
+        guard let index = shape.index[name] else { return nil }
+        return (shape.types[index], values[index])
+    }
+
+    var typeName: String { "\(shape.type)" }
+    var fieldNames: [String] { shape.labels.sorted() }
 }
 
+/// A struct or class type's fields as a template sees them.
+final class ViewShape: @unchecked Sendable {
+    let type: Any.Type
+    let labels: [String]
+    let types: [Any.Type]
+    let index: [String: Int]
+
+    init(type: Any.Type, labels: [String], types: [Any.Type]) {
+        self.type = type
+        self.labels = labels
+        self.types = types
+        var index: [String: Int] = [:]
+        for (position, label) in labels.enumerated() where index[label] == nil { index[label] = position }
+        self.index = index
+    }
+
+    /// Whether a value's fields are these (not so when a field's declared type is an
+    /// existential whose content varies from value to value).
+    func matches(labels: [String], types: [Any.Type]) -> Bool {
+        guard labels.count == self.labels.count else { return false }
+        for position in labels.indices where labels[position] != self.labels[position] || types[position] != self.types[position] {
+            return false
+        }
+        return true
+    }
+}
+
+/// Turns view models into `ViewNode`s.
+///
+/// How to convert a value depends only on its type, so that is worked out once per type (a
+/// `ViewKind`) and kept. A plain struct's fields are then read straight from its memory at the
+/// offsets the runtime reports (`_forEachField`, the reflection metadata `Mirror` itself reads),
+/// with no `Mirror` per value. Anything else (classes, types with a custom mirror, structs with
+/// a class or existential field, whose declared and dynamic types differ) goes through `Mirror`
+/// as before; the result is the same either way.
 enum ViewTree {
-    /// The value as templates see it: structs and classes become `ViewNode`s, arrays arrays of
+    /// The value as templates see it: structs and classes become `ViewNode`s, arrays `[Any]` of
     /// nodes, optionals their content; text, numbers, HTML and the like stay as they are.
     static func make(_ value: Any) -> Any? {
-        if value is HTML || value is String || value is Bool || value is Int || value is Double { return value }
-        if value is MustacheParent || value is MustacheCustomRenderable { return value }
+        convert(value, kinds.kind(of: type(of: value)))
+    }
+
+    static func convert(_ value: Any, _ kind: ViewKind) -> Any? {
+        switch kind {
+        case .leaf:
+            return value
+        case .optional(let optional, let wrapped):
+            return optional.unwrap(value).flatMap { convert($0, wrapped) }
+        case .array(let array, let element):
+            return array.elements(of: value).compactMap { convert($0, element) }
+        case .structure(let structure):
+            return structure.node(of: value) ?? reflect(value)
+        case .reflected:
+            return reflect(value)
+        }
+    }
+
+    /// The general case, by `Mirror`.
+    static func reflect(_ value: Any) -> Any? {
+        if value is String || value is HTML || value is Bool || value is Int || value is Double { return value }
         let mirror = Mirror(reflecting: value)
         switch mirror.displayStyle {
         case .optional:
@@ -36,16 +99,187 @@ enum ViewTree {
         case .collection, .set:
             return mirror.children.compactMap { make($0.value) }
         case .struct, .class:
-            var fields: [String: Any] = [:]
-            var types: [String: Any.Type] = [:]
+            let valueType = type(of: value)
+            var labels: [String] = []
+            var types: [Any.Type] = []
+            var values: [Any?] = []
             for child in mirror.children {
                 guard let label = child.label else { continue }
-                types[label] = type(of: child.value)
-                if let converted = make(child.value) { fields[label] = converted }
+                labels.append(label)
+                types.append(type(of: child.value))
+                values.append(make(child.value))
             }
-            return ViewNode(fields: fields, types: types, typeName: "\(type(of: value))")
+            let cached = kinds.reflectedShape(for: valueType)
+            if let cached, cached.matches(labels: labels, types: types) {
+                return ViewNode(shape: cached, values: values)
+            }
+            let shape = ViewShape(type: valueType, labels: labels, types: types)
+            if cached == nil { kinds.store(shape, for: valueType) }
+            return ViewNode(shape: shape, values: values)
         default:
             return value
         }
+    }
+
+    private static let kinds = ViewKinds()
+}
+
+/// How values of one type become template values.
+indirect enum ViewKind: @unchecked Sendable {
+    /// Text, numbers, HTML, enums: as they are.
+    case leaf
+    case optional(any ViewOptional.Type, ViewKind)
+    case array(any ViewArray.Type, ViewKind)
+    case structure(ViewStructure)
+    case reflected
+}
+
+protocol ViewOptional {
+    static var wrappedType: Any.Type { get }
+    static func unwrap(_ value: Any) -> Any?
+    static func read(_ pointer: UnsafeRawPointer) -> Any?
+}
+
+extension Optional: ViewOptional {
+    static var wrappedType: Any.Type { Wrapped.self }
+    static func unwrap(_ value: Any) -> Any? { (value as! Self).map { $0 } }
+    static func read(_ pointer: UnsafeRawPointer) -> Any? { pointer.assumingMemoryBound(to: Self.self).pointee.map { $0 } }
+}
+
+protocol ViewArray {
+    static var elementType: Any.Type { get }
+    static func elements(of value: Any) -> [Any]
+}
+
+extension Array: ViewArray {
+    static var elementType: Any.Type { Element.self }
+    static func elements(of value: Any) -> [Any] { (value as! Self).map { $0 } }
+}
+
+/// A plain struct's fields: where each lies in the struct's memory and how to convert it.
+final class ViewStructure: @unchecked Sendable {
+    let type: Any.Type
+    /// Filled in after the structure is registered, so a type that contains itself finds it.
+    fileprivate(set) var shape: ViewShape?
+    fileprivate(set) var readers: [(UnsafeRawPointer) -> Any?] = []
+
+    init(type: Any.Type) { self.type = type }
+
+    /// Nil when the type turned out to need `Mirror` after all.
+    func node(of value: Any) -> ViewNode? {
+        guard let shape else { return nil }
+        func read<T>(_ value: T) -> [Any?] {
+            withUnsafeBytes(of: value) { bytes in
+                guard let base = bytes.baseAddress else { return readers.map { _ in nil } }
+                return readers.map { $0(base) }
+            }
+        }
+        return ViewNode(shape: shape, values: _openExistential(value, do: read))
+    }
+}
+
+/// The kind of every type met so far, shared by the threads rendering pages.
+private final class ViewKinds: @unchecked Sendable {
+    private let lock = NSRecursiveLock()
+    private var kinds: [ObjectIdentifier: ViewKind] = [:]
+    private var shapes: [ObjectIdentifier: ViewShape] = [:]
+
+    func kind(of type: Any.Type) -> ViewKind {
+        lock.lock()
+        defer { lock.unlock() }
+        return kindLocked(type)
+    }
+
+    func reflectedShape(for type: Any.Type) -> ViewShape? {
+        lock.lock()
+        defer { lock.unlock() }
+        return shapes[ObjectIdentifier(type)]
+    }
+
+    func store(_ shape: ViewShape, for type: Any.Type) {
+        lock.lock()
+        defer { lock.unlock() }
+        if shapes[ObjectIdentifier(type)] == nil { shapes[ObjectIdentifier(type)] = shape }
+    }
+
+    // Metadata kinds (swift/ABI/MetadataKind.def), stable ABI: the first word of type metadata.
+    private static let structKind = 0x200, enumKind = 0x201, optionalKind = 0x202
+    private static let tupleKind = 0x301, functionKind = 0x302, metatypeKind = 0x304
+
+    private static func metadataKind(_ type: Any.Type) -> Int {
+        unsafeBitCast(type, to: UnsafePointer<Int>.self).pointee
+    }
+
+    private func kindLocked(_ type: Any.Type) -> ViewKind {
+        let id = ObjectIdentifier(type)
+        if let kind = kinds[id] { return kind }
+        let kind: ViewKind
+        let metadataKind = Self.metadataKind(type)
+        if type == String.self || type == HTML.self || type == Bool.self || type == Int.self || type == Double.self {
+            kind = .leaf
+        } else if let optional = type as? any ViewOptional.Type {
+            kind = .optional(optional, kindLocked(optional.wrappedType))
+        } else if let array = type as? any ViewArray.Type {
+            kind = .array(array, kindLocked(array.elementType))
+        } else if type is any CustomReflectable.Type {
+            kind = .reflected
+        } else if metadataKind == Self.enumKind || metadataKind == Self.tupleKind || metadataKind == Self.functionKind
+            || metadataKind == Self.metatypeKind {
+            // `Mirror` gives these no display style `make` converts: they stay as they are.
+            kind = .leaf
+        } else if metadataKind == Self.structKind {
+            let structure = ViewStructure(type: type)
+            kinds[id] = .structure(structure)
+            if fill(structure) { return .structure(structure) }
+            kind = .reflected
+        } else {
+            kind = .reflected
+        }
+        kinds[id] = kind
+        return kind
+    }
+
+    /// Reads the struct's field layout; false when a field's dynamic type could differ from its
+    /// declared one (a class or an existential), which `Mirror` reports per value.
+    private func fill(_ structure: ViewStructure) -> Bool {
+        #if os(Linux)
+        var labels: [String] = []
+        var types: [Any.Type] = []
+        var fields: [(offset: Int, type: Any.Type)] = []
+        let complete = _forEachField(of: structure.type) { name, offset, type, _ in
+            labels.append(String(cString: name))
+            types.append(type)
+            fields.append((offset, type))
+            return true
+        }
+        guard complete else { return false }
+        for field in fields {
+            let metadataKind = Self.metadataKind(field.type)
+            guard [Self.structKind, Self.enumKind, Self.optionalKind, Self.tupleKind, Self.functionKind, Self.metatypeKind]
+                .contains(metadataKind) else { return false }
+        }
+        var readers: [(UnsafeRawPointer) -> Any?] = []
+        for field in fields {
+            let offset = field.offset
+            let kind = kindLocked(field.type)
+            if case .optional(let optional, let wrapped) = kind {
+                readers.append { optional.read($0 + offset).flatMap { ViewTree.convert($0, wrapped) } }
+            } else {
+                let load = Self.loader(field.type)
+                readers.append { ViewTree.convert(load($0 + offset), kind) }
+            }
+        }
+        structure.readers = readers
+        structure.shape = ViewShape(type: structure.type, labels: labels, types: types)
+        return true
+        #else
+        return false
+        #endif
+    }
+
+    /// Copies a value of the type out of memory, boxed.
+    private static func loader(_ type: Any.Type) -> (UnsafeRawPointer) -> Any {
+        func load<T>(_: T.Type) -> (UnsafeRawPointer) -> Any { { $0.assumingMemoryBound(to: T.self).pointee } }
+        return _openExistential(type, do: load)
     }
 }

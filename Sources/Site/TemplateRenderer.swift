@@ -1,0 +1,469 @@
+import Catalog
+import Foundation
+
+/// A template compiled at load: its file (for diagnostics) and its tree.
+final class CompiledTemplate: Sendable {
+    let name: String
+    let file: SourceFile
+    let nodes: [TemplateNode]
+
+    init(name: String, file: SourceFile, nodes: [TemplateNode]) {
+        self.name = name
+        self.file = file
+        self.nodes = nodes
+    }
+
+    /// The 1-based line and column (in Unicode scalars, as editors count) of a byte offset.
+    func location(of offset: Int) -> (line: Int, column: Int) {
+        var line = 1
+        var lineStart = 0
+        var column = 1
+        let utf8 = file.text.utf8
+        var position = 0
+        for byte in utf8 {
+            if position == offset { break }
+            if byte == UInt8(ascii: "\n") {
+                line += 1
+                lineStart = position + 1
+            }
+            position += 1
+        }
+        position = 0
+        for byte in utf8 {
+            if position >= offset { break }
+            if position >= lineStart, byte & 0xC0 != 0x80 { column += 1 }
+            position += 1
+        }
+        return (line, column)
+    }
+}
+
+/// Renders a compiled template from a `ViewTree`, and checks it against the view model as it goes.
+///
+/// Output matches what swift-mustache rendered byte for byte: the same context-stack lookup
+/// (a name climbs past objects whose field is absent or empty), sections over lists, booleans
+/// and objects, inverted sections, partials with the indentation of a standalone tag applied
+/// the way swift-mustache applies it, parent layouts with block overrides, the `empty` and
+/// `count` transforms, and its HTML escaping of & < > " '.
+///
+/// The check reports every tag that names a field no view model on the context stack declares,
+/// every missing partial or parent, and every tag that would print safe HTML escaped or text
+/// unescaped. It covers more than the page's output does, as the separate checker it replaces
+/// did: a section's body is checked even when the section is false, and an inverted section's
+/// body even when it does not render, so a mistake shows up on every page, not only on those
+/// whose data happens to take that branch. Those branches are walked without writing output.
+struct TemplateRenderer {
+    let templates: TemplateSet
+    private(set) var output: [UInt8] = []
+    private(set) var diagnostics: [Diagnostic] = []
+    private var reported: Set<String> = []
+    private var stack: [Frame] = []
+
+    /// An object on the context stack. An inverted section over an empty list pushes the list
+    /// (swift-mustache does, and `{{.}}` prints it), but the check does not see it: it is `hidden`.
+    private struct Frame {
+        let value: Any
+        let node: ViewNode?
+        let hidden: Bool
+
+        init(_ value: Any, hidden: Bool = false) {
+            self.value = value
+            node = value as? ViewNode
+            self.hidden = hidden
+        }
+    }
+
+    private struct Override {
+        let nodes: [TemplateNode]
+        let template: CompiledTemplate
+    }
+
+    private typealias Overrides = [String: Override]
+
+    /// The checker of old stopped at this depth, which also ends recursion between partials.
+    private static let maximumDepth = 32
+
+    init(templates: TemplateSet, capacity: Int = 1 << 16) {
+        self.templates = templates
+        output.reserveCapacity(capacity)
+    }
+
+    mutating func render(_ template: CompiledTemplate, model: Any) {
+        stack = [Frame(model)]
+        walk(template.nodes, in: template, overrides: [:], indentation: nil, emit: true, check: true, depth: 0)
+    }
+
+    // MARK: Walking
+
+    private mutating func walk(
+        _ nodes: [TemplateNode], in template: CompiledTemplate, overrides: Overrides, indentation: [UInt8]?,
+        emit: Bool, check: Bool, depth: Int
+    ) {
+        let check = check && depth < Self.maximumDepth
+        guard emit || check else { return }
+        // swift-mustache indents a partial's output token by token: a token's output gets the
+        // indentation when the output of this template so far ends a line.
+        let indent = emit && !(indentation?.isEmpty ?? true) ? indentation : nil
+        let start = output.count
+        for node in nodes {
+            let before = output.count
+            self.node(node, in: template, overrides: overrides, indentation: indentation, emit: emit, check: check, depth: depth)
+            if let indent, output.count > before, before > start, endsLine(at: before) {
+                output.insert(contentsOf: indent, at: before)
+            }
+        }
+    }
+
+    /// Whether the output before `end` ends with "\n" as its last Character (so not "\r\n").
+    private func endsLine(at end: Int) -> Bool {
+        output[end - 1] == UInt8(ascii: "\n") && !(end >= 2 && output[end - 2] == UInt8(ascii: "\r"))
+    }
+
+    private mutating func node(
+        _ node: TemplateNode, in template: CompiledTemplate, overrides: Overrides, indentation: [UInt8]?,
+        emit: Bool, check: Bool, depth: Int
+    ) {
+        switch node {
+        case .text(let bytes):
+            if emit { output.append(contentsOf: bytes) }
+
+        case .variable(let tag, let escaped):
+            let resolved = resolve(tag, in: template, check: check)
+            if check, let found = resolved.found {
+                let isHTML = found.type == HTML.self || found.type == Optional<HTML>.self
+                if escaped, isHTML {
+                    report(template, tag.offset, "{{\(tag.text)}} is HTML and would be escaped; print it with {{{\(tag.text)}}}")
+                } else if !escaped, !isHTML {
+                    report(template, tag.offset, "{{{\(tag.text)}}} would print text without escaping; print it with {{\(tag.text)}}")
+                }
+            }
+            if emit, let value = resolved.value { write(value, escaped: escaped) }
+
+        case .section(let tag, let inverted, let children):
+            let resolved = resolve(tag, in: template, check: check)
+            func body(_ emit: Bool, _ check: Bool) {
+                walk(children, in: template, overrides: overrides, indentation: indentation, emit: emit, check: check, depth: depth + 1)
+            }
+            if inverted {
+                // The check walks the body whenever the name resolves, on the same stack.
+                let checked = check && resolved.found != nil
+                var rendered = false
+                if emit {
+                    var hiddenList: [Any]?
+                    let renders: Bool
+                    switch resolved.value {
+                    case nil: renders = true
+                    case let list as [Any]: renders = list.isEmpty; hiddenList = list
+                    case let flag as Bool: renders = !flag
+                    case let html as HTML: renders = html.html.isEmpty
+                    default: renders = false
+                    }
+                    if renders {
+                        if let hiddenList { stack.append(Frame(hiddenList, hidden: true)) }
+                        body(true, checked)
+                        if hiddenList != nil { stack.removeLast() }
+                        rendered = true
+                    }
+                }
+                if checked, !rendered { body(false, true) }
+            } else {
+                var checkedAlong = false
+                if emit, let value = resolved.value {
+                    let checked = check && resolved.same
+                    switch value {
+                    case let list as [Any]:
+                        for item in list {
+                            stack.append(Frame(item))
+                            body(true, checked)
+                            stack.removeLast()
+                        }
+                        checkedAlong = checked
+                    case let flag as Bool:
+                        if flag {
+                            body(true, checked)
+                            checkedAlong = checked
+                        }
+                    case let html as HTML where html.html.isEmpty:
+                        break
+                    default:
+                        stack.append(Frame(value))
+                        body(true, checked)
+                        stack.removeLast()
+                        checkedAlong = checked
+                    }
+                }
+                // What the check walks that the output did not.
+                if check, !checkedAlong, let value = resolved.found?.value {
+                    switch value {
+                    case let list as [Any]:
+                        for item in list {
+                            stack.append(Frame(item))
+                            body(false, true)
+                            stack.removeLast()
+                        }
+                    case is Bool:
+                        body(false, true)
+                    default:
+                        stack.append(Frame(value))
+                        body(false, true)
+                        stack.removeLast()
+                    }
+                }
+            }
+
+        case .partial(let name, let partialIndentation, let blocks, let offset):
+            guard let partial = templates.sources[name] else {
+                if check {
+                    let kind = blocks == nil ? "partial" : "parent template"
+                    report(template, offset, "\(kind) \"\(name)\" does not exist (\(templates.path(of: name)))")
+                }
+                return
+            }
+            var merged = overrides
+            if let blocks {
+                for (block, children) in blocks where merged[block] == nil {
+                    merged[block] = Override(nodes: children, template: template)
+                }
+            }
+            let indented = partialIndentation.map { (indentation ?? []) + $0 } ?? indentation
+            walk(partial.nodes, in: partial, overrides: merged, indentation: indented, emit: emit, check: check, depth: depth + 1)
+
+        case .block(let name, let children, let blockIndentation):
+            let indented = (indentation ?? []) + blockIndentation
+            if let override = overrides[name] {
+                walk(override.nodes, in: override.template, overrides: overrides, indentation: indented,
+                     emit: emit, check: check, depth: depth + 1)
+            } else {
+                walk(children, in: template, overrides: overrides, indentation: indented, emit: emit, check: check, depth: depth + 1)
+            }
+
+        case .blockDefinition:
+            break
+        }
+    }
+
+    // MARK: Looking names up
+
+    /// A field as the check sees it: its declared type (to tell HTML from text even when the
+    /// optional is empty) and its value, unwrapped.
+    private struct Found {
+        var type: Any.Type
+        var value: Any?
+    }
+
+    /// A tag's name looked up twice over, usually in one pass: as the check reads it (the first
+    /// object on the stack that declares the field) and as swift-mustache rendered it (the first
+    /// object whose field has a value). `same` says the two agree, so one walk serves both.
+    private struct Resolved {
+        var found: Found?
+        var value: Any?
+        var same: Bool
+    }
+
+    private mutating func resolve(_ tag: TemplateTag, in template: CompiledTemplate, check: Bool) -> Resolved {
+        var resolved = lookUp(tag, in: template, check: check)
+        guard !tag.transforms.isEmpty else { return resolved }
+        // Innermost first. The check's rules and swift-mustache's differ for an absent argument.
+        for (level, transform) in tag.transforms.enumerated().reversed() {
+            if resolved.found != nil {
+                let items = resolved.found?.value as? [Any]
+                switch transform {
+                case "empty": resolved.found = Found(type: Bool.self, value: items?.isEmpty ?? true)
+                case "count": resolved.found = Found(type: Int.self, value: items?.count ?? 0)
+                case "first": resolved.found = Found(type: Any.self, value: items?.first)
+                case "last": resolved.found = Found(type: Any.self, value: items?.last)
+                case "reversed": resolved.found = Found(type: [Any].self, value: items.map { Array($0.reversed()) })
+                default:
+                    let name = tag.transforms[level...].joined(separator: "(") + "(" + tag.argument
+                        + String(repeating: ")", count: tag.transforms.count - level)
+                    if check {
+                        report(template, tag.offset, "{{\(name)}} uses the transform \"\(transform)\", which templates here do not use (empty, count, first, last, reversed)")
+                    }
+                    resolved.found = nil
+                }
+            }
+            resolved.value = resolved.value.flatMap { Self.transform($0, transform) }
+        }
+        switch (resolved.found?.value, resolved.value) {
+        case (let a as Bool, let b as Bool): resolved.same = a == b
+        case (let a as Int, let b as Int): resolved.same = a == b
+        default: resolved.same = false
+        }
+        return resolved
+    }
+
+    /// swift-mustache's transforms of lists and text.
+    private static func transform(_ value: Any, _ name: String) -> Any? {
+        if let items = value as? [Any] {
+            switch name {
+            case "first": return items.first
+            case "last": return items.last
+            case "reversed": return Array(items.reversed())
+            case "count": return items.count
+            case "empty": return items.isEmpty
+            default: return nil
+            }
+        }
+        if let text = value as? String {
+            switch name {
+            case "empty": return text.isEmpty
+            case "capitalized": return text.capitalized
+            case "lowercased": return text.lowercased()
+            case "uppercased": return text.uppercased()
+            case "reversed": return String(text.reversed())
+            default: return nil
+            }
+        }
+        return nil
+    }
+
+    private mutating func lookUp(_ tag: TemplateTag, in template: CompiledTemplate, check: Bool) -> Resolved {
+        let path = tag.path
+        guard let first = path.first else {
+            let top = stack[stack.count - 1]
+            let checked = checkedTop
+            return Resolved(found: Found(type: type(of: checked.value), value: checked.value), value: top.value, same: !top.hidden)
+        }
+        // The first part climbs the stack.
+        var found: Found?
+        var value: Any?
+        var same = true
+        var index = stack.count - 1
+        while index >= 0 {
+            if let field = Self.field(first, of: stack[index]) {
+                if found == nil {
+                    found = Found(type: field.type, value: field.value)
+                    if field.value != nil {
+                        value = field.value
+                        break
+                    }
+                } else if let fieldValue = field.value {
+                    // swift-mustache climbs past an empty optional; the check stops at it.
+                    value = fieldValue
+                    same = false
+                    break
+                }
+            }
+            index -= 1
+        }
+        guard var current = found else {
+            if check {
+                let owner = checkedTop
+                let fields = Self.fieldNames(of: owner.value)
+                report(template, tag.offset, "{{\(tag.argument)}} is not a field of \(Self.typeName(owner.value))"
+                    + (closestMatch(to: first, in: fields).map { "; did you mean \"\($0)\"?" } ?? ""))
+            }
+            return Resolved(found: nil, value: nil, same: true)
+        }
+        guard path.count > 1 else { return Resolved(found: current, value: value, same: same) }
+        // The rest of a dotted name reads fields of what the first part found.
+        var checkFailed = false
+        for part in path.dropFirst() {
+            guard let object = current.value else { break }
+            guard let child = Self.field(part, of: Frame(object)) else {
+                if check {
+                    report(template, tag.offset, "{{\(tag.argument)}}: \"\(part)\" is not a field of \(Self.typeName(object))")
+                }
+                checkFailed = true
+                break
+            }
+            current = Found(type: child.type, value: child.value)
+        }
+        if same {
+            return Resolved(found: checkFailed ? nil : current, value: checkFailed ? nil : current.value, same: true)
+        }
+        var rendered = value
+        for part in path.dropFirst() {
+            guard let object = rendered else { break }
+            rendered = Self.field(part, of: Frame(object))?.value
+        }
+        return Resolved(found: checkFailed ? nil : current, value: rendered, same: false)
+    }
+
+    /// The top of the stack as the check sees it.
+    private var checkedTop: Frame {
+        stack.last(where: { !$0.hidden }) ?? stack[stack.count - 1]
+    }
+
+    private static func field(_ name: String, of frame: Frame) -> (type: Any.Type, value: Any?)? {
+        if let node = frame.node { return node.field(name) }
+        let object = frame.value
+        if object is String || object is Int || object is Double || object is Bool || object is [Any] { return nil }
+        if let html = object as? HTML { return name == "html" ? (String.self, html.html) : nil }
+        for child in Mirror(reflecting: object).children where child.label == name {
+            return (type(of: child.value), unwrap(child.value))
+        }
+        return nil
+    }
+
+    private static func unwrap(_ value: Any) -> Any? {
+        let mirror = Mirror(reflecting: value)
+        guard mirror.displayStyle == .optional else { return value }
+        return mirror.children.first.map { unwrap($0.value) } ?? nil
+    }
+
+    private static func typeName(_ object: Any) -> String {
+        (object as? ViewNode)?.typeName ?? "\(type(of: object))"
+    }
+
+    private static func fieldNames(of object: Any) -> [String] {
+        if let node = object as? ViewNode { return node.fieldNames }
+        return Mirror(reflecting: object).children.compactMap(\.label)
+    }
+
+    // MARK: Output
+
+    private mutating func write(_ value: Any, escaped: Bool) {
+        switch value {
+        case let text as String: append(text, escaped: escaped)
+        case let html as HTML: append(html.html, escaped: escaped)
+        case let number as Int: append(String(number), escaped: false)
+        case let number as Double: append(String(describing: number), escaped: false)
+        case let flag as Bool: append(flag ? "true" : "false", escaped: false)
+        default: append(String(describing: value), escaped: escaped)
+        }
+    }
+
+    private mutating func append(_ text: String, escaped: Bool) {
+        guard escaped else {
+            output.append(contentsOf: text.utf8)
+            return
+        }
+        escapeHTML(text.utf8, into: &output)
+    }
+
+    private mutating func report(_ template: CompiledTemplate, _ offset: Int, _ message: String) {
+        let (line, column) = template.location(of: offset)
+        let path = template.file.path
+        // A tag inside a loop is reported once, not once per item.
+        guard reported.insert("\(path):\(line):\(column):\(message)").inserted else { return }
+        diagnostics.append(Diagnostic(at: SourceLocation(path: path, line: line, column: column), message,
+                                      lineText: template.file.line(line)))
+    }
+}
+
+/// Escapes & < > " ' (the characters swift-mustache escapes) over UTF-8 bytes: each is one byte
+/// in UTF-8 and never part of another character's encoding. Runs without them are copied whole.
+func escapeHTML(_ utf8: String.UTF8View, into output: inout [UInt8]) {
+    let done: Void? = utf8.withContiguousStorageIfAvailable { escapeHTML($0, into: &output) }
+    if done == nil { Array(utf8).withUnsafeBufferPointer { escapeHTML($0, into: &output) } }
+}
+
+private func escapeHTML(_ bytes: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) {
+    var runStart = 0
+    for index in 0..<bytes.count {
+        let replacement: StaticString
+        switch bytes[index] {
+        case UInt8(ascii: "&"): replacement = "&amp;"
+        case UInt8(ascii: "<"): replacement = "&lt;"
+        case UInt8(ascii: ">"): replacement = "&gt;"
+        case UInt8(ascii: "\""): replacement = "&quot;"
+        case UInt8(ascii: "'"): replacement = "&#39;"
+        default: continue
+        }
+        output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+        output.append(contentsOf: UnsafeBufferPointer(start: replacement.utf8Start, count: replacement.utf8CodeUnitCount))
+        runStart = index + 1
+    }
+    output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
+}
