@@ -32,7 +32,7 @@ struct FitModelView: Sendable {
             verdictLabel = result.verdict.label.lowercased()
             let runs = result.verdict == .fits || result.verdict == .tight
             let decode = runs ? result.decode : nil
-            decodeValue = decode.map { Format.number($0.tokensPerSecond, decimals: 2).replacingOccurrences(of: ",", with: "") } ?? "0"
+            decodeValue = decode.map { Format.plain($0.tokensPerSecond, decimals: 2) } ?? "0"
             speed = decode.map { "\(Format.tokensPerSecond($0.tokensPerSecond)) tokens/s" }
             memory = FitRowView.fullestMemory(result)
             runtime = catalog[answer.runtime]?.name ?? answer.runtime.raw

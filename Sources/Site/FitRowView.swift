@@ -49,7 +49,7 @@ struct FitRowView: Sendable {
         let speed = runs ? result.decode : nil
         decode = speed.map { Format.tokensPerSecond($0.tokensPerSecond) } ?? "—"
         decodeRange = speed.map { "\(Format.tokensPerSecond($0.low))–\(Format.tokensPerSecond($0.high))" } ?? ""
-        decodeValue = speed.map { Format.number($0.tokensPerSecond, decimals: 2).replacingOccurrences(of: ",", with: "") } ?? "0"
+        decodeValue = speed.map { Format.plain($0.tokensPerSecond, decimals: 2) } ?? "0"
         prefill = (runs ? result.prefill : nil).map { Format.tokensPerSecond($0.tokensPerSecond) } ?? "—"
         memory = Self.fullestMemory(result)
         chart = LedgerChart.svg(result.ledger)

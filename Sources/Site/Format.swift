@@ -5,18 +5,42 @@ import Foundation
 enum Format {
     /// "64", "112.5", "0.75": no trailing zeros, at most `decimals` places.
     static func number(_ value: Double, decimals: Int = 2) -> String {
+        digits(value, decimals: decimals, grouping: true)
+    }
+
+    /// "1234.5": as `number`, without thousands separators, for attributes and SVG coordinates.
+    static func plain(_ value: Double, decimals: Int = 2) -> String {
+        digits(value, decimals: decimals, grouping: false)
+    }
+
+    /// Rounded to `decimals` places in integers, not through `String(format:)`: pages print
+    /// hundreds of thousands of numbers, and the C formatter was a tenth of a build.
+    private static func digits(_ value: Double, decimals: Int, grouping: Bool) -> String {
         let scale = pow10(decimals)
-        let rounded = (value * scale).rounded() / scale
-        if rounded == rounded.rounded(), abs(rounded) < 1e15 {
-            return grouped(Int(rounded))
+        let scaled = (value * scale).rounded()
+        let rounded = scaled / scale
+        func group(_ whole: Int) -> String { grouping ? grouped(whole) : "\(whole)" }
+        guard value.isFinite else { return "0" }
+        guard abs(scaled) < 9e15 else {
+            // Beyond exact integers in a Double: the C formatter, as before.
+            var text = String(format: "%.\(decimals)f", rounded)
+            while text.hasSuffix("0") { text.removeLast() }
+            if text.hasSuffix(".") { text.removeLast() }
+            let parts = text.split(separator: ".", maxSplits: 1)
+            let whole = Int(parts[0]) ?? 0
+            let sign = text.hasPrefix("-") && whole == 0 ? "-" : ""
+            return sign + group(whole) + (parts.count > 1 ? "." + parts[1] : "")
         }
-        var text = String(format: "%.\(decimals)f", rounded)
-        while text.hasSuffix("0") { text.removeLast() }
-        if text.hasSuffix(".") { text.removeLast() }
-        let parts = text.split(separator: ".", maxSplits: 1)
-        let whole = Int(parts[0]) ?? 0
-        let sign = text.hasPrefix("-") && whole == 0 ? "-" : ""
-        return sign + grouped(whole) + (parts.count > 1 ? "." + parts[1] : "")
+        if rounded == rounded.rounded() {
+            return group(Int(rounded))
+        }
+        let units = Int(scaled)
+        let divisor = Int(scale)
+        let whole = abs(units) / divisor
+        var fraction = String(abs(units) % divisor)
+        fraction = String(repeating: "0", count: max(0, decimals - fraction.count)) + fraction
+        while fraction.hasSuffix("0") { fraction.removeLast() }
+        return (units < 0 ? "-" : "") + group(whole) + (fraction.isEmpty ? "" : "." + fraction)
     }
 
     /// "1,999": thousands grouped with commas.

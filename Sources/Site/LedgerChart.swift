@@ -57,5 +57,5 @@ enum LedgerChart {
     }
 
     /// Coordinates with at most one decimal, so the SVG stays small and byte-stable.
-    static func n(_ value: Double) -> String { Format.number(value, decimals: 1).replacingOccurrences(of: ",", with: "") }
+    static func n(_ value: Double) -> String { Format.plain(value, decimals: 1) }
 }
