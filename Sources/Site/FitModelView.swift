@@ -39,13 +39,6 @@ struct FitModelView: Sendable {
         }
     }
 
-    /// The quant a model is shown by: the most faithful that fits comfortably, else the most
-    /// faithful that is borderline, else the smallest (the closest to fitting). `answers` are
-    /// one model's, most faithful first.
-    static func headline(_ answers: [SiteFits.Answer]) -> SiteFits.Answer? {
-        answers.first { $0.result.verdict == .fits } ?? answers.first { $0.result.verdict == .tight } ?? answers.last
-    }
-
     /// The model's block rendered with `partials/fit-model`, kept for as long as its answers are
     /// reused (every combo with the same configuration shows the same block).
     static func fragment(headline: SiteFits.Answer, answers: [SiteFits.Answer], context: inout PageContext) -> HTML {

@@ -150,6 +150,14 @@ final class SiteFits: Sendable {
         return answers
     }
 
+    /// The quant a model is shown by on a will-it-run page: the most faithful that fits
+    /// comfortably, else the most faithful that is borderline, else the smallest (the closest to
+    /// fitting). `answers` are one model's, in any order.
+    static func headline(_ answers: [Answer]) -> Answer? {
+        let runnable = answers.filter { $0.result.verdict != .unsupported }.sorted { $0.weightBytes > $1.weightBytes }
+        return runnable.first { $0.result.verdict == .fits } ?? runnable.first { $0.result.verdict == .tight } ?? runnable.last
+    }
+
     /// The runtimes a combo supports: its recommended ones first, then the others it marks supported.
     static func runtimes(of combo: Combo, _ catalog: Catalog) -> [Runtime] {
         FitChoices.supportedRuntimes(of: combo, in: catalog)
@@ -162,13 +170,21 @@ final class SiteFits: Sendable {
         var fourBit: [RecordID<Model>: Answer] = [:]
         var curves: [RecordID<Model>: Curve] = [:]
         for model in catalog.models {
+            var mine: [Answer] = []
             for quant in model.quants {
-                if let answer = best(model, quant, runtimes, hardware, catalog, detailed: true) {
-                    answers.append(answer)
+                if let answer = best(model, quant, runtimes, hardware, catalog, detailed: false) {
+                    mine.append(answer)
                 } else {
                     unloadable.append((model.id, quant.name, quant.format.label))
                 }
             }
+            // Pages show the fixes and the longest context of one quant per model, the one it
+            // is shown by; working them out for every quant was most of the fit matrix.
+            if let shown = headline(mine), let index = mine.firstIndex(where: { $0.token == shown.token }),
+               let runtime = catalog[shown.runtime] {
+                mine[index] = answer(model, shown.quant, runtime, hardware, catalog, detailed: true, fixRuntimes: runtimes)
+            }
+            answers += mine
             fourBit[model.id] = reference(model, hardware, runtimes, catalog, context: context)
             curves[model.id] = curve(model, hardware, runtimes, catalog)
         }

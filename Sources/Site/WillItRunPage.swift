@@ -68,7 +68,7 @@ struct WillItRunPage: Sendable {
             let model = answers[start].model
             let end = answers[start...].firstIndex { $0.model != model } ?? answers.endIndex
             let runnable = answers[start..<end].filter { $0.result.verdict != .unsupported }
-            if let headline = FitModelView.headline(runnable) {
+            if let headline = SiteFits.headline(runnable) {
                 groups[headline.result.verdict, default: []].append(
                     FitModelView.fragment(headline: headline, answers: runnable, context: &context))
             }
