@@ -58,7 +58,7 @@ enum SyntheticBody {
             ])
         }
         if let reference = plan.referenceModel {
-            text += " The comparison table below the page estimates every alternative on \(P.modelLink(reference)), so the numbers line up."
+            text += " The comparison table further down the page estimates every alternative on \(P.modelLink(reference)), so the numbers line up."
         }
         return text
     }
@@ -105,7 +105,7 @@ enum SyntheticBody {
         if !others.isEmpty {
             text += " " + rng.pick([
                 "\(P.list(others.map(P.runtimeLink))) also work, each with its own trade-offs in formats and batching.",
-                "If it does not suit you, \(P.list(others.map(P.runtimeLink))) run here too.",
+                "If it does not suit you, \(P.list(others.map(P.runtimeLink))) \(others.count == 1 ? "runs" : "run") here too.",
             ])
         }
         if let missing = plan.unsupported.first {

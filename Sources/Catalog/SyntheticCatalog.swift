@@ -178,7 +178,9 @@ struct MachineInfo {
         if let cut = name.firstIndex(where: { $0 == "(" || $0 == "," }) { name = String(name[..<cut]) }
         name = name.trimmingCharacters(in: .whitespaces)
         if sharesHostMemory, let device = devices.first?.device {
-            name += " \(device.shortLabel) \(SyntheticProse.number(device.memoryGB)) GB"
+            // "Mac Studio M4 Max", not "Mac Studio Apple M4 Max": the machine already says Apple.
+            let chip = device.shortLabel.hasPrefix("Apple ") ? String(device.shortLabel.dropFirst(6)) : device.shortLabel
+            name += " \(chip) \(SyntheticProse.number(device.memoryGB)) GB"
         }
         return name
     }

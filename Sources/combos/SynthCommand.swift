@@ -45,11 +45,27 @@ struct SynthCommand: ParsableCommand {
             if folders.insert(folder).inserted {
                 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             }
-            try Data(file.text.utf8).write(to: URL(fileURLWithPath: path))
+            try write(file.text, to: path)
         }
-        try Data("written by combos synth --combos \(combos) --seed \(seed)\n".utf8)
-            .write(to: URL(fileURLWithPath: output + "/" + SyntheticCatalog.marker))
+        try write("written by combos synth --combos \(combos) --seed \(seed)\n", to: output + "/" + SyntheticCatalog.marker)
         print("wrote \(combos) combos and \(files.count - combos) records into \(output)")
+    }
+
+    /// Writes a file with plain POSIX calls: Foundation's `Data.write` syncs every file to disk,
+    /// which made writing 10,000 combos take a minute of waiting instead of a second.
+    private func write(_ text: String, to path: String) throws {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard descriptor >= 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
+        defer { close(descriptor) }
+        var bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeMutableBytes { buffer in
+                Foundation.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+            }
+            guard written > 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
+            offset += written
+        }
     }
 
     /// Empties a previous synth output; refuses any other folder that has something in it.
