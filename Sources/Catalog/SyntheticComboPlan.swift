@@ -217,7 +217,7 @@ struct ComboPlan {
         let title = titleFor(nodes: nodes, link: link, topology: topology, platform: platform, number: number, purpose: purpose)
 
         return ComboPlan(
-            index: index, number: number, id: "synth-\(number)-\(slug)", title: title, nodes: nodes,
+            index: index, number: number, id: shortened("synth-\(number)-\(slug)"), title: title, nodes: nodes,
             nodeCount: nodeCount, link: link, topology: topology, platform: platform, supported: supported,
             unsupported: unsupported, recommended: recommended, strategies: strategies, memoryGB: memoryGB,
             deviceCount: nodes.reduce(0) { $0 + $1.info.machine.deviceCount * $1.count }, fitting: fits,
@@ -258,6 +258,16 @@ struct ComboPlan {
         case (false, false): ["llama-cpp", "vllm", "exllama", "sglang", "ollama", "lm-studio", "ktransformers", "tensorrt-llm", "aphrodite", "mlc-llm"]
         }
         return order.firstIndex(of: runtime.id.raw) ?? order.count
+    }
+
+    /// Ids are at most 100 characters (`RecordID.isValid`); two long machine ids can exceed it.
+    /// The number at the front keeps a cut id unique.
+    static func shortened(_ id: String) -> String {
+        guard id.count > 100 else { return id }
+        var cut = String(id.prefix(101))
+        if let dash = cut.lastIndex(of: "-") { cut = String(cut[..<dash]) }
+        while cut.hasSuffix("-") || cut.hasSuffix(".") { cut.removeLast() }
+        return cut
     }
 
     static func padded(_ value: Int) -> String {

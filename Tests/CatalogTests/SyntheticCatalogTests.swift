@@ -79,6 +79,15 @@ struct SyntheticCatalogTests {
         }
     }
 
+    @Test("ids are valid and titles unique over thousands of combos")
+    func idsAndTitles() {
+        let pool = HardwarePool(Self.source)
+        let plans = (0..<4000).map { ComboPlan.make(index: $0, pool: pool, catalog: Self.source, seed: 1) }
+        #expect(plans.filter { !RecordID<Combo>.isValid($0.id) }.map(\.id) == [])
+        #expect(Set(plans.map(\.id)).count == plans.count)
+        #expect(Set(plans.map(\.title)).count == plans.count)
+    }
+
     @Test("alternatives and related combos name generated combos, never the combo itself")
     func references() {
         let catalog = Self.load(Self.generate(30)).catalog
