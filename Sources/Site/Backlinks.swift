@@ -12,28 +12,31 @@ struct Backlinks: Sendable {
     private(set) var stacksByCombo: [RecordID<Combo>: [Stack]] = [:]
 
     init(_ catalog: Catalog) {
+        // Each record is visited once, so a key repeated within one record (a machine twice in
+        // a combo, a model in two of its lists) is the only duplicate to drop: no list is
+        // searched, which at ten thousand combos made this quadratic.
         for machine in catalog.machines {
-            for slot in machine.devices { append(&machinesByDevice, slot.device.id, machine) }
+            for device in unique(machine.devices.map(\.device.id)) { machinesByDevice[device, default: []].append(machine) }
         }
         for combo in catalog.combos {
-            append(&combosByPlatform, combo.platform.id, combo)
-            for node in combo.nodes {
-                append(&combosByMachine, node.machine.id, combo)
-                for slot in catalog[node.machine.id]?.devices ?? [] { append(&combosByDevice, slot.device.id, combo) }
-            }
+            combosByPlatform[combo.platform.id, default: []].append(combo)
+            for machine in unique(combo.nodes.map(\.machine.id)) { combosByMachine[machine, default: []].append(combo) }
+            let devices = combo.nodes.flatMap { catalog[$0.machine.id]?.devices.map(\.device.id) ?? [] }
+            for device in unique(devices) { combosByDevice[device, default: []].append(combo) }
             let models = combo.bestModelClasses.flatMap(\.models).map(\.id) + combo.benchmarkTargets.map(\.model.id)
-            for model in models { append(&combosByModel, model, combo) }
+            for model in unique(models) { combosByModel[model, default: []].append(combo) }
         }
         for stack in catalog.stacks {
-            for component in stack.components {
-                if case .combo(let reference) = component.target { append(&stacksByCombo, reference.id, stack) }
+            let combos: [RecordID<Combo>] = stack.components.compactMap {
+                if case .combo(let reference) = $0.target { reference.id } else { nil }
             }
+            for combo in unique(combos) { stacksByCombo[combo, default: []].append(stack) }
         }
     }
 
-    /// Adds a record under a key once, keeping the catalog's order.
-    private func append<Key: Hashable, Value: Record>(_ index: inout [Key: [Value]], _ key: Key, _ value: Value) {
-        if index[key]?.contains(where: { $0.id == value.id }) == true { return }
-        index[key, default: []].append(value)
+    /// The keys in their first order, each once.
+    private func unique<Key: Hashable>(_ keys: [Key]) -> [Key] {
+        var seen: Set<Key> = []
+        return keys.filter { seen.insert($0).inserted }
     }
 }

@@ -109,17 +109,25 @@ struct RelatedRecords: Sendable {
         for candidate in names[number] where points(number, at: nodes[candidate].kind) { add(candidate, 2) }
         for candidate in namedBy[number] where points(candidate, at: node.kind) { add(candidate, 2) }
         let order = Self.kindOrder
-        var scored: [(node: Node, score: Int)] = []
+        // The best `limit` by a running insertion, not a sort of every candidate: a popular card
+        // is shared by thousands of combos.
+        func better(_ a: (node: Node, score: Int), than b: (node: Node, score: Int)) -> Bool {
+            if a.score != b.score { return a.score > b.score }
+            if a.node.kind != b.node.kind { return order[a.node.kind]! < order[b.node.kind]! }
+            return a.node.id < b.node.id
+        }
+        var best: [(node: Node, score: Int)] = []
         for candidate in touched {
             let score = scores[candidate]
             scores[candidate] = 0
-            if order[nodes[candidate].kind] != nil { scored.append((nodes[candidate], score)) }
+            guard order[nodes[candidate].kind] != nil else { continue }
+            let entry = (node: nodes[candidate], score: score)
+            if best.count == Self.limit, let last = best.last, !better(entry, than: last) { continue }
+            let position = best.firstIndex { better(entry, than: $0) } ?? best.count
+            best.insert(entry, at: position)
+            if best.count > Self.limit { best.removeLast() }
         }
-        return scored.sorted {
-            if $0.score != $1.score { return $0.score > $1.score }
-            if $0.node.kind != $1.node.kind { return order[$0.node.kind]! < order[$1.node.kind]! }
-            return $0.node.id < $1.node.id
-        }.prefix(Self.limit).map(\.node)
+        return best.map(\.node)
     }
 
     private static let kindOrder = Dictionary(uniqueKeysWithValues: shownKinds.enumerated().map { ($1, $0) })
