@@ -117,6 +117,7 @@ public enum OutputWriter {
             let fileManager = FileManager.default
             self.output = URL(fileURLWithPath: output).standardizedFileURL
             display = displayPath(self.output.path)
+            removeLeftovers(in: self.output.deletingLastPathComponent(), name: self.output.lastPathComponent)
             for entry in (try? fileManager.contentsOfDirectory(atPath: self.output.path)) ?? [] where entry.hasPrefix(Self.incomingPrefix) {
                 try? fileManager.removeItem(at: self.output.appendingPathComponent(entry))
             }
