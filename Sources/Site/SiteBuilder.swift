@@ -116,10 +116,12 @@ public enum SiteBuilder {
         let templates = try timed("load templates") { () throws(DiagnosticsError) -> TemplateSet in
             try TemplateSet.load(from: options.templates).get()
         }
-        let specs = try timed("fit answers") { () throws(DiagnosticsError) -> [PageSpec] in
+        let fits = try timed("fit answers") { () throws(DiagnosticsError) -> SiteFits in
             let collisions = ComboFacets.collisions(catalog)
             if !collisions.isEmpty { throw DiagnosticsError(collisions) }
-            let fits = SiteFits(catalog)
+            return SiteFits(catalog)
+        }
+        let specs = try timed("plan pages") { () -> [PageSpec] in
             next.records = BuildManifest.recordHashes(catalog, files: loaded.files)
             next.references = BuildManifest.referencesHash(catalog)
             next.fitInputs = BuildManifest.fitInputsHash(next.records, catalog)

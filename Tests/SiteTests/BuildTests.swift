@@ -43,7 +43,7 @@ struct BuildTests {
             #expect(files[path] != nil, "missing \(path)")
         }
         #expect(report.phases.map(\.name) == [
-            "hash inputs", "load and check content", "load templates", "fit answers", "export data", "render pages", "check links",
+            "hash inputs", "load and check content", "load templates", "fit answers", "plan pages", "export data", "render pages", "check links",
             "write output",
         ])
     }
