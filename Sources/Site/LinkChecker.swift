@@ -50,10 +50,36 @@ enum LinkChecker {
 
     /// Why a link does not resolve, or nil when it does (or leaves the site).
     static func problem(with href: String, on pageFile: String, idsByFile: [String: Set<String>], assets: Set<String>) -> String? {
-        if href.isEmpty { return "the link is empty" }
-        if href.hasPrefix("//") || hasScheme(href) { return nil }
+        switch destination(of: href, on: pageFile) {
+        case .outside: return nil
+        case .invalid(let problem): return problem
+        case .file(let target, let fragment):
+            if let ids = idsByFile[target] {
+                if let fragment, !fragment.isEmpty, !ids.contains(fragment) {
+                    return missingAnchor(target, fragment)
+                }
+                return nil
+            }
+            if assets.contains(target) { return nil }
+            return "there is no \(describe(target))"
+        }
+    }
+
+    /// Where a link points.
+    enum Destination: Equatable {
+        /// Off the site (another host, mailto:, a protocol-relative address).
+        case outside
+        /// Not a link we accept, and why.
+        case invalid(String)
+        /// A file of the output (pages as their index.html), and the anchor, if any.
+        case file(String, fragment: String?)
+    }
+
+    static func destination(of href: String, on pageFile: String) -> Destination {
+        if href.isEmpty { return .invalid("the link is empty") }
+        if href.hasPrefix("//") || hasScheme(href) { return .outside }
         if href.hasPrefix("/") {
-            return "links must be relative so the site works from any folder and from disk; this one starts at the root"
+            return .invalid("links must be relative so the site works from any folder and from disk; this one starts at the root")
         }
         var path = href
         var fragment: String?
@@ -62,21 +88,112 @@ enum LinkChecker {
             path = String(path[..<hash])
         }
         if let query = path.firstIndex(of: "?") { path = String(path[..<query]) }
+        if path.isEmpty { return .file(pageFile, fragment: fragment) }
+        guard let resolved = resolve(path, from: pageFile) else { return .invalid("it points above the site's root folder") }
+        return .file(resolved.hasSuffix("/") || resolved.isEmpty ? resolved + "index.html" : resolved, fragment: fragment)
+    }
+
+    static func missingAnchor(_ target: String, _ fragment: String) -> String {
+        "\(describe(target)) has no element with id \"\(fragment)\""
+    }
+
+    // MARK: Checking pages whose HTML is gone
+
+    /// What link checking keeps of a page once its HTML is written and dropped: its element ids,
+    /// what it links to, the problems it has on its own, and the links to an anchor on another
+    /// page, which wait until every page's ids are known.
+    struct PageLinks: Sendable {
+        let file: String
+        let ids: Set<String>
+        /// The other pages it links to.
+        let targets: Set<String>
+        fileprivate let problems: [Found]
+        fileprivate let anchors: [Anchor]
+    }
+
+    fileprivate struct Found: Sendable {
+        let order: Int
+        let diagnostic: Diagnostic
+    }
+
+    fileprivate struct Anchor: Sendable {
+        let order: Int
         let target: String
-        if path.isEmpty {
-            target = pageFile
-        } else {
-            guard let resolved = resolve(path, from: pageFile) else { return "it points above the site's root folder" }
-            target = resolved.hasSuffix("/") || resolved.isEmpty ? resolved + "index.html" : resolved
-        }
-        if let ids = idsByFile[target] {
-            if let fragment, !fragment.isEmpty, !ids.contains(fragment) {
-                return "\(describe(target)) has no element with id \"\(fragment)\""
+        let fragment: String
+        let make: Maker
+    }
+
+    /// How to report a broken link: at the content line that wrote it, or on the page.
+    fileprivate struct Maker: Sendable {
+        let href: String
+        let origin: LinkOrigin?
+        let source: String
+        let page: String
+        let templatePath: String
+
+        func diagnostic(_ problem: String, files: [String: SourceFile]) -> Diagnostic {
+            if let origin {
+                return Diagnostic(
+                    at: origin.location, "broken link \"\(origin.written)\": \(problem)",
+                    lineText: files[origin.location.path]?.line(origin.location.line), span: origin.written.count + 2)
             }
-            return nil
+            return Diagnostic(
+                at: SourceLocation(path: source, line: 0, column: 0),
+                "broken link \"\(href)\" on \(page) (made by \(templatePath)): \(problem)")
         }
-        if assets.contains(target) { return nil }
-        return "there is no \(describe(target))"
+    }
+
+    /// Reads a page's links and checks all but the anchors on other pages. `pageFiles` are every
+    /// page of the site; `assets` every other file.
+    static func links(
+        of page: RenderedPage, pageFiles: Set<String>, assets: Set<String>, files: [String: SourceFile], siteURL: String?
+    ) -> PageLinks {
+        let pageFile = page.path.outputFile
+        let ids = attributeValues("id", in: page.html)
+        var targets: Set<String> = []
+        var problems: [Found] = []
+        var anchors: [Anchor] = []
+        var seen: Set<String> = []
+        var order = 0
+        for attribute in ["href", "src"] {
+            for raw in attributeValues(attribute, in: page.html).sorted() where seen.insert(raw).inserted {
+                order += 1
+                let href = decodeEntities(raw)
+                let ownPath = siteURL.flatMap { href.hasPrefix($0) ? String(href.dropFirst($0.count)) : nil }.map { $0.isEmpty ? "index.html" : $0 }
+                let maker = Maker(
+                    href: href, origin: page.origins[href], source: page.source, page: "\(page.path)", templatePath: page.templatePath)
+                switch destination(of: ownPath ?? href, on: ownPath == nil ? pageFile : "index.html") {
+                case .outside: continue
+                case .invalid(let problem): problems.append(Found(order: order, diagnostic: maker.diagnostic(problem, files: files)))
+                case .file(let target, let fragment):
+                    if pageFiles.contains(target) {
+                        if target != pageFile { targets.insert(target) }
+                        guard let fragment, !fragment.isEmpty else { continue }
+                        if target != pageFile {
+                            anchors.append(Anchor(order: order, target: target, fragment: fragment, make: maker))
+                        } else if !ids.contains(fragment) {
+                            problems.append(Found(order: order, diagnostic: maker.diagnostic(missingAnchor(target, fragment), files: files)))
+                        }
+                    } else if !assets.contains(target) {
+                        problems.append(Found(order: order, diagnostic: maker.diagnostic("there is no \(describe(target))", files: files)))
+                    }
+                }
+            }
+        }
+        return PageLinks(file: pageFile, ids: ids, targets: targets, problems: problems, anchors: anchors)
+    }
+
+    /// Every problem of `pages`, in their order, once `ids` knows every page's element ids.
+    static func problems(_ pages: [PageLinks], ids: (String) -> Set<String>?, files: [String: SourceFile]) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        for page in pages {
+            var found = page.problems
+            for anchor in page.anchors where !(ids(anchor.target)?.contains(anchor.fragment) ?? false) {
+                found.append(Found(order: anchor.order, diagnostic: anchor.make.diagnostic(missingAnchor(anchor.target, anchor.fragment), files: files)))
+            }
+            diagnostics += found.sorted { $0.order < $1.order }.map(\.diagnostic)
+        }
+        return diagnostics
     }
 
     /// The files a page links to (pages as their index.html), for re-checking it when one of

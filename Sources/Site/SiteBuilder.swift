@@ -1,22 +1,34 @@
 import Catalog
 import Foundation
 
-/// `combos build`: a fixed list of named, timed phases. Load and check the catalog, load the
-/// templates, render every page, check every link, then write and swap the output. Any error
-/// stops the build before the output is touched.
+/// `combos build`: a fixed list of named, timed phases. Hash the inputs, load and check the
+/// catalog, load the templates, render the pages, check every link, then write the output. Any
+/// error stops the build before the output is touched.
+///
+/// Pages stream: each is rendered, read for what link checking needs, written and dropped on the
+/// worker that made it, so memory holds one page per core, not the site.
+///
+/// The output folder keeps a manifest of what the build read and wrote (`BuildManifest`). With
+/// one, the next build stops at once when no input changed, and otherwise renders only the pages
+/// that show something that changed (`SitePages` says what each page shows) and replaces only
+/// the files whose bytes changed, in place. Without one, with `--clean`, or when the templates or
+/// the `combos` binary changed, it writes a whole new output beside the old and swaps it in.
 public enum SiteBuilder {
     public struct Options: Sendable {
         public var content: String
         public var templates: String
         public var output: String
         public var config: SiteConfig
+        /// Ignore the manifest: render everything and replace the output whole.
+        public var clean: Bool
 
         public init(content: String = "content", templates: String = "templates", output: String = "public",
-                    baseURL: String = "http://localhost:8080/") {
+                    baseURL: String = "http://localhost:8080/", clean: Bool = false) {
             self.content = content
             self.templates = templates
             self.output = output
             self.config = SiteConfig(baseURL: baseURL)
+            self.clean = clean
         }
     }
 
@@ -27,6 +39,18 @@ public enum SiteBuilder {
         public var warnings: [Diagnostic]
         /// Each phase with how long it took.
         public var phases: [(name: String, duration: Duration)]
+        /// No input changed since the last build: nothing was read past the hashes, nothing written.
+        public var upToDate = false
+        /// The output was changed in place from the last build's manifest.
+        public var incremental = false
+        /// Pages rendered (every page for a full build).
+        public var rendered = 0
+        /// Output files written and the output's files in all (the manifest and marker aside).
+        public var written = 0
+        public var files = 0
+        /// The output files written or removed, for tests and `--verbose`.
+        public var writtenPaths: [String] = []
+        public var removedPaths: [String] = []
     }
 
     /// Everything but writing: the catalog, the templates, every page and every link checked.
@@ -39,6 +63,13 @@ public enum SiteBuilder {
         try run(options, write: true)
     }
 
+    /// What a rendered page leaves behind.
+    private struct PageResult: Sendable {
+        var links: LinkChecker.PageLinks
+        var hash: UInt64
+        var written: Bool
+    }
+
     private static func run(_ options: Options, write: Bool) throws(DiagnosticsError) -> Report {
         var phases: [(String, Duration)] = []
         let clock = ContinuousClock()
@@ -49,36 +80,218 @@ public enum SiteBuilder {
             return result
         }
 
+        // 1. The inputs' hashes against the manifest: nothing changed, nothing to do.
+        var next = BuildManifest()
+        var found: BuildManifest?
+        if write {
+            let upToDate = try timed("hash inputs") { () -> (pages: Int, files: Int)? in
+                next.inputs = BuildManifest.hashInputs(content: options.content, templates: options.templates)
+                next.fingerprint = BuildManifest.fingerprint(options.config)
+                guard !options.clean, let header = BuildManifest.read(from: options.output, headerOnly: true),
+                      header.fingerprint == next.fingerprint,
+                      FileManager.default.fileExists(atPath: options.output + "/" + OutputWriter.marker)
+                else { return nil }
+                let templatesChanged = Set(header.inputs.keys).union(next.inputs.keys)
+                    .contains { $0.hasPrefix("templates/") && header.inputs[$0] != next.inputs[$0] }
+                if header.inputs == next.inputs { return BuildManifest.counts(from: options.output) }
+                if !templatesChanged { found = BuildManifest.read(from: options.output) }
+                return nil
+            }
+            if let upToDate {
+                return Report(
+                    catalogSummary: "", pages: upToDate.pages, assets: upToDate.files - upToDate.pages, warnings: [], phases: phases,
+                    upToDate: true, files: upToDate.files)
+            }
+        }
+
+        let previous = found
+
+        // 2. The catalog and templates, checked; what each record and fit answer is made of.
         let loaded = try timed("load and check content") { () throws(DiagnosticsError) -> CatalogLoader.Result in
             let result = CatalogLoader.load(from: options.content)
             if result.diagnostics.hasErrors { throw DiagnosticsError(result.diagnostics) }
             return result
         }
+        let catalog = loaded.catalog
         let templates = try timed("load templates") { () throws(DiagnosticsError) -> TemplateSet in
             try TemplateSet.load(from: options.templates).get()
         }
-        let pages = try timed("render pages") { () throws(DiagnosticsError) -> [RenderedPage] in
-            try SiteRenderer.render(loaded.catalog, templates: templates, config: options.config)
+        let fits = try timed("fit answers") { () throws(DiagnosticsError) -> SiteFits in
+            let collisions = ComboFacets.collisions(catalog)
+            if !collisions.isEmpty { throw DiagnosticsError(collisions) }
+            return SiteFits(catalog)
         }
-        let generated = try timed("export data") { () throws(DiagnosticsError) -> [OutputWriter.File] in
-            SiteRenderer.generatedFiles(loaded.catalog) + SitePlumbing.files(loaded.catalog, pages: pages.map(\.path), config: options.config)
+        let specs = try timed("plan pages") { () -> [PageSpec] in
+            next.records = BuildManifest.recordHashes(catalog, files: loaded.files)
+            next.references = BuildManifest.referencesHash(catalog)
+            next.fitInputs = BuildManifest.fitInputsHash(next.records, catalog)
+            for (id, key) in fits.comboKeys { next.comboKeys[id.raw] = FNV1a.hash(key) }
+            return SitePages.all(catalog, templates: templates, fits: fits)
+        }
+        let generated = try timed("export data") { () -> [OutputWriter.File] in
+            SiteRenderer.generatedFiles(catalog) + SitePlumbing.files(catalog, pages: specs.map(\.path), config: options.config)
         }
         let assetsDirectory = options.templates + "/assets"
-        let hasAssets = FileManager.default.fileExists(atPath: assetsDirectory)
-        try timed("check links") { () throws(DiagnosticsError) in
-            let assets = Set(hasAssets ? OutputWriter.assetPaths(in: assetsDirectory) : []).union(generated.map(\.path))
-            let problems = LinkChecker.check(pages, assets: assets, files: loaded.files, siteURL: options.config.baseURL)
-            if !problems.isEmpty { throw DiagnosticsError(problems) }
+        let assetPaths = FileManager.default.fileExists(atPath: assetsDirectory) ? OutputWriter.assetPaths(in: assetsDirectory) : []
+        let pageFiles = Set(specs.map(\.path.outputFile))
+        let sources = loaded.files
+        let otherFiles = Set(assetPaths).union(generated.map(\.path))
+
+        // 3. The pages to render: all of them, or those showing something that changed.
+        let changed = previous.map { $0.changedKeys(to: next) }
+        var toRender: [Int] = []
+        for (index, spec) in specs.enumerated() {
+            guard let previous, let changed, let old = previous.pages[spec.path.outputFile] else {
+                toRender.append(index)
+                continue
+            }
+            if !spec.dependencies.isDisjoint(with: changed) || !old.dependencies.isDisjoint(with: changed) { toRender.append(index) }
         }
-        var stats = OutputWriter.Stats(pages: pages.count, assets: 0)
-        if write {
-            stats = try timed("write output") { () throws(DiagnosticsError) -> OutputWriter.Stats in
-                let files = pages.map { OutputWriter.File(path: $0.path.outputFile, contents: Data($0.html.utf8)) } + generated
-                return try OutputWriter.write(files, assetsFrom: hasAssets ? assetsDirectory : nil, to: options.output)
+
+        // Where pages go: a whole new output beside the old one, or staged beside the files they replace.
+        let staging: OutputWriter.Staging?
+        let update: OutputWriter.Update?
+        if write, previous == nil { staging = try OutputWriter.Staging(options.output) } else { staging = nil }
+        if write, previous != nil { update = try OutputWriter.Update(options.output) } else { update = nil }
+        do {
+            try staging?.makeFolders(for: specs.map(\.path.outputFile) + generated.map(\.path))
+        } catch {
+            staging?.abandon()
+            throw failure(options.output, "cannot write the new output: \(error.localizedDescription)")
+        }
+        func abandon() {
+            staging?.abandon()
+            update?.abandon()
+        }
+
+        // 4. Render, read each page's links and ids, write it, drop its HTML.
+        var results: [Int: PageResult] = [:]
+        func renderPages(_ indices: [Int]) -> [Diagnostic] {
+            let outcomes = Parallel.map(indices) { index -> Result<PageResult, DiagnosticsError> in
+                let spec = specs[index]
+                switch SiteRenderer.render(spec, catalog: catalog, templates: templates, config: options.config) {
+                case .failure(let error): return .failure(error)
+                case .success(let page):
+                    let links = LinkChecker.links(
+                        of: page, pageFiles: pageFiles, assets: otherFiles, files: sources, siteURL: options.config.baseURL)
+                    let data = Data(page.html.utf8)
+                    let hash = FNV1a.hash(data)
+                    let path = spec.path.outputFile
+                    let changed = previous?.files[path] != hash
+                    do {
+                        if let staging { try staging.write(path, data) } else if let update, changed { try update.stage(path, data) }
+                    } catch {
+                        return .failure(failure(path, "cannot write: \(error.localizedDescription)"))
+                    }
+                    return .success(PageResult(links: links, hash: hash, written: write && changed))
+                }
+            }
+            var diagnostics: [Diagnostic] = []
+            for (index, outcome) in zip(indices, outcomes) {
+                switch outcome {
+                case .success(let result): results[index] = result
+                case .failure(let error): diagnostics += error.diagnostics
+                }
+            }
+            return diagnostics
+        }
+        try timed("render pages") { () throws(DiagnosticsError) in
+            var diagnostics = renderPages(toRender)
+            // Pages not rendered that link to a page whose ids changed, or that went: rendered
+            // again (the same bytes) for their links' origins, and checked.
+            if let previous, diagnostics.isEmpty {
+                var moved = Set(previous.pages.keys).subtracting(pageFiles)
+                for (index, result) in results where previous.pages[specs[index].path.outputFile]?.ids != result.links.ids {
+                    moved.insert(specs[index].path.outputFile)
+                }
+                if !moved.isEmpty {
+                    let again = specs.indices.filter { index in
+                        results[index] == nil && !(previous.pages[specs[index].path.outputFile]?.targets.isDisjoint(with: moved) ?? true)
+                    }
+                    diagnostics += renderPages(again)
+                }
+            }
+            if !diagnostics.isEmpty {
+                abandon()
+                // A template mistake shows on every page of its kind; report it once.
+                throw DiagnosticsError(Array(Set(diagnostics)))
             }
         }
-        return Report(
-            catalogSummary: loaded.catalog.summary, pages: stats.pages, assets: stats.assets,
-            warnings: loaded.diagnostics.warnings, phases: phases)
+
+        // 5. Every rendered page's links, against every page's ids, before the output changes.
+        try timed("check links") { () throws(DiagnosticsError) in
+            var ids: [String: Set<String>] = [:]
+            for spec in specs {
+                let file = spec.path.outputFile
+                if let old = previous?.pages[file] { ids[file] = old.ids }
+            }
+            let checked = results.keys.sorted().map { results[$0]!.links }
+            for links in checked { ids[links.file] = links.ids }
+            let problems = LinkChecker.problems(checked, ids: { ids[$0] }, files: loaded.files)
+            if !problems.isEmpty {
+                abandon()
+                throw DiagnosticsError(problems)
+            }
+        }
+
+        // 6. The other files, the manifest, and the output swapped or updated.
+        var report = Report(
+            catalogSummary: catalog.summary, pages: specs.count, assets: assetPaths.count + generated.count,
+            warnings: loaded.diagnostics.warnings, phases: [], incremental: previous != nil, rendered: results.count)
+        if write {
+            try timed("write output") { () throws(DiagnosticsError) in
+                for (index, spec) in specs.enumerated() {
+                    let file = spec.path.outputFile
+                    let result = results[index]
+                    guard let page = result.map({ BuildManifest.Page(dependencies: spec.dependencies, ids: $0.links.ids, targets: $0.links.targets) })
+                        ?? previous?.pages[file]
+                    else { continue }
+                    next.pages[file] = page
+                    next.files[file] = result?.hash ?? previous?.files[file]
+                    if result?.written == true { report.writtenPaths.append(file) }
+                }
+                for path in assetPaths { next.files[path] = next.inputs["templates/" + path] ?? 0 }
+                do {
+                    for file in generated {
+                        let hash = FNV1a.hash(file.contents)
+                        next.files[file.path] = hash
+                        if let staging {
+                            try staging.write(file.path, file.contents)
+                            report.writtenPaths.append(file.path)
+                        } else if let update, previous?.files[file.path] != hash {
+                            try update.stage(file.path, file.contents)
+                            report.writtenPaths.append(file.path)
+                        }
+                    }
+                    if let staging, FileManager.default.fileExists(atPath: assetsDirectory) {
+                        _ = try staging.copyAssets(from: assetsDirectory)
+                        report.writtenPaths += assetPaths
+                    }
+                    if let staging { try staging.write(BuildManifest.fileName, next.serialized()) }
+                } catch {
+                    abandon()
+                    throw failure(options.output, "cannot write the new output: \(error.localizedDescription)")
+                }
+                if let staging {
+                    try staging.commit()
+                } else if let update, let previous {
+                    report.removedPaths = Set(previous.files.keys).subtracting(next.files.keys).sorted()
+                    let written = report.writtenPaths
+                    if written.isEmpty && report.removedPaths.isEmpty && previous == next {
+                        update.abandon()
+                    } else {
+                        try update.commit(staged: written, removing: report.removedPaths, manifest: next.serialized())
+                    }
+                }
+            }
+        }
+        report.phases = phases
+        report.written = report.writtenPaths.count
+        report.files = write ? next.files.count : specs.count + generated.count + assetPaths.count
+        return report
+    }
+
+    private static func failure(_ path: String, _ message: String) -> DiagnosticsError {
+        DiagnosticsError([Diagnostic(at: SourceLocation(path: displayPath(path), line: 0, column: 0), message)])
     }
 }

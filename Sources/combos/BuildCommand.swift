@@ -2,11 +2,17 @@ import ArgumentParser
 import Catalog
 import Site
 
-/// `combos build`: render the whole site into a temporary folder and swap it into place.
+/// `combos build`: render the site into the output folder. The first build (and `--clean`)
+/// writes a temporary folder and swaps it into place; later ones update only what changed.
 struct BuildCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "build",
-        abstract: "Build the site into the output folder (the previous output stays until the build succeeds)."
+        abstract: "Build the site into the output folder (the previous output stays until the build succeeds).",
+        discussion: """
+            The output folder keeps a manifest of what the build read and wrote. The next build stops at once when \
+            nothing changed, and otherwise renders only the pages an edit touched and replaces only the files whose \
+            bytes changed. A change to the templates or to combos itself, or --clean, rebuilds everything.
+            """
     )
 
     @Option(name: .long, help: "The content folder.")
@@ -21,6 +27,9 @@ struct BuildCommand: ParsableCommand {
     @Option(name: .long, help: "The address the site is served from, for canonical links.")
     var baseURL: String = "http://localhost:8080/"
 
+    @Flag(name: .long, help: "Render every page and replace the output whole, ignoring what the last build recorded.")
+    var clean = false
+
     @Flag(name: .long, help: "Print the time each build phase took.")
     var verbose = false
 
@@ -32,7 +41,7 @@ struct BuildCommand: ParsableCommand {
     }
 
     func run() throws {
-        let options = SiteBuilder.Options(content: content, templates: templates, output: output, baseURL: baseURL)
+        let options = SiteBuilder.Options(content: content, templates: templates, output: output, baseURL: baseURL, clean: clean)
         do {
             let report = try SiteBuilder.build(options)
             if !report.warnings.isEmpty { Terminal.printDiagnostics(report.warnings) }
@@ -41,7 +50,13 @@ struct BuildCommand: ParsableCommand {
                     print(String(format: "%8.1f ms  %@", phase.duration.milliseconds, phase.name))
                 }
             }
-            print("built \(report.pages) pages and \(report.assets) assets into \(output)/ from \(report.catalogSummary)")
+            if report.upToDate {
+                print("up to date: \(report.pages) pages in \(output)/ (nothing changed, wrote 0 of \(report.files) files)")
+            } else {
+                let how = report.incremental ? "rendered \(report.rendered) of \(report.pages) pages, " : ""
+                print("built \(report.pages) pages (\(how)wrote \(report.written) of \(report.files) files) and \(report.assets) assets into \(output)/ from \(report.catalogSummary)")
+                if verbose, !report.removedPaths.isEmpty { print("removed \(report.removedPaths.count) files no longer produced") }
+            }
         } catch {
             Terminal.printDiagnostics(error.diagnostics)
             print("build failed; \(output)/ was left as it was")

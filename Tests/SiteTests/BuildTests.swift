@@ -42,7 +42,10 @@ struct BuildTests {
                      "stacks/cluster-stack/index.html", "guides/fixture-guide/index.html", "assets/site.css", ".combos-build"] {
             #expect(files[path] != nil, "missing \(path)")
         }
-        #expect(report.phases.map(\.name) == ["load and check content", "load templates", "render pages", "export data", "check links", "write output"])
+        #expect(report.phases.map(\.name) == [
+            "hash inputs", "load and check content", "load templates", "fit answers", "plan pages", "export data", "render pages", "check links",
+            "write output",
+        ])
     }
 
     @Test("a failed build leaves the previous output byte-identical", arguments: ["content", "template", "link"])

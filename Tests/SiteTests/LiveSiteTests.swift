@@ -43,7 +43,7 @@ struct LiveSiteTests {
             while let relative = enumerator?.nextObject() as? String {
                 var isDirectory: ObjCBool = false
                 FileManager.default.fileExists(atPath: output + "/" + relative, isDirectory: &isDirectory)
-                if !isDirectory.boolValue, relative != ".combos-build" { files[relative] = FileManager.default.contents(atPath: output + "/" + relative) }
+                if !isDirectory.boolValue, !relative.hasPrefix(".combos-build") { files[relative] = FileManager.default.contents(atPath: output + "/" + relative) }
             }
             return files
         }

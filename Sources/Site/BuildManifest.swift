@@ -1,0 +1,304 @@
+import Catalog
+import Foundation
+
+/// What the last `combos build` was made of and what it wrote, kept in the output folder so the
+/// next build can skip what did not change: the inputs' hashes (to stop at once when nothing
+/// changed), each record's hashes as `DependencyKey`s see it (to tell which pages to render
+/// again), and each output file's hash, each page's element ids, link targets and dependencies
+/// (to write only files whose bytes changed and to check links without the other pages' HTML).
+///
+/// It is written last, by a temporary file renamed into place; an in-place update removes it
+/// first, so a build killed half-way leaves no manifest and the next build starts from scratch.
+/// The format is plain lines, one fact each, so a person can read it and a diff shows a change.
+struct BuildManifest: Equatable, Sendable {
+    static let fileName = ".combos-build-manifest"
+    /// Raised when the format or what the build writes changes in a way a manifest cannot show.
+    static let formatVersion = 1
+
+    struct Page: Equatable, Sendable {
+        var dependencies: Set<String>
+        var ids: Set<String>
+        /// The other pages it links to, for checking it again when one of them changes.
+        var targets: Set<String>
+    }
+
+    /// The build's options and the binary that ran it: a change rebuilds everything.
+    var fingerprint: UInt64 = 0
+    /// Every input file (`content/...`, `templates/...`) with its content hash.
+    var inputs: [String: UInt64] = [:]
+    /// Each record (`combo:x`) with the hashes of its full text and of its listing.
+    var records: [String: RecordHashes] = [:]
+    /// The reference graph, which chooses the "See also" blocks.
+    var references: UInt64 = 0
+    /// Every record the fit answers read.
+    var fitInputs: UInt64 = 0
+    /// Each combo's configuration, which its fit answers are worked out from.
+    var comboKeys: [String: UInt64] = [:]
+    /// Every output file but the manifest and the marker, with its content hash.
+    var files: [String: UInt64] = [:]
+    /// Every page, by output file.
+    var pages: [String: Page] = [:]
+
+    struct RecordHashes: Equatable, Sendable {
+        var full: UInt64
+        var listing: UInt64
+    }
+
+    // MARK: Reading and writing
+
+    func serialized() -> Data {
+        var out = "combos-build-manifest \(Self.formatVersion)\n"
+        out += "fingerprint \(hex(fingerprint))\n"
+        out += "counts \(pages.count) \(files.count)\n"
+        for (path, hash) in inputs.sorted(by: { $0.key < $1.key }) { out += "input \(hex(hash)) \(path)\n" }
+        out += "end-inputs\n"
+        out += "references \(hex(references))\n"
+        out += "fit-inputs \(hex(fitInputs))\n"
+        for (key, hashes) in records.sorted(by: { $0.key < $1.key }) {
+            out += "record \(key) \(hex(hashes.full)) \(hex(hashes.listing))\n"
+        }
+        for (id, hash) in comboKeys.sorted(by: { $0.key < $1.key }) { out += "combo-key \(id) \(hex(hash))\n" }
+        for (path, hash) in files.sorted(by: { $0.key < $1.key }) { out += "file \(hex(hash)) \(path)\n" }
+        // Dependency keys are shared by many pages: each is written once and named by number.
+        var keyNumbers: [String: Int] = [:]
+        for key in Set(pages.values.flatMap(\.dependencies)).sorted() {
+            keyNumbers[key] = keyNumbers.count
+            out += "key \(key)\n"
+        }
+        // Link targets are pages, named by their line's number among the pages.
+        let sortedPages = pages.sorted(by: { $0.key < $1.key })
+        var pageNumbers: [String: Int] = [:]
+        for (number, page) in sortedPages.enumerated() { pageNumbers[page.key] = number }
+        for (path, page) in sortedPages {
+            let keys = page.dependencies.compactMap { keyNumbers[$0] }.sorted().map(String.init).joined(separator: " ")
+            let targets = page.targets.compactMap { pageNumbers[$0] }.sorted().map(String.init).joined(separator: " ")
+            out += "page \(path)\t\(keys)\t\(page.ids.sorted().joined(separator: " "))\t\(targets)\n"
+        }
+        out += "end\n"
+        return Data(out.utf8)
+    }
+
+    /// The manifest in `data`, or nil when it is missing, from another version or cut short.
+    static func parse(_ data: Data, headerOnly: Bool = false) -> BuildManifest? {
+        let text = String(decoding: data, as: UTF8.self)
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)[...]
+        guard lines.popFirst() == "combos-build-manifest \(formatVersion)"[...] else { return nil }
+        var manifest = BuildManifest()
+        var keys: [String] = []
+        var pageLines: [(path: String, page: Page, targets: Substring)] = []
+        var ended = false
+        while let line = lines.popFirst() {
+            guard let space = line.firstIndex(of: " ") else {
+                if line == "end" { ended = true; break }
+                if line == "end-inputs" {
+                    if headerOnly { return manifest }
+                    continue
+                }
+                return nil
+            }
+            let tag = line[..<space]
+            let rest = line[line.index(after: space)...]
+            switch tag {
+            case "fingerprint": manifest.fingerprint = UInt64(rest, radix: 16) ?? 0
+            case "counts": continue
+            case "input", "file":
+                guard let cut = rest.firstIndex(of: " "), let hash = UInt64(rest[..<cut], radix: 16) else { return nil }
+                let path = String(rest[rest.index(after: cut)...])
+                if tag == "input" { manifest.inputs[path] = hash } else { manifest.files[path] = hash }
+            case "references": manifest.references = UInt64(rest, radix: 16) ?? 0
+            case "fit-inputs": manifest.fitInputs = UInt64(rest, radix: 16) ?? 0
+            case "record":
+                let parts = rest.split(separator: " ")
+                guard parts.count == 3, let full = UInt64(parts[1], radix: 16), let listing = UInt64(parts[2], radix: 16) else { return nil }
+                manifest.records[String(parts[0])] = RecordHashes(full: full, listing: listing)
+            case "combo-key":
+                let parts = rest.split(separator: " ")
+                guard parts.count == 2, let hash = UInt64(parts[1], radix: 16) else { return nil }
+                manifest.comboKeys[String(parts[0])] = hash
+            case "key": keys.append(String(rest))
+            case "page":
+                let fields = rest.split(separator: "\t", omittingEmptySubsequences: false)
+                guard fields.count == 4 else { return nil }
+                var dependencies: Set<String> = []
+                for number in fields[1].split(separator: " ") {
+                    guard let index = Int(number), keys.indices.contains(index) else { return nil }
+                    dependencies.insert(keys[index])
+                }
+                pageLines.append((String(fields[0]), Page(
+                    dependencies: dependencies, ids: Set(fields[2].split(separator: " ").map(String.init)), targets: []), fields[3]))
+            default: return nil
+            }
+        }
+        guard ended else { return nil }
+        for (path, page, targets) in pageLines {
+            var page = page
+            for number in targets.split(separator: " ") {
+                guard let index = Int(number), pageLines.indices.contains(index) else { return nil }
+                page.targets.insert(pageLines[index].path)
+            }
+            manifest.pages[path] = page
+        }
+        return manifest
+    }
+
+    /// The manifest of an output folder, if it has a whole one.
+    static func read(from output: String, headerOnly: Bool = false) -> BuildManifest? {
+        guard let data = FileManager.default.contents(atPath: output + "/" + fileName) else { return nil }
+        return parse(data, headerOnly: headerOnly)
+    }
+
+    /// The page and file counts from the header, for saying what an up-to-date output holds.
+    static func counts(from output: String) -> (pages: Int, files: Int)? {
+        guard let handle = FileHandle(forReadingAtPath: output + "/" + fileName) else { return nil }
+        defer { try? handle.close() }
+        let head = String(decoding: (try? handle.read(upToCount: 512)) ?? Data(), as: UTF8.self)
+        guard let line = head.split(separator: "\n").first(where: { $0.hasPrefix("counts ") }) else { return nil }
+        let parts = line.split(separator: " ")
+        guard parts.count == 3, let pages = Int(parts[1]), let files = Int(parts[2]) else { return nil }
+        return (pages, files)
+    }
+
+    // MARK: Inputs
+
+    /// Every file under the content and templates folders with its hash, keyed `content/...` and
+    /// `templates/...`: the same files in another place are the same inputs.
+    static func hashInputs(content: String, templates: String) -> [String: UInt64] {
+        var paths: [(key: String, path: String)] = []
+        for (prefix, root) in [("content/", content), ("templates/", templates)] {
+            guard let enumerator = FileManager.default.enumerator(atPath: root) else { continue }
+            while let relative = enumerator.nextObject() as? String {
+                var isDirectory: ObjCBool = false
+                _ = FileManager.default.fileExists(atPath: root + "/" + relative, isDirectory: &isDirectory)
+                if !isDirectory.boolValue { paths.append((prefix + relative, root + "/" + relative)) }
+            }
+        }
+        let hashes = Parallel.map(paths.map(\.path)) { path in
+            FileManager.default.contents(atPath: path).map { FNV1a.hash($0) } ?? 0
+        }
+        var inputs: [String: UInt64] = [:]
+        for (entry, hash) in zip(paths, hashes) { inputs[entry.key] = hash }
+        return inputs
+    }
+
+    /// The options and the binary: its size and modification time stand for its version, so a
+    /// rebuilt `combos` renders everything again.
+    static func fingerprint(_ config: SiteConfig) -> UInt64 {
+        var text = "format \(formatVersion)\nbase \(config.baseURL)\n"
+        if let executable = Bundle.main.executablePath,
+           let attributes = try? FileManager.default.attributesOfItem(atPath: executable) {
+            let size = (attributes[.size] as? NSNumber)?.int64Value ?? 0
+            let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+            text += "binary \(executable) \(size) \(modified)\n"
+        }
+        return FNV1a.hash(text)
+    }
+
+    // MARK: What changed
+
+    /// Each record's hashes as the dependency keys see it: the full text, and the listing other
+    /// pages show (`LiveSite.listing`; the full text when the listing is the whole record).
+    static func recordHashes(_ catalog: Catalog, files: [String: SourceFile]) -> [String: RecordHashes] {
+        var hashes: [String: RecordHashes] = [:]
+        for kind in RecordKind.allCases {
+            for id in catalog.ids(of: kind) {
+                guard let path = catalog.path(of: kind, id: id), let text = files[path]?.text else { continue }
+                let full = FNV1a.hash(text)
+                hashes["\(kind.rawValue):\(id)"] = RecordHashes(full: full, listing: LiveSite.listing(kind, id, catalog).map(FNV1a.hash) ?? full)
+            }
+        }
+        return hashes
+    }
+
+    /// The reference graph, one line per record, as `LiveSite` compares it.
+    static func referencesHash(_ catalog: Catalog) -> UInt64 {
+        var hash = FNV1a()
+        for kind in RecordKind.allCases {
+            for id in catalog.ids(of: kind) {
+                let targets = catalog.references(of: kind, id: id).map { "\($0.kind.rawValue):\($0.id)" }.sorted()
+                hash.combine("\(kind.rawValue):\(id)>" + targets.joined(separator: ",") + "\n")
+            }
+        }
+        return hash.value
+    }
+
+    /// Every record the fit answers read, by id and full text.
+    static func fitInputsHash(_ records: [String: RecordHashes], _ catalog: Catalog) -> UInt64 {
+        var hash = FNV1a()
+        for kind in [RecordKind.device, .machine, .platform, .runtime, .model, .benchmark] {
+            for id in catalog.ids(of: kind) {
+                hash.combine("\(kind.rawValue):\(id) \(records["\(kind.rawValue):\(id)"]?.full ?? 0)\n")
+            }
+        }
+        return hash.value
+    }
+
+    /// The dependency keys that differ between this manifest and `next`, as `LiveSite` works them
+    /// out between two builds in memory.
+    func changedKeys(to next: BuildManifest) -> Set<String> {
+        typealias Key = DependencyKey
+        var changed: Set<String> = []
+        for key in Set(records.keys).union(next.records.keys) where records[key] != next.records[key] {
+            let parts = key.split(separator: ":", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let kind = RecordKind(rawValue: parts[0]) else { continue }
+            changed.insert(Key.full(kind, parts[1]))
+            changed.insert(Key.anyFull(kind))
+            if records[key]?.listing != next.records[key]?.listing {
+                changed.insert(Key.listing(kind, parts[1]))
+                changed.insert(Key.kind(kind))
+            }
+        }
+        if references != next.references { changed.insert(Key.references) }
+        // Fit answers, as `SiteFits(reusing:)` decides which to work out again.
+        var fitsChanged = false
+        let sameInputs = fitInputs == next.fitInputs
+        for id in Set(comboKeys.keys).union(next.comboKeys.keys) where !sameInputs || comboKeys[id] != next.comboKeys[id] {
+            changed.insert(Key.comboFits(RecordID<Combo>(id)))
+            fitsChanged = true
+        }
+        if !sameInputs {
+            for key in Set(records.keys).union(next.records.keys) where key.hasPrefix("device:") {
+                changed.insert(Key.deviceFits(RecordID<Device>(String(key.dropFirst("device:".count)))))
+            }
+            fitsChanged = true
+        }
+        if fitsChanged { changed.insert(Key.fits) }
+        return changed
+    }
+}
+
+/// FNV-1a, 64 bits: the same bytes give the same hash in every process (Swift's `Hasher` is
+/// seeded per process, so it cannot be kept in a file).
+struct FNV1a {
+    private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    mutating func combine(_ bytes: UnsafeRawBufferPointer) {
+        var hash = value
+        for byte in bytes {
+            hash ^= UInt64(byte)
+            hash &*= 0x100_0000_01b3
+        }
+        value = hash
+    }
+
+    mutating func combine(_ text: String) {
+        var text = text
+        text.withUTF8 { combine(UnsafeRawBufferPointer($0)) }
+    }
+
+    static func hash(_ data: Data) -> UInt64 {
+        var hash = FNV1a()
+        data.withUnsafeBytes { hash.combine($0) }
+        return hash.value
+    }
+
+    static func hash(_ text: String) -> UInt64 {
+        var hash = FNV1a()
+        hash.combine(text)
+        return hash.value
+    }
+}
+
+private func hex(_ value: UInt64) -> String {
+    let digits = String(value, radix: 16)
+    return String(repeating: "0", count: 16 - digits.count) + digits
+}

@@ -1,0 +1,186 @@
+import Catalog
+import FixtureSupport
+import Foundation
+import Testing
+@testable import Site
+
+/// `combos build` a second time: nothing when nothing changed, only what an edit touched
+/// otherwise, and always the same bytes a clean build would write.
+@Suite("Building a site again")
+struct IncrementalBuildTests {
+    /// A fixture site with its own copy of the templates, so a test can edit them.
+    func makeSite() throws -> FixtureSite {
+        let site = FixtureSite()
+        try FileManager.default.copyItem(atPath: FixtureSite.packageRoot + "/templates", toPath: site.path("templates"))
+        return site
+    }
+
+    func options(_ site: FixtureSite, output: String = "public", clean: Bool = false) -> SiteBuilder.Options {
+        SiteBuilder.Options(
+            content: site.content, templates: site.path("templates"), output: site.path(output),
+            baseURL: "https://combos.example/", clean: clean)
+    }
+
+    /// Every file under a folder with its bytes, the manifest too: an updated manifest must
+    /// equal the one a clean build writes.
+    func snapshot(_ folder: String) -> [String: Data] {
+        var files: [String: Data] = [:]
+        let enumerator = FileManager.default.enumerator(atPath: folder)
+        while let relative = enumerator?.nextObject() as? String {
+            var isDirectory: ObjCBool = false
+            FileManager.default.fileExists(atPath: folder + "/" + relative, isDirectory: &isDirectory)
+            if !isDirectory.boolValue { files[relative] = FileManager.default.contents(atPath: folder + "/" + relative) }
+        }
+        return files
+    }
+
+    /// The folders under an output, to see that a removed page leaves no empty folder behind.
+    func folders(_ folder: String) -> Set<String> {
+        var folders: Set<String> = []
+        let enumerator = FileManager.default.enumerator(atPath: folder)
+        while let relative = enumerator?.nextObject() as? String {
+            var isDirectory: ObjCBool = false
+            FileManager.default.fileExists(atPath: folder + "/" + relative, isDirectory: &isDirectory)
+            if isDirectory.boolValue { folders.insert(relative) }
+        }
+        return folders
+    }
+
+    /// The incremental output equals a clean build of the same inputs, file for file.
+    func expectSameAsClean(_ site: FixtureSite, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
+        _ = try SiteBuilder.build(options(site, output: "clean", clean: true))
+        let incremental = snapshot(site.path("public"))
+        let clean = snapshot(site.path("clean"))
+        #expect(Set(incremental.keys) == Set(clean.keys), sourceLocation: sourceLocation)
+        for (path, data) in clean where incremental[path] != data {
+            Issue.record("\(path) differs from a clean build", sourceLocation: sourceLocation)
+        }
+        #expect(folders(site.path("public")) == folders(site.path("clean")), sourceLocation: sourceLocation)
+    }
+
+    func htmlWritten(_ report: SiteBuilder.Report) -> [String] {
+        report.writtenPaths.filter { $0.hasSuffix(".html") }.sorted()
+    }
+
+    @Test("a second build with nothing changed writes nothing and says it is up to date")
+    func noChange() throws {
+        let site = try makeSite()
+        defer { site.destroy() }
+        let first = try SiteBuilder.build(options(site))
+        #expect(!first.incremental && first.written == first.files && first.files > first.pages)
+        #expect(first.phases.first?.name == "hash inputs")
+        let before = snapshot(site.path("public"))
+        #expect(before[".combos-build-manifest"] != nil)
+        let second = try SiteBuilder.build(options(site))
+        #expect(second.upToDate)
+        #expect(second.written == 0 && second.pages == first.pages && second.files == first.files)
+        #expect(second.phases.map(\.name) == ["hash inputs"], "it stops before reading the catalog")
+        #expect(snapshot(site.path("public")) == before)
+    }
+
+    @Test("editing a combo's prose rewrites only its page")
+    func proseEdit() throws {
+        let site = try makeSite()
+        defer { site.destroy() }
+        _ = try SiteBuilder.build(options(site))
+        site.replace(in: "content/combos/gpu-box.md", "A loud, fast box.", with: "A loud, fast, hot box.")
+        let report = try SiteBuilder.build(options(site))
+        #expect(report.incremental)
+        #expect(htmlWritten(report) == ["hardware-combos/gpu-box/index.html"])
+        #expect(report.rendered < report.pages / 2)
+        try expectSameAsClean(site)
+    }
+
+    @Test("editing a combo's title rewrites its page and the pages that list it")
+    func titleEdit() throws {
+        let site = try makeSite()
+        defer { site.destroy() }
+        _ = try SiteBuilder.build(options(site))
+        site.replace(in: "content/combos/gpu-box.md", "title: Four-GPU box", with: "title: Four-GPU tower")
+        let report = try SiteBuilder.build(options(site))
+        #expect(report.incremental)
+        let written = htmlWritten(report)
+        for path in ["hardware-combos/gpu-box/index.html", "hardware-combos/index.html", "hardware-combos/mini-cluster/index.html",
+                     "guides/fixture-guide/index.html", "will-it-run/combo/gpu-box/index.html"] {
+            #expect(written.contains(path), "\(path) shows the title")
+        }
+        #expect(!written.contains("methodology/index.html"))
+        #expect(written.count < report.pages)
+        try expectSameAsClean(site)
+    }
+
+    @Test("deleting a combo removes its pages")
+    func deleteCombo() throws {
+        let site = try makeSite()
+        defer { site.destroy() }
+        // A third combo, which nothing else names, so it can go.
+        site.write("content/combos/gpu-box-two.md", site.read("content/combos/gpu-box.md")
+            .replacingOccurrences(of: "title: Four-GPU box", with: "title: Second GPU box"))
+        _ = try SiteBuilder.build(options(site))
+        #expect(FileManager.default.fileExists(atPath: site.path("public/hardware-combos/gpu-box-two/index.html")))
+        site.remove("content/combos/gpu-box-two.md")
+        let report = try SiteBuilder.build(options(site))
+        #expect(report.incremental)
+        #expect(report.removedPaths.contains("hardware-combos/gpu-box-two/index.html"))
+        #expect(report.removedPaths.contains("will-it-run/combo/gpu-box-two/index.html"))
+        #expect(!FileManager.default.fileExists(atPath: site.path("public/hardware-combos/gpu-box-two")))
+        try expectSameAsClean(site)
+    }
+
+    @Test("a content error leaves the output and its manifest untouched")
+    func contentError() throws {
+        let site = try makeSite()
+        defer { site.destroy() }
+        _ = try SiteBuilder.build(options(site))
+        let before = snapshot(site.path("public"))
+        site.replace(in: "content/devices/gpu-24.yaml", "memory_gb: 24", with: "memory_gb: -1")
+        #expect(throws: DiagnosticsError.self) { try SiteBuilder.build(options(site)) }
+        #expect(snapshot(site.path("public")) == before)
+        site.replace(in: "content/devices/gpu-24.yaml", "memory_gb: -1", with: "memory_gb: 24")
+        #expect(try SiteBuilder.build(options(site)).upToDate)
+    }
+
+    @Test("a template change rebuilds everything")
+    func templateChange() throws {
+        let site = try makeSite()
+        defer { site.destroy() }
+        _ = try SiteBuilder.build(options(site))
+        site.replace(in: "templates/pages/device.mustache", "{{title}}", with: "{{title}} ")
+        let report = try SiteBuilder.build(options(site))
+        #expect(!report.incremental && report.rendered == report.pages && report.written == report.files)
+        try expectSameAsClean(site)
+    }
+
+    @Test("an edit that removes an anchor another page links to fails the build and leaves the output as it was")
+    func brokenAnchor() throws {
+        let site = try makeSite()
+        defer { site.destroy() }
+        site.replace(in: "content/combos/gpu-box.md", "A loud, fast box.", with: "A loud, fast box. See [the split](/guides/fixture-guide/#tensor-parallel).")
+        _ = try SiteBuilder.build(options(site))
+        let before = snapshot(site.path("public"))
+        site.replace(in: "content/guides/fixture-guide.md", "## Tensor parallel", with: "## Tensor split")
+        site.replace(in: "content/guides/fixture-guide.md", "(#tensor-parallel)", with: "(#tensor-split)")
+        #expect {
+            try SiteBuilder.build(options(site))
+        } throws: { error in
+            let headlines = site.headlines((error as! DiagnosticsError).diagnostics)
+            return headlines.count == 1 && headlines[0].hasPrefix("content/combos/gpu-box.md:")
+                && headlines[0].contains("has no element with id \"tensor-parallel\"")
+        }
+        #expect(snapshot(site.path("public")) == before)
+    }
+
+    @Test("an update killed half-way leaves no manifest, so the next build writes everything")
+    func interruptedUpdate() throws {
+        let site = try makeSite()
+        defer { site.destroy() }
+        _ = try SiteBuilder.build(options(site))
+        // What a build killed between its first rename and its manifest leaves: new pages, no manifest.
+        site.remove("public/.combos-build-manifest")
+        site.write("public/hardware-combos/gpu-box/index.html", "<p>half")
+        site.write("public/.combos-incoming-999/x", "<p>")
+        let report = try SiteBuilder.build(options(site))
+        #expect(!report.incremental && report.written == report.files)
+        try expectSameAsClean(site)
+    }
+}
