@@ -166,10 +166,12 @@ public enum SiteBuilder {
 
         // 4. Render, read each page's links and ids, write it, drop its HTML.
         var results: [Int: PageResult] = [:]
+        // Fit rows are rendered once per answer and page depth, then shared by every page showing them.
+        let fragments = FragmentCache()
         func renderPages(_ indices: [Int]) -> [Diagnostic] {
             let outcomes = Parallel.map(indices) { index -> Result<PageResult, DiagnosticsError> in
                 let spec = specs[index]
-                switch SiteRenderer.render(spec, catalog: catalog, templates: templates, config: options.config) {
+                switch SiteRenderer.render(spec, catalog: catalog, templates: templates, config: options.config, fragments: fragments) {
                 case .failure(let error): return .failure(error)
                 case .success(let page):
                     let links = LinkChecker.links(
