@@ -30,8 +30,13 @@ struct RelatedRecords: Sendable {
     private var names: [Set<Int>] = []
     /// Who names each record.
     private var namedBy: [[Int]] = []
-    /// Each record's kinds that it names few enough of to mean something (see `pointedMaximum`).
-    private var pointedKinds: [Set<RecordKind>] = []
+    /// Each record's kinds that it names few enough of to mean something (see `pointedMaximum`),
+    /// as bits by `RecordKind.allCases` index: the ranking asks this for every pair.
+    private var pointedKinds: [UInt32] = []
+    /// Each record's kind, as its `RecordKind.allCases` index.
+    private var kindIndex: [Int] = []
+    /// What sharing a record of each kind is worth, by kind index (0: sharing it means nothing).
+    private static let weightByKind: [Int] = RecordKind.allCases.map { sharedWeights[$0] ?? 0 }
     /// Every shown record's block, worked out once: a page asks for it twice (its dependencies
     /// when the page list is made, its links when it renders).
     private var relatedByNode: [Node: [Node]] = [:]
@@ -63,7 +68,10 @@ struct RelatedRecords: Sendable {
             for target in numbers.sorted() { namedBy[target].append(number) }
             var perKind: [RecordKind: Int] = [:]
             for target in targets { perKind[target.kind, default: 0] += 1 }
-            pointedKinds.append(Set(RecordKind.allCases.filter { (perKind[$0] ?? 0) <= Self.pointedMaximum }))
+            var mask: UInt32 = 0
+            for (bit, kind) in RecordKind.allCases.enumerated() where (perKind[kind] ?? 0) <= Self.pointedMaximum { mask |= 1 << bit }
+            pointedKinds.append(mask)
+            kindIndex.append(RecordKind.allCases.firstIndex(of: nodes[number].kind) ?? 0)
         }
         let shown = (0..<nodes.count).filter { Self.shownKinds.contains(nodes[$0].kind) }
         // Ranked on every core, a slice of records per worker with one scratch array of scores.
@@ -78,9 +86,10 @@ struct RelatedRecords: Sendable {
         }
     }
 
-    /// Whether record `number` names few enough records of `kind` for each name to mean something.
-    private func points(_ number: Int, at kind: RecordKind) -> Bool {
-        pointedKinds[number].contains(kind)
+    /// Whether record `number` names few enough records of the kind with index `kind` for each
+    /// name to mean something.
+    private func points(_ number: Int, at kind: Int) -> Bool {
+        pointedKinds[number] & (1 << UInt32(kind)) != 0
     }
 
     /// The records most related to `node`, best first: two points when one names the other, and
@@ -100,14 +109,15 @@ struct RelatedRecords: Sendable {
             if scores[candidate] == 0 { touched.append(candidate) }
             scores[candidate] += points
         }
-        let node = nodes[number]
         for target in names[number] {
-            let kind = nodes[target].kind
-            guard let weight = Self.sharedWeights[kind], points(number, at: kind) else { continue }
-            for candidate in namedBy[target] where candidate != number && points(candidate, at: kind) { add(candidate, weight) }
+            let kind = kindIndex[target]
+            let weight = Self.weightByKind[kind]
+            guard weight > 0, points(number, at: kind) else { continue }
+            let bit = UInt32(1) << UInt32(kind)
+            for candidate in namedBy[target] where candidate != number && pointedKinds[candidate] & bit != 0 { add(candidate, weight) }
         }
-        for candidate in names[number] where points(number, at: nodes[candidate].kind) { add(candidate, 2) }
-        for candidate in namedBy[number] where points(candidate, at: node.kind) { add(candidate, 2) }
+        for candidate in names[number] where points(number, at: kindIndex[candidate]) { add(candidate, 2) }
+        for candidate in namedBy[number] where points(candidate, at: kindIndex[number]) { add(candidate, 2) }
         let order = Self.kindOrder
         // The best `limit` by a running insertion, not a sort of every candidate: a popular card
         // is shared by thousands of combos.
