@@ -148,6 +148,21 @@ struct BuildTests {
     func linkResolution() {
         #expect(LinkChecker.resolve("../../tools/exo/index.html", from: "hardware-combos/x/index.html") == "tools/exo/index.html")
         #expect(LinkChecker.resolve("../../../x", from: "a/index.html") == nil)
+        // The quick path for "../" links agrees with the full resolution wherever it answers.
+        let pages = ["index.html", "a/index.html", "a/b/index.html", "a/b/c/index.html", "assets/site.css"]
+        let parts = ["", "../", "../../", "../../../", "../../../../"]
+        let tails = ["x/index.html", "x/", "x", "x/./y", "x/../y", "x//y", ".hidden", "x/y/z/index.html", "x?q=1"]
+        for page in pages {
+            for climb in parts {
+                for tail in tails {
+                    let path = climb + tail
+                    if let quick = LinkChecker.resolveClimbing(path, from: page) {
+                        #expect(quick == LinkChecker.resolveFully(path, from: page), "\(path) from \(page)")
+                    }
+                }
+            }
+        }
+        #expect(LinkChecker.resolveClimbing("../../tools/exo/index.html", from: "hardware-combos/x/index.html") == "tools/exo/index.html")
         let ids = ["a/index.html": Set(["top"]), "b/index.html": Set<String>()]
         #expect(LinkChecker.problem(with: "#top", on: "a/index.html", idsByFile: ids, assets: []) == nil)
         #expect(LinkChecker.problem(with: "#gone", on: "a/index.html", idsByFile: ids, assets: []) == "page /a/ has no element with id \"gone\"")
