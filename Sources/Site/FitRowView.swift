@@ -74,11 +74,11 @@ struct FitRowView: Sendable {
     }
 
     /// The row rendered with `partials/fit-row`, kept for as long as the answer is reused.
-    static func fragment(_ answer: SiteFits.Answer, context: inout PageContext) -> HTML {
+    static func fragment(_ answer: SiteFits.Answer, uses: Int? = nil, context: inout PageContext) -> HTML {
         let key = String(answer.token)
         if let cached = context.cachedFragment("partials/fit-row", key: key) { return cached }
         let row = FitRowView(answer, context: &context)
-        return context.renderFragment("partials/fit-row", key: key, model: row)
+        return context.renderFragment("partials/fit-row", key: key, model: row, uses: uses)
     }
 
     /// "31.2 of 46.5 GiB on mini 2": the device closest to its limit.

@@ -57,12 +57,13 @@ struct PageContext {
         fragments?.get(linkBase + "\u{1F}" + template + "\u{1F}" + key)
     }
 
-    /// A partial rendered on its own with `model`, and remembered under `key`.
-    mutating func renderFragment(_ template: String, key: String, model: Any) -> HTML {
+    /// A partial rendered on its own with `model`, and remembered under `key` for the `uses`
+    /// pages that will ask for it (unknown: nil).
+    mutating func renderFragment(_ template: String, key: String, model: Any, uses: Int? = nil) -> HTML {
         guard let templates else { return HTML(escaping: "") }
         do {
             let html = HTML(trusted: try templates.render(model, template: template))
-            fragments?.set(linkBase + "\u{1F}" + template + "\u{1F}" + key, html)
+            fragments?.set(linkBase + "\u{1F}" + template + "\u{1F}" + key, html, uses: uses)
             return html
         } catch {
             fragmentErrors += error.diagnostics
@@ -193,11 +194,35 @@ extension Array where Element == Citation {
 
 /// Rendered pieces of pages, kept by `LiveSite` between rebuilds: a page shown again after an
 /// edit that did not touch its rows reuses them. Thread-safe; pages render in parallel.
+///
+/// A one-off build passes `evictingAfterUse`: a piece whose number of uses is known is dropped
+/// once the last page that shows it asked for it (and is not kept at all for one use), so a
+/// catalog of ten thousand configurations does not hold every fit row until the end.
 final class FragmentCache: @unchecked Sendable {
-    private var entries: [String: HTML] = [:]
+    private var entries: [String: (html: HTML, remaining: Int?)] = [:]
     private let lock = NSLock()
+    private let evictingAfterUse: Bool
 
-    func get(_ key: String) -> HTML? { lock.withLock { entries[key] } }
-    func set(_ key: String, _ html: HTML) { lock.withLock { entries[key] = html } }
+    init(evictingAfterUse: Bool = false) {
+        self.evictingAfterUse = evictingAfterUse
+    }
+
+    func get(_ key: String) -> HTML? {
+        lock.withLock {
+            guard let entry = entries[key] else { return nil }
+            if evictingAfterUse, let remaining = entry.remaining {
+                entries[key] = remaining > 1 ? (entry.html, remaining - 1) : nil
+            }
+            return entry.html
+        }
+    }
+
+    func set(_ key: String, _ html: HTML, uses: Int? = nil) {
+        lock.withLock {
+            if evictingAfterUse, let uses, uses <= 1 { return }
+            entries[key] = (html, uses.map { $0 - 1 })
+        }
+    }
+
     func removeAll() { lock.withLock { entries = [:] } }
 }

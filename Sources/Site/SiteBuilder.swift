@@ -167,7 +167,7 @@ public enum SiteBuilder {
         // 4. Render, read each page's links and ids, write it, drop its HTML.
         var results: [Int: PageResult] = [:]
         // Fit rows are rendered once per answer and page depth, then shared by every page showing them.
-        let fragments = FragmentCache()
+        let fragments = FragmentCache(evictingAfterUse: true)
         func renderPages(_ indices: [Int]) -> [Diagnostic] {
             let outcomes = Parallel.map(indices) { index -> Result<PageResult, DiagnosticsError> in
                 let spec = specs[index]

@@ -15,7 +15,6 @@ final class SiteFits: Sendable {
         let model: RecordID<Model>
         let quant: Quant
         let runtime: RecordID<Runtime>
-        let request: FitRequest
         let result: FitResult
         /// Changes that would make it fit, or fit more comfortably, each evaluated again.
         let fixes: [FitFix]
@@ -69,6 +68,9 @@ final class SiteFits: Sendable {
     /// which answers a later build can reuse.
     let inputs: Int?
     let comboKeys: [RecordID<Combo>: String]
+    /// How many combos have each combo's configuration (itself included): how many will-it-run
+    /// pages show the same rows.
+    let sharing: [RecordID<Combo>: Int]
     /// What changed since the build reused: `DependencyKey`s of the answers worked out again.
     let changedKeys: Set<String>
 
@@ -107,6 +109,9 @@ final class SiteFits: Sendable {
         }
         self.combos = combos
         comboKeys = keys
+        var perKey: [String: Int] = [:]
+        for key in keys.values { perKey[key, default: 0] += 1 }
+        sharing = keys.mapValues { perKey[$0] ?? 1 }
         var devices: [RecordID<Device>: DeviceFit] = [:]
         var fresh: [Device] = []
         for device in catalog.devices {
@@ -259,7 +264,7 @@ final class SiteFits: Sendable {
         let result = FitEngine.evaluate(request, on: hardware)
         let runs = result.verdict == .fits || result.verdict == .tight
         return Answer(
-            model: model.id, quant: quant, runtime: runtime.id, request: request, result: result,
+            model: model.id, quant: quant, runtime: runtime.id, result: result,
             fixes: detailed && result.verdict != .fits
                 ? FitEngine.fixes(for: request, on: hardware, result: result, catalog: catalog, runtimes: fixRuntimes) : [],
             longestContext: detailed && runs ? FitEngine.longestFittingContext(request, hardware) : nil,

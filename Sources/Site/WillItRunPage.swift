@@ -70,7 +70,7 @@ struct WillItRunPage: Sendable {
             let runnable = answers[start..<end].filter { $0.result.verdict != .unsupported }
             if let headline = SiteFits.headline(runnable) {
                 groups[headline.result.verdict, default: []].append(
-                    FitModelView.fragment(headline: headline, answers: runnable, context: &context))
+                    FitModelView.fragment(headline: headline, answers: runnable, uses: fits.sharing[record.id], context: &context))
             }
             start = end
         }
