@@ -33,7 +33,7 @@ struct ComboFilterPage: Sendable {
         for next in facets.narrower(than: selection) {
             guard let added = next.values.first(where: { !selection.values.contains($0) }) else { continue }
             let count = facets.combos(matching: next).count
-            narrower.append(NarrowLink(link: context.link(added.phrase, to: next.path), count: "\(count) \(count == 1 ? "combo" : "combos")"))
+            narrower.append(NarrowLink(link: context.link(added.phrase, to: next.path), count: "\(Format.grouped(count)) \(count == 1 ? "combo" : "combos")"))
         }
         self.narrower = narrower
         narrowerLabel = selection.values.first?.facet == .budget ? "Narrow down by the model you want to run" : "Narrow down by budget"
@@ -54,6 +54,6 @@ struct ComboFilterPage: Sendable {
             }
         }
         let noun = count == 1 ? "combo" : "combos"
-        return "\(count) \(noun) " + parts.joined(separator: ", and ") + ", cheapest first."
+        return "\(Format.grouped(count)) \(noun) " + parts.joined(separator: ", and ") + ", cheapest first."
     }
 }

@@ -22,8 +22,8 @@ struct FilterPanel: Sendable {
         let href: String
         let facet: String
         let value: String
-        /// How many combos have this value.
-        let count: Int
+        /// How many combos have this value, as shown ("1,381").
+        let count: String
         let isCurrent: Bool
     }
 
@@ -33,10 +33,10 @@ struct FilterPanel: Sendable {
             Group(facet: facet.rawValue, label: facet.label, links: values.map { value in
                 FilterLink(
                     label: value.label, href: context.href(value.path), facet: facet.rawValue, value: value.slug,
-                    count: facets.combos(matching: ComboFacets.Selection([value])).count, isCurrent: chosen.contains(value))
+                    count: Format.grouped(facets.combos(matching: ComboFacets.Selection([value])).count), isCurrent: chosen.contains(value))
             })
         }
-        self.total = "\(total) \(total == 1 ? "combo" : "combos")"
+        self.total = "\(Format.grouped(total)) \(total == 1 ? "combo" : "combos")"
         clear = context.link("All combos", to: Route.index(of: .combo))
         scriptHref = context.href(Route.asset("combo-filter.js"))
     }

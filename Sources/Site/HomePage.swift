@@ -42,7 +42,7 @@ struct HomePage: Sendable {
         func entries(_ facet: ComboFacets.Facet) -> [EntryLink] {
             facets.values(of: facet).map { value in
                 let count = facets.combos(matching: ComboFacets.Selection([value])).count
-                return EntryLink(link: context.link(value.label, to: value.path), note: "\(count) \(count == 1 ? "combo" : "combos")")
+                return EntryLink(link: context.link(value.label, to: value.path), note: "\(Format.grouped(count)) \(count == 1 ? "combo" : "combos")")
             }
         }
         byBudget = entries(.budget)
