@@ -156,11 +156,18 @@ final class SiteFits: Sendable {
     }
 
     /// The quant a model is shown by on a will-it-run page: the most faithful that fits
-    /// comfortably, else the most faithful that is borderline, else the smallest (the closest to
-    /// fitting). `answers` are one model's, in any order.
+    /// comfortably in accelerator memory, else the most faithful borderline one there; only then
+    /// one that offloads to system RAM (a Q8_0 spilling experts to RAM at a fifth of the speed
+    /// of a Q5_K_M that fits on the GPUs is not what a reader should see first); else the
+    /// smallest (the closest to fitting). `answers` are one model's, in any order.
     static func headline(_ answers: [Answer]) -> Answer? {
         let runnable = answers.filter { $0.result.verdict != .unsupported }.sorted { $0.weightBytes > $1.weightBytes }
-        return runnable.first { $0.result.verdict == .fits } ?? runnable.first { $0.result.verdict == .tight } ?? runnable.last
+        func onDevices(_ answer: Answer) -> Bool { !(answer.result.strategy?.offloadsToSystemRAM ?? false) }
+        return runnable.first { $0.result.verdict == .fits && onDevices($0) }
+            ?? runnable.first { $0.result.verdict == .tight && onDevices($0) }
+            ?? runnable.first { $0.result.verdict == .fits }
+            ?? runnable.first { $0.result.verdict == .tight }
+            ?? runnable.last
     }
 
     /// The runtimes a combo supports: its recommended ones first, then the others it marks supported.

@@ -76,7 +76,7 @@ struct WillItRunPage: Sendable {
         }
         let comfortable = Format.percent(FitConstants.comfortableHeadroom.value)
         tiers = [
-            Tier(id: "fits", title: "Fits comfortably", explanation: "Models with a quantization that leaves at least \(comfortable) of usable memory free on every device; the most faithful such quantization is shown first.",
+            Tier(id: "fits", title: "Fits comfortably", explanation: "Models with a quantization that leaves at least \(comfortable) of usable memory free on every device; the most faithful such quantization is shown first, one that stays in accelerator memory when there is one.",
                  rows: groups[.fits] ?? [], emptyText: "Nothing in the catalog fits comfortably."),
             Tier(id: "borderline", title: "Borderline", explanation: "The best a model can do fits, but some device keeps less than \(comfortable) free: a longer prompt, a second chat or a driver update can push it over.",
                  rows: groups[.tight] ?? [], emptyText: "Nothing is borderline."),

@@ -49,6 +49,7 @@ struct FitPagesTests {
         #expect(runtimes.map(\.id.raw) == ["exo", "mlx-lm", "llama-cpp"])
         let found = rows(html)
         var expectedCount = 0
+        var bestResults: [String: FitResult] = [:]
         for model in catalog.models {
             for quant in model.quants where runtimes.contains(where: { $0.formats.contains(quant.format) }) {
                 expectedCount += 1
@@ -60,6 +61,7 @@ struct FitPagesTests {
                     if best.map({ FitChoices.isBetter(result, than: $0) }) ?? true { best = result }
                 }
                 let result = try #require(best)
+                bestResults["\(model.id.raw) \(quant.name)"] = result
                 #expect(row.verdict == result.verdict.rawValue, "\(model.id) \(quant.name)")
                 // Rows that do not fit show no speed.
                 let runs = result.verdict == .fits || result.verdict == .tight
@@ -72,8 +74,9 @@ struct FitPagesTests {
             }
         }
         #expect(found.count == expectedCount)
-        // Each model has one full row: its most faithful quant that fits comfortably, else the
-        // most faithful borderline one, else its smallest; the tier is that quant's verdict.
+        // Each model has one full row: its most faithful quant that fits comfortably in
+        // accelerator memory, else the most faithful borderline one there, then the same with
+        // offload to system RAM, else its smallest; the tier is that quant's verdict.
         let full = found.filter(\.isFull)
         #expect(Set(full.map(\.model)).count == full.count)
         for model in catalog.models {
@@ -83,7 +86,12 @@ struct FitPagesTests {
             let ordered = model.quants.filter { quant in mine.contains { $0.quant == quant.name } }
                 .sorted { SiteFits.bits($0, model) > SiteFits.bits($1, model) }
             let verdicts = Dictionary(uniqueKeysWithValues: mine.map { ($0.quant, $0.verdict) })
-            let expected = ordered.first { verdicts[$0.name] == "fits" } ?? ordered.first { verdicts[$0.name] == "tight" } ?? ordered.last
+            func onDevices(_ quant: Quant) -> Bool {
+                !(bestResults["\(model.id.raw) \(quant.name)"]?.strategy?.offloadsToSystemRAM ?? false)
+            }
+            let expected = ordered.first { verdicts[$0.name] == "fits" && onDevices($0) }
+                ?? ordered.first { verdicts[$0.name] == "tight" && onDevices($0) }
+                ?? ordered.first { verdicts[$0.name] == "fits" } ?? ordered.first { verdicts[$0.name] == "tight" } ?? ordered.last
             #expect(headline.quant == expected?.name, "\(model.id)")
         }
         let tiers = ["fits": "fits", "borderline": "tight", "wont-fit": "no-fit"]
