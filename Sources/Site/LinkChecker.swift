@@ -149,14 +149,15 @@ enum LinkChecker {
         of page: RenderedPage, pageFiles: Set<String>, assets: Set<String>, files: [String: SourceFile], siteURL: String?
     ) -> PageLinks {
         let pageFile = page.path.outputFile
-        let ids = attributeValues("id", in: page.html)
+        let found = attributeValues(["id", "href", "src"], in: page.html)
+        let ids = found[0]
         var targets: Set<String> = []
         var problems: [Found] = []
         var anchors: [Anchor] = []
         var seen: Set<String> = []
         var order = 0
-        for attribute in ["href", "src"] {
-            for raw in attributeValues(attribute, in: page.html).sorted() where seen.insert(raw).inserted {
+        for values in found.dropFirst() {
+            for raw in values.sorted() where seen.insert(raw).inserted {
                 order += 1
                 let href = decodeEntities(raw)
                 let ownPath = siteURL.flatMap { href.hasPrefix($0) ? String(href.dropFirst($0.count)) : nil }.map { $0.isEmpty ? "index.html" : $0 }
@@ -265,35 +266,44 @@ enum LinkChecker {
     /// Every value of `name="..."` in the markup. Our templates and cmark always quote with
     /// double quotes, and escape quotes inside values.
     static func attributeValues(_ name: String, in html: String) -> Set<String> {
-        var values: Set<String> = []
-        let needle = Array(" \(name)=\"".utf8)
+        attributeValues([name], in: html)[0]
+    }
+
+    /// The values of several attributes in one pass over the markup (a build reads every page's
+    /// ids, hrefs and srcs): for each name, its set of values.
+    static func attributeValues(_ names: [String], in html: String) -> [Set<String>] {
+        var values = [Set<String>](repeating: [], count: names.count)
+        // Each needle without its leading space: ` id="`, ` href="`, ` src="`.
+        let needles = names.map { Array("\($0)=\"".utf8) }
         var html = html
         html.withUTF8 { bytes in
             // A plain byte scan: Foundation's range(of:) re-measures the string on every call.
-            guard bytes.count >= needle.count else { return }
-            let first = needle[0]
+            let count = bytes.count
             var index = 0
-            let last = bytes.count - needle.count
-            while index <= last {
-                guard bytes[index] == first else {
+            while index < count {
+                guard bytes[index] == UInt8(ascii: " ") else {
                     index += 1
                     continue
                 }
-                var matches = true
-                for offset in 1..<needle.count where bytes[index + offset] != needle[offset] {
-                    matches = false
+                let at = index + 1
+                var matched = false
+                for (which, needle) in needles.enumerated() where at + needle.count <= count && bytes[at] == needle[0] {
+                    var same = true
+                    for offset in 1..<needle.count where bytes[at + offset] != needle[offset] {
+                        same = false
+                        break
+                    }
+                    guard same else { continue }
+                    let start = at + needle.count
+                    var end = start
+                    while end < count, bytes[end] != UInt8(ascii: "\"") { end += 1 }
+                    guard end < count else { return }
+                    values[which].insert(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self))
+                    index = end + 1
+                    matched = true
                     break
                 }
-                guard matches else {
-                    index += 1
-                    continue
-                }
-                let start = index + needle.count
-                var end = start
-                while end < bytes.count, bytes[end] != UInt8(ascii: "\"") { end += 1 }
-                guard end < bytes.count else { return }
-                values.insert(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self))
-                index = end + 1
+                if !matched { index += 1 }
             }
         }
         return values
