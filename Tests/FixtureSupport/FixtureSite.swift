@@ -26,6 +26,18 @@ public struct FixtureSite: Sendable {
 
     public var content: String { root + "/content" }
 
+    /// Every file under a folder with its bytes, to compare two outputs exactly.
+    public static func files(under folder: String) -> [String: Data] {
+        var files: [String: Data] = [:]
+        let enumerator = FileManager.default.enumerator(atPath: folder)
+        while let relative = enumerator?.nextObject() as? String {
+            var isDirectory: ObjCBool = false
+            FileManager.default.fileExists(atPath: folder + "/" + relative, isDirectory: &isDirectory)
+            if !isDirectory.boolValue { files[relative] = FileManager.default.contents(atPath: folder + "/" + relative) }
+        }
+        return files
+    }
+
     public func path(_ relative: String) -> String { root + "/" + relative }
 
     public func write(_ relative: String, _ text: String) {

@@ -15,14 +15,7 @@ struct BuildTests {
 
     /// Every file under a folder with its bytes, to compare outputs exactly.
     func snapshot(_ folder: String) -> [String: Data] {
-        var files: [String: Data] = [:]
-        let enumerator = FileManager.default.enumerator(atPath: folder)
-        while let relative = enumerator?.nextObject() as? String {
-            var isDirectory: ObjCBool = false
-            FileManager.default.fileExists(atPath: folder + "/" + relative, isDirectory: &isDirectory)
-            if !isDirectory.boolValue { files[relative] = FileManager.default.contents(atPath: folder + "/" + relative) }
-        }
-        return files
+        FixtureSite.files(under: folder)
     }
 
     @Test("a build writes every page, the assets and the marker")

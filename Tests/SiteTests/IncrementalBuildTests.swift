@@ -24,14 +24,7 @@ struct IncrementalBuildTests {
     /// Every file under a folder with its bytes, the manifest too: an updated manifest must
     /// equal the one a clean build writes.
     func snapshot(_ folder: String) -> [String: Data] {
-        var files: [String: Data] = [:]
-        let enumerator = FileManager.default.enumerator(atPath: folder)
-        while let relative = enumerator?.nextObject() as? String {
-            var isDirectory: ObjCBool = false
-            FileManager.default.fileExists(atPath: folder + "/" + relative, isDirectory: &isDirectory)
-            if !isDirectory.boolValue { files[relative] = FileManager.default.contents(atPath: folder + "/" + relative) }
-        }
-        return files
+        FixtureSite.files(under: folder)
     }
 
     /// The folders under an output, to see that a removed page leaves no empty folder behind.
