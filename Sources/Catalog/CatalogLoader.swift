@@ -96,7 +96,7 @@ public enum CatalogLoader {
         // Only read while the workers run (the records in it are values of type R).
         nonisolated(unsafe) let previous = cache?.entries ?? [:]
         let listed = entries
-        let results = ParallelSlots<Swift.Result<Decoded, Diagnostic>>(count: entries.count)
+        let results = Slots<Swift.Result<Decoded, Diagnostic>>(count: entries.count)
         DispatchQueue.concurrentPerform(iterations: entries.count) { index in
             let entry = listed[index]
             switch SourceFile.read(path: entry.fullPath, displayPath: entry.displayPath) {
@@ -257,13 +257,4 @@ public func displayPath(_ path: String) -> String {
     if path == cwd { return "." }
     if path.hasPrefix(cwd + "/") { return String(path.dropFirst(cwd.count + 1)) }
     return path
-}
-
-/// One slot per item, each written by exactly one worker of a `concurrentPerform`.
-final class ParallelSlots<Value>: @unchecked Sendable {
-    private var storage: [Value?]
-    private let lock = NSLock()
-    init(count: Int) { storage = Array(repeating: nil, count: count) }
-    func set(_ index: Int, _ value: Value) { lock.withLock { storage[index] = value } }
-    var values: [Value] { lock.withLock { storage.map { $0! } } }
 }

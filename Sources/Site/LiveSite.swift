@@ -265,12 +265,3 @@ enum Parallel {
         return slots.values
     }
 }
-
-/// One slot per item, each written by exactly one worker.
-final class Slots<Value>: @unchecked Sendable {
-    private var storage: [Value?]
-    private let lock = NSLock()
-    init(count: Int) { storage = Array(repeating: nil, count: count) }
-    func set(_ index: Int, _ value: Value) { lock.withLock { storage[index] = value } }
-    var values: [Value] { lock.withLock { storage.map { $0! } } }
-}
