@@ -15,6 +15,9 @@ public struct FitFix: Sendable {
     /// The change in words: "use Q4_K_M (39.6 GiB instead of 70.0 GiB)".
     public let description: String
     public let result: FitResult
+
+    /// The fix with its result `brief()`: what a list of fixes shows (verdict and speed).
+    public func brief() -> FitFix { FitFix(change: change, description: description, result: result.brief()) }
 }
 
 extension FitEngine {

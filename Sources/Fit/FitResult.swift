@@ -131,6 +131,11 @@ public struct FitResult: Sendable {
     public let notes: [String]
     /// The footprint the numbers came from.
     public let footprint: ModelFootprint?
+    /// How many entries the full ledger had, when this is a `brief()` copy holding fewer.
+    var fullLedgerCount: Int? = nil
+
+    /// How many devices (and system RAM) the placement used, even in a `brief()` copy.
+    public var ledgerCount: Int { fullLedgerCount ?? ledger.count }
 
     public struct Alternative: Sendable {
         public let strategy: SplitStrategy
@@ -144,6 +149,29 @@ public struct FitResult: Sendable {
 
     /// The smallest headroom across devices (negative when short).
     public var minimumHeadroom: Double { ledger.map(\.headroom).min() ?? -1 }
+
+    /// The device (not system RAM) closest to its limit, by the share of usable memory needed:
+    /// the first such device when several are as full.
+    public var fullestDevice: DeviceLedger? {
+        ledger.filter { !$0.isHostRAM }.max { $0.neededBytes / max($0.usableBytes, 1) < $1.neededBytes / max($1.usableBytes, 1) }
+    }
+
+    /// The result as a one-line summary reads it: verdict, strategy, speeds, the reason it is
+    /// unsupported, `minimumHeadroom`, `fullestDevice` and `ledgerCount` all as before, but the
+    /// ledger keeps only the fullest device and the one with the least headroom, and the
+    /// runner-up, refusals, notes and footprint are gone. A site keeps hundreds of thousands
+    /// of answers it shows in a line each; the full ledger of a 64-GPU cluster for each was
+    /// most of a build's memory.
+    public func brief() -> FitResult {
+        var kept: [DeviceLedger] = []
+        let fullest = ledger.indices.filter { !ledger[$0].isHostRAM }
+            .max { ledger[$0].neededBytes / max(ledger[$0].usableBytes, 1) < ledger[$1].neededBytes / max(ledger[$1].usableBytes, 1) }
+        let tightest = ledger.indices.min { ledger[$0].headroom < ledger[$1].headroom }
+        for index in ledger.indices where index == fullest || index == tightest { kept.append(ledger[index]) }
+        return FitResult(
+            verdict: verdict, strategy: strategy, unsupportedReason: unsupportedReason, ledger: kept, decode: decode,
+            prefill: prefill, runnerUp: nil, refused: [], notes: [], footprint: nil, fullLedgerCount: ledgerCount)
+    }
 }
 
 /// The numbers of a fit without its words: verdict, strategy, headroom and speeds. What the

@@ -83,10 +83,8 @@ struct FitRowView: Sendable {
 
     /// "31.2 of 46.5 GiB on mini 2": the device closest to its limit.
     static func fullestMemory(_ result: FitResult) -> String {
-        guard let fullest = result.ledger.filter({ !$0.isHostRAM }).max(by: { $0.neededBytes / max($0.usableBytes, 1) < $1.neededBytes / max($1.usableBytes, 1) }) else {
-            return "—"
-        }
-        return "\(Format.gib(fullest.neededBytes)) of \(Format.gib(fullest.usableBytes))" + (result.ledger.count > 1 ? " on \(fullest.label)" : "")
+        guard let fullest = result.fullestDevice else { return "—" }
+        return "\(Format.gib(fullest.neededBytes)) of \(Format.gib(fullest.usableBytes))" + (result.ledgerCount > 1 ? " on \(fullest.label)" : "")
     }
 
     static func anchor(model: RecordID<Model>, quant: String) -> String {

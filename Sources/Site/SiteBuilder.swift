@@ -38,7 +38,8 @@ public enum SiteBuilder {
         public var assets: Int
         public var warnings: [Diagnostic]
         /// Each phase with how long it took.
-        public var phases: [(name: String, duration: Duration)]
+        /// Each phase's wall time, and the process's peak resident memory when it ended.
+        public var phases: [(name: String, duration: Duration, peakBytes: Int)]
         /// No input changed since the last build: nothing was read past the hashes, nothing written.
         public var upToDate = false
         /// The output was changed in place from the last build's manifest.
@@ -71,12 +72,12 @@ public enum SiteBuilder {
     }
 
     private static func run(_ options: Options, write: Bool) throws(DiagnosticsError) -> Report {
-        var phases: [(String, Duration)] = []
+        var phases: [(String, Duration, Int)] = []
         let clock = ContinuousClock()
         func timed<T>(_ name: String, _ work: () throws(DiagnosticsError) -> T) throws(DiagnosticsError) -> T {
             let start = clock.now
             let result = try work()
-            phases.append((name, clock.now - start))
+            phases.append((name, clock.now - start, peakResidentBytes()))
             return result
         }
 
@@ -128,14 +129,6 @@ public enum SiteBuilder {
             for (id, key) in fits.comboKeys { next.comboKeys[id.raw] = FNV1a.hash(key) }
             return SitePages.all(catalog, templates: templates, fits: fits)
         }
-        let generated = try timed("export data") { () -> [OutputWriter.File] in
-            SiteRenderer.generatedFiles(catalog) + SitePlumbing.files(catalog, pages: specs.map(\.path), config: options.config)
-        }
-        let assetsDirectory = options.templates + "/assets"
-        let assetPaths = FileManager.default.fileExists(atPath: assetsDirectory) ? OutputWriter.assetPaths(in: assetsDirectory) : []
-        let pageFiles = Set(specs.map(\.path.outputFile))
-        let sources = loaded.files
-        let otherFiles = Set(assetPaths).union(generated.map(\.path))
 
         // 3. The pages to render: all of them, or those showing something that changed.
         let changed = previous.map { $0.changedKeys(to: next) }
@@ -153,16 +146,40 @@ public enum SiteBuilder {
         let update: OutputWriter.Update?
         if write, previous == nil { staging = try OutputWriter.Staging(options.output) } else { staging = nil }
         if write, previous != nil { update = try OutputWriter.Update(options.output) } else { update = nil }
-        do {
-            try staging?.makeFolders(for: specs.map(\.path.outputFile) + generated.map(\.path))
-        } catch {
-            staging?.abandon()
-            throw failure(options.output, "cannot write the new output: \(error.localizedDescription)")
-        }
         func abandon() {
             staging?.abandon()
             update?.abandon()
         }
+
+        // The JSON export, feeds, sitemap and search index: written as soon as they are made,
+        // and only their paths and hashes kept (the export of a large catalog is tens of MB).
+        var writtenPaths: [String] = []
+        let generatedPaths = try timed("export data") { () throws(DiagnosticsError) -> [String] in
+            let generated = SiteRenderer.generatedFiles(catalog) + SitePlumbing.files(catalog, pages: specs.map(\.path), config: options.config)
+            do {
+                try staging?.makeFolders(for: specs.map(\.path.outputFile) + generated.map(\.path))
+                for file in generated where write {
+                    let hash = FNV1a.hash(file.contents)
+                    next.files[file.path] = hash
+                    if let staging {
+                        try staging.write(file.path, file.contents)
+                        writtenPaths.append(file.path)
+                    } else if let update, previous?.files[file.path] != hash {
+                        try update.stage(file.path, file.contents)
+                        writtenPaths.append(file.path)
+                    }
+                }
+            } catch {
+                abandon()
+                throw failure(options.output, "cannot write the new output: \(error.localizedDescription)")
+            }
+            return generated.map(\.path)
+        }
+        let assetsDirectory = options.templates + "/assets"
+        let assetPaths = FileManager.default.fileExists(atPath: assetsDirectory) ? OutputWriter.assetPaths(in: assetsDirectory) : []
+        let pageFiles = Set(specs.map(\.path.outputFile))
+        let sources = loaded.files
+        let otherFiles = Set(assetPaths).union(generatedPaths)
 
         // 4. Render, read each page's links and ids, write it, drop its HTML.
         var results: [Int: PageResult] = [:]
@@ -238,7 +255,7 @@ public enum SiteBuilder {
 
         // 6. The other files, the manifest, and the output swapped or updated.
         var report = Report(
-            catalogSummary: catalog.summary, pages: specs.count, assets: assetPaths.count + generated.count,
+            catalogSummary: catalog.summary, pages: specs.count, assets: assetPaths.count + generatedPaths.count,
             warnings: loaded.diagnostics.warnings, phases: [], incremental: previous != nil, rendered: results.count)
         if write {
             try timed("write output") { () throws(DiagnosticsError) in
@@ -253,18 +270,8 @@ public enum SiteBuilder {
                     if result?.written == true { report.writtenPaths.append(file) }
                 }
                 for path in assetPaths { next.files[path] = next.inputs["templates/" + path] ?? 0 }
+                report.writtenPaths += writtenPaths
                 do {
-                    for file in generated {
-                        let hash = FNV1a.hash(file.contents)
-                        next.files[file.path] = hash
-                        if let staging {
-                            try staging.write(file.path, file.contents)
-                            report.writtenPaths.append(file.path)
-                        } else if let update, previous?.files[file.path] != hash {
-                            try update.stage(file.path, file.contents)
-                            report.writtenPaths.append(file.path)
-                        }
-                    }
                     if let staging, FileManager.default.fileExists(atPath: assetsDirectory) {
                         _ = try staging.copyAssets(from: assetsDirectory)
                         report.writtenPaths += assetPaths
@@ -289,11 +296,19 @@ public enum SiteBuilder {
         }
         report.phases = phases
         report.written = report.writtenPaths.count
-        report.files = write ? next.files.count : specs.count + generated.count + assetPaths.count
+        report.files = write ? next.files.count : specs.count + generatedPaths.count + assetPaths.count
         return report
     }
 
     private static func failure(_ path: String, _ message: String) -> DiagnosticsError {
         DiagnosticsError([Diagnostic(at: SourceLocation(path: displayPath(path), line: 0, column: 0), message)])
     }
+}
+
+/// The most memory this process has held resident so far, in bytes (what `time -v` reports as
+/// its maximum resident set size): `--verbose` prints it after each phase.
+func peakResidentBytes() -> Int {
+    var usage = rusage()
+    guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return 0 }
+    return Int(usage.ru_maxrss) * 1024
 }

@@ -16,8 +16,8 @@ final class SiteFits: Sendable {
         let quant: Quant
         let runtime: RecordID<Runtime>
         let result: FitResult
-        /// Changes that would make it fit, or fit more comfortably, each evaluated again.
-        let fixes: [FitFix]
+        /// Changes that would make it fit, or fit more comfortably, each evaluated again (brief).
+        var fixes: [FitFix]
         /// The longest context at which it still fits (tight or better), in tokens.
         let longestContext: Int?
         /// Published measurements of the same model, quant, runtime and devices.
@@ -25,7 +25,15 @@ final class SiteFits: Sendable {
         /// The quant's weights, for ordering quants from the most faithful down.
         let weightBytes: Double
         /// Unique to this answer: a page's rendered row for it can be kept while it is reused.
-        let token = AnswerTokens.next()
+        var token = AnswerTokens.next()
+
+        /// The answer as a line or a table cell shows it: `FitResult.brief()`, fixes likewise.
+        /// Only the quant a will-it-run page shows by its ledger keeps the full result.
+        func brief() -> Answer {
+            Answer(
+                model: model, quant: quant, runtime: runtime, result: result.brief(), fixes: fixes.map { $0.brief() },
+                longestContext: longestContext, measured: measured, weightBytes: weightBytes, token: token)
+        }
     }
 
     /// A combo's configuration and every model and quant on it.
@@ -192,12 +200,17 @@ final class SiteFits: Sendable {
             }
             // Pages show the fixes and the longest context of one quant per model, the one it
             // is shown by; working them out for every quant was most of the fit matrix.
-            if let shown = headline(mine), let index = mine.firstIndex(where: { $0.token == shown.token }),
+            // Every other quant is shown in a line: kept brief (most of a build's memory otherwise).
+            let shown = headline(mine)
+            mine = mine.map { $0.token == shown?.token ? $0 : $0.brief() }
+            if let shown, let index = mine.firstIndex(where: { $0.token == shown.token }),
                let runtime = catalog[shown.runtime] {
-                mine[index] = answer(model, shown.quant, runtime, hardware, catalog, detailed: true, fixRuntimes: runtimes)
+                var full = answer(model, shown.quant, runtime, hardware, catalog, detailed: true, fixRuntimes: runtimes)
+                full.fixes = full.fixes.map { $0.brief() }
+                mine[index] = full
             }
             answers += mine
-            fourBit[model.id] = reference(model, hardware, runtimes, catalog, context: context)
+            fourBit[model.id] = reference(model, hardware, runtimes, catalog, context: context)?.brief()
             curves[model.id] = curve(model, hardware, runtimes, catalog)
         }
         return ComboFit(hardware: hardware, runtimes: runtimes, answers: answers, unloadable: unloadable, fourBit: fourBit, curves: curves)
@@ -218,7 +231,7 @@ final class SiteFits: Sendable {
                 if best.map({ FitChoices.isBetter(summary, than: $0.2) }) ?? true { best = (quant, runtime, summary) }
             }
             if let (quant, runtime, _) = best {
-                fourBit[model.id] = answer(model, quant, runtime, hardware, catalog, detailed: false)
+                fourBit[model.id] = answer(model, quant, runtime, hardware, catalog, detailed: false).brief()
             }
             mostFaithful[model.id] = mostFaithfulQuant(model, runtimes, hardware)
         }
@@ -328,7 +341,7 @@ extension SiteFits {
             let runs = result.verdict == .fits || result.verdict == .tight
             return (tokens, runs ? result.decode?.atFullContext : nil)
         }
-        return Curve(answer: start, points: points)
+        return Curve(answer: start.brief(), points: points)
     }
 }
 

@@ -47,7 +47,7 @@ struct BuildCommand: ParsableCommand {
             if !report.warnings.isEmpty { Terminal.printDiagnostics(report.warnings) }
             if verbose {
                 for phase in report.phases {
-                    print(String(format: "%8.1f ms  %@", phase.duration.milliseconds, phase.name))
+                    print(String(format: "%8.1f ms  %@  (peak %.0f MB)", phase.duration.milliseconds, phase.name, Double(phase.peakBytes) / 1e6))
                 }
             }
             if report.upToDate {

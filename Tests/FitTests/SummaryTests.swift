@@ -46,4 +46,34 @@ struct SummaryTests {
         // The comparison covers every kind of answer.
         #expect(verdicts == Set(Verdict.allCases))
     }
+
+    @Test("a brief result keeps what a one-line summary reads: verdict, speeds, headroom, the fullest device and the device count")
+    func briefKeepsTheSummary() throws {
+        let loaded = CatalogLoader.load(from: FixtureSite.packageRoot + "/content")
+        let catalog = loaded.catalog
+        var shrunk = 0
+        for combo in catalog.combos {
+            guard let hardware = Hardware(combo: combo, catalog: catalog) else { continue }
+            for runtime in catalog.runtimes {
+                for model in catalog.models {
+                    guard let quant = model.quants.first else { continue }
+                    let full = FitEngine.evaluate(FitRequest(model: model, quant: quant, runtime: runtime, contextTokens: 8192), on: hardware)
+                    let brief = full.brief()
+                    #expect(brief.verdict == full.verdict)
+                    #expect(brief.strategy == full.strategy)
+                    #expect(brief.unsupportedReason == full.unsupportedReason)
+                    #expect(brief.decode?.tokensPerSecond == full.decode?.tokensPerSecond)
+                    #expect(brief.prefill?.tokensPerSecond == full.prefill?.tokensPerSecond)
+                    #expect(brief.minimumHeadroom == full.minimumHeadroom)
+                    #expect(brief.fullestDevice?.label == full.fullestDevice?.label)
+                    #expect(brief.fullestDevice?.neededBytes == full.fullestDevice?.neededBytes)
+                    #expect(brief.ledgerCount == full.ledger.count)
+                    #expect(brief.ledger.count <= 2)
+                    #expect(brief.brief().ledgerCount == full.ledger.count, "briefing twice keeps the count")
+                    if brief.ledger.count < full.ledger.count { shrunk += 1 }
+                }
+            }
+        }
+        #expect(shrunk > 100, "the catalog's clusters have ledgers to shrink")
+    }
 }
