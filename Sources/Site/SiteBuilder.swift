@@ -141,6 +141,14 @@ public enum SiteBuilder {
             if !spec.dependencies.isDisjoint(with: changed) || !old.dependencies.isDisjoint(with: changed) { toRender.append(index) }
         }
 
+        // Will-it-run pages of combos with the same configuration show the same rows: rendered
+        // one after another, each row leaves the fragment cache soon after it is made (in
+        // catalog order most configurations' rows would wait for a combo near the end).
+        var configuration: [String: String] = [:]
+        for combo in catalog.combos { configuration[Route.willItRun(combo.id).outputFile] = fits.comboKeys[combo.id] }
+        let keyed: [(key: String, index: Int)] = toRender.map { index in (configuration[specs[index].path.outputFile] ?? "", index) }
+        toRender = keyed.sorted { a, b in a.key == b.key ? a.index < b.index : a.key < b.key }.map(\.index)
+
         // Where pages go: a whole new output beside the old one, or staged beside the files they replace.
         let staging: OutputWriter.Staging?
         let update: OutputWriter.Update?
