@@ -123,16 +123,61 @@ public struct FitResult: Sendable {
     public let decode: SpeedEstimate?
     /// Prompt processing for the request's prompt length.
     public let prefill: SpeedEstimate?
-    /// The second-best strategy, to show what the choice was against.
-    public let runnerUp: Alternative?
-    /// Strategies the runtime offers that could not be used here, with why.
-    public let refused: [Alternative]
-    /// Notes on assumptions made (assumed host RAM, fallback transport).
-    public let notes: [String]
-    /// The footprint the numbers came from.
-    public let footprint: ModelFootprint?
     /// How many entries the full ledger had, when this is a `brief()` copy holding fewer.
-    var fullLedgerCount: Int? = nil
+    let fullLedgerCount: Int?
+    /// What only a full ledger view reads, behind one reference: a site holds hundreds of
+    /// thousands of brief results, and these inline (the footprint alone is 15 numbers) made
+    /// each several times larger. Nil in a `brief()` copy.
+    private let details: Details?
+
+    private final class Details: Sendable {
+        let runnerUp: Alternative?
+        let refused: [Alternative]
+        let notes: [String]
+        let footprint: ModelFootprint?
+
+        init(runnerUp: Alternative?, refused: [Alternative], notes: [String], footprint: ModelFootprint?) {
+            self.runnerUp = runnerUp
+            self.refused = refused
+            self.notes = notes
+            self.footprint = footprint
+        }
+    }
+
+    init(
+        verdict: Verdict, strategy: SplitStrategy?, unsupportedReason: String?, ledger: [DeviceLedger], decode: SpeedEstimate?,
+        prefill: SpeedEstimate?, runnerUp: Alternative?, refused: [Alternative], notes: [String], footprint: ModelFootprint?
+    ) {
+        self.verdict = verdict
+        self.strategy = strategy
+        self.unsupportedReason = unsupportedReason
+        self.ledger = ledger
+        self.decode = decode
+        self.prefill = prefill
+        fullLedgerCount = nil
+        details = runnerUp == nil && refused.isEmpty && notes.isEmpty && footprint == nil
+            ? nil : Details(runnerUp: runnerUp, refused: refused, notes: notes, footprint: footprint)
+    }
+
+    private init(briefOf result: FitResult, ledger: [DeviceLedger]) {
+        verdict = result.verdict
+        strategy = result.strategy
+        unsupportedReason = result.unsupportedReason
+        self.ledger = ledger
+        decode = result.decode
+        prefill = result.prefill
+        fullLedgerCount = result.ledgerCount
+        details = nil
+    }
+
+    /// The second-best strategy, to show what the choice was against.
+    public var runnerUp: Alternative? { details?.runnerUp }
+    /// Strategies the runtime offers that could not be used here, with why.
+    public var refused: [Alternative] { details?.refused ?? [] }
+    /// Notes on assumptions made (assumed host RAM, fallback transport).
+    public var notes: [String] { details?.notes ?? [] }
+    /// The footprint the numbers came from.
+    public var footprint: ModelFootprint? { details?.footprint }
 
     /// How many devices (and system RAM) the placement used, even in a `brief()` copy.
     public var ledgerCount: Int { fullLedgerCount ?? ledger.count }
@@ -168,9 +213,7 @@ public struct FitResult: Sendable {
             .max { ledger[$0].neededBytes / max(ledger[$0].usableBytes, 1) < ledger[$1].neededBytes / max(ledger[$1].usableBytes, 1) }
         let tightest = ledger.indices.min { ledger[$0].headroom < ledger[$1].headroom }
         for index in ledger.indices where index == fullest || index == tightest { kept.append(ledger[index]) }
-        return FitResult(
-            verdict: verdict, strategy: strategy, unsupportedReason: unsupportedReason, ledger: kept, decode: decode,
-            prefill: prefill, runnerUp: nil, refused: [], notes: [], footprint: nil, fullLedgerCount: ledgerCount)
+        return FitResult(briefOf: self, ledger: kept)
     }
 }
 

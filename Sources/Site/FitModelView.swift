@@ -42,11 +42,16 @@ struct FitModelView: Sendable {
     /// The model's block rendered with `partials/fit-model`, kept for as long as its answers are
     /// reused (every combo with the same configuration shows the same block).
     /// `uses`: the pages that show the block (the combos sharing the configuration).
-    static func fragment(headline: SiteFits.Answer, answers: [SiteFits.Answer], uses: Int?, context: inout PageContext) -> HTML {
+    /// `detailed` works out the headline's full answer (ledger, fixes, longest context); it is
+    /// asked only when the block is not already rendered.
+    static func fragment(
+        headline: SiteFits.Answer, answers: [SiteFits.Answer], uses: Int?, detailed: (SiteFits.Answer) -> SiteFits.Answer,
+        context: inout PageContext
+    ) -> HTML {
         let key = String(headline.token)
         if let cached = context.cachedFragment("partials/fit-model", key: key) { return cached }
         // The row is only ever part of this block: it is kept with the block, not on its own.
-        let row = FitRowView.fragment(headline, uses: 1, context: &context)
+        let row = FitRowView.fragment(detailed(headline), uses: 1, context: &context)
         let catalog = context.catalog
         let view = FitModelView(row: row, others: answers.filter { $0.token != headline.token }.map { QuantView($0, catalog: catalog) })
         return context.renderFragment("partials/fit-model", key: key, model: view, uses: uses)

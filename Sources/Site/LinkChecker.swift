@@ -167,8 +167,9 @@ enum LinkChecker {
                 case .outside: continue
                 case .invalid(let problem): problems.append(Found(order: order, diagnostic: maker.diagnostic(problem, files: files)))
                 case .file(let target, let fragment):
-                    if pageFiles.contains(target) {
-                        if target != pageFile { targets.insert(target) }
+                    if let known = pageFiles.firstIndex(of: target) {
+                        // The set's own string: ten thousand pages' targets share their storage.
+                        if target != pageFile { targets.insert(pageFiles[known]) }
                         guard let fragment, !fragment.isEmpty else { continue }
                         if target != pageFile {
                             anchors.append(Anchor(order: order, target: target, fragment: fragment, make: maker))

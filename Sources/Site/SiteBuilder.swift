@@ -122,7 +122,7 @@ public enum SiteBuilder {
             if !collisions.isEmpty { throw DiagnosticsError(collisions) }
             return SiteFits(catalog)
         }
-        let specs = try timed("plan pages") { () -> [PageSpec] in
+        var specs = try timed("plan pages") { () -> [PageSpec] in
             next.records = BuildManifest.recordHashes(catalog, files: loaded.files)
             next.references = BuildManifest.referencesHash(catalog)
             next.fitInputs = BuildManifest.fitInputsHash(next.records, catalog)
@@ -194,8 +194,9 @@ public enum SiteBuilder {
         // Fit rows are rendered once per answer and page depth, then shared by every page showing them.
         let fragments = FragmentCache(evictingAfterUse: true)
         func renderPages(_ indices: [Int]) -> [Diagnostic] {
+            let plan = specs
             let outcomes = Parallel.map(indices) { index -> Result<PageResult, DiagnosticsError> in
-                let spec = specs[index]
+                let spec = plan[index]
                 switch SiteRenderer.render(spec, catalog: catalog, templates: templates, config: options.config, fragments: fragments) {
                 case .failure(let error): return .failure(error)
                 case .success(let page):
@@ -245,11 +246,16 @@ public enum SiteBuilder {
             }
         }
 
+        // What the rest needs of the plan: each page's file and dependencies. The specs hold
+        // the fit answers and every view's inputs; they go now, before the manifest is made.
+        let planned = specs.map { (file: $0.path.outputFile, dependencies: $0.dependencies) }
+        specs = []
+
         // 5. Every rendered page's links, against every page's ids, before the output changes.
         try timed("check links") { () throws(DiagnosticsError) in
             var ids: [String: Set<String>] = [:]
-            for spec in specs {
-                let file = spec.path.outputFile
+            for spec in planned {
+                let file = spec.file
                 if let old = previous?.pages[file] { ids[file] = old.ids }
             }
             let checked = results.keys.sorted().map { results[$0]!.links }
@@ -263,12 +269,12 @@ public enum SiteBuilder {
 
         // 6. The other files, the manifest, and the output swapped or updated.
         var report = Report(
-            catalogSummary: catalog.summary, pages: specs.count, assets: assetPaths.count + generatedPaths.count,
+            catalogSummary: catalog.summary, pages: planned.count, assets: assetPaths.count + generatedPaths.count,
             warnings: loaded.diagnostics.warnings, phases: [], incremental: previous != nil, rendered: results.count)
         if write {
             try timed("write output") { () throws(DiagnosticsError) in
-                for (index, spec) in specs.enumerated() {
-                    let file = spec.path.outputFile
+                for (index, spec) in planned.enumerated() {
+                    let file = spec.file
                     let result = results[index]
                     guard let page = result.map({ BuildManifest.Page(dependencies: spec.dependencies, ids: $0.links.ids, targets: $0.links.targets) })
                         ?? previous?.pages[file]
@@ -304,7 +310,7 @@ public enum SiteBuilder {
         }
         report.phases = phases
         report.written = report.writtenPaths.count
-        report.files = write ? next.files.count : specs.count + generatedPaths.count + assetPaths.count
+        report.files = write ? next.files.count : planned.count + generatedPaths.count + assetPaths.count
         return report
     }
 

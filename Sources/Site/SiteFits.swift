@@ -200,16 +200,11 @@ final class SiteFits: Sendable {
             }
             // Pages show the fixes and the longest context of one quant per model, the one it
             // is shown by; working them out for every quant was most of the fit matrix.
-            // Every other quant is shown in a line: kept brief (most of a build's memory otherwise).
-            let shown = headline(mine)
-            mine = mine.map { $0.token == shown?.token ? $0 : $0.brief() }
-            if let shown, let index = mine.firstIndex(where: { $0.token == shown.token }),
-               let runtime = catalog[shown.runtime] {
-                var full = answer(model, shown.quant, runtime, hardware, catalog, detailed: true, fixRuntimes: runtimes)
-                full.fixes = full.fixes.map { $0.brief() }
-                mine[index] = full
-            }
-            answers += mine
+            // Kept brief: every quant is shown in a line, or by a table's verdict and speed. The
+            // one a will-it-run page shows by its ledger, fixes and longest context is worked
+            // out in full when that page's row is rendered (`detailed(_:on:)`), once per
+            // configuration; holding it for every configuration was most of a build's memory.
+            answers += mine.map { $0.brief() }
             fourBit[model.id] = reference(model, hardware, runtimes, catalog, context: context)?.brief()
             curves[model.id] = curve(model, hardware, runtimes, catalog)
         }
@@ -290,6 +285,18 @@ final class SiteFits: Sendable {
             longestContext: detailed && runs ? FitEngine.longestFittingContext(request, hardware) : nil,
             measured: catalog.benchmarks(matching: request, hardware: hardware),
             weightBytes: ModelFootprint(model: model, quant: quant, kvCacheType: .f16).totalWeightBytes)
+    }
+
+    /// `answer` (one of `fit`'s brief answers) in full: the whole ledger, the runner-up and the
+    /// refusals, the fixes (another of the configuration's runtimes when one helps, each fix
+    /// brief) and the longest context that fits. Keeps `answer`'s token, so a row rendered from
+    /// it is shared as before.
+    func detailed(_ answer: Answer, on fit: ComboFit) -> Answer {
+        guard let model = catalog[answer.model], let runtime = catalog[answer.runtime] else { return answer }
+        var full = Self.answer(model, answer.quant, runtime, fit.hardware, catalog, detailed: true, fixRuntimes: fit.runtimes)
+        full.fixes = full.fixes.map { $0.brief() }
+        full.token = answer.token
+        return full
     }
 
     /// A combo's answer for a model at 4-bit: each runtime's 4-bit quant, the best of them.

@@ -70,7 +70,9 @@ struct WillItRunPage: Sendable {
             let runnable = answers[start..<end].filter { $0.result.verdict != .unsupported }
             if let headline = SiteFits.headline(runnable) {
                 groups[headline.result.verdict, default: []].append(
-                    FitModelView.fragment(headline: headline, answers: runnable, uses: fits.sharing[record.id], context: &context))
+                    FitModelView.fragment(
+                        headline: headline, answers: runnable, uses: fits.sharing[record.id],
+                        detailed: { fits.detailed($0, on: fit) }, context: &context))
             }
             start = end
         }
