@@ -123,8 +123,8 @@ public struct FitResult: Sendable {
     public let decode: SpeedEstimate?
     /// Prompt processing for the request's prompt length.
     public let prefill: SpeedEstimate?
-    /// How many entries the full ledger had, when this is a `brief()` copy holding fewer.
-    let fullLedgerCount: Int?
+    /// What a `brief()` copy keeps of the ledger it drops (nil in a full result).
+    private let briefLedger: BriefLedger?
     /// What only a full ledger view reads, behind one reference: a site holds hundreds of
     /// thousands of brief results, and these inline (the footprint alone is 15 numbers) made
     /// each several times larger. Nil in a `brief()` copy.
@@ -154,20 +154,26 @@ public struct FitResult: Sendable {
         self.ledger = ledger
         self.decode = decode
         self.prefill = prefill
-        fullLedgerCount = nil
+        briefLedger = nil
         details = runnerUp == nil && refused.isEmpty && notes.isEmpty && footprint == nil
             ? nil : Details(runnerUp: runnerUp, refused: refused, notes: notes, footprint: footprint)
     }
 
-    private init(briefOf result: FitResult, ledger: [DeviceLedger]) {
+    private init(briefOf result: FitResult) {
         verdict = result.verdict
         strategy = result.strategy
         unsupportedReason = result.unsupportedReason
-        self.ledger = ledger
+        ledger = []
         decode = result.decode
         prefill = result.prefill
-        fullLedgerCount = result.ledgerCount
+        briefLedger = BriefLedger(count: result.ledgerCount, minimumHeadroom: result.minimumHeadroom, fullestDevice: result.fullestDevice)
         details = nil
+    }
+
+    private struct BriefLedger: Sendable {
+        let count: Int
+        let minimumHeadroom: Double
+        let fullestDevice: DeviceFill?
     }
 
     /// The second-best strategy, to show what the choice was against.
@@ -180,7 +186,7 @@ public struct FitResult: Sendable {
     public var footprint: ModelFootprint? { details?.footprint }
 
     /// How many devices (and system RAM) the placement used, even in a `brief()` copy.
-    public var ledgerCount: Int { fullLedgerCount ?? ledger.count }
+    public var ledgerCount: Int { briefLedger?.count ?? ledger.count }
 
     public struct Alternative: Sendable {
         public let strategy: SplitStrategy
@@ -193,28 +199,32 @@ public struct FitResult: Sendable {
     }
 
     /// The smallest headroom across devices (negative when short).
-    public var minimumHeadroom: Double { ledger.map(\.headroom).min() ?? -1 }
+    public var minimumHeadroom: Double { briefLedger?.minimumHeadroom ?? ledger.map(\.headroom).min() ?? -1 }
 
     /// The device (not system RAM) closest to its limit, by the share of usable memory needed:
     /// the first such device when several are as full.
-    public var fullestDevice: DeviceLedger? {
-        ledger.filter { !$0.isHostRAM }.max { $0.neededBytes / max($0.usableBytes, 1) < $1.neededBytes / max($1.usableBytes, 1) }
+    public var fullestDevice: DeviceFill? {
+        if let briefLedger { return briefLedger.fullestDevice }
+        return ledger.filter { !$0.isHostRAM }
+            .max { $0.neededBytes / max($0.usableBytes, 1) < $1.neededBytes / max($1.usableBytes, 1) }
+            .map { DeviceFill(label: $0.label, neededBytes: $0.neededBytes, usableBytes: $0.usableBytes) }
     }
 
     /// The result as a one-line summary reads it: verdict, strategy, speeds, the reason it is
-    /// unsupported, `minimumHeadroom`, `fullestDevice` and `ledgerCount` all as before, but the
-    /// ledger keeps only the fullest device and the one with the least headroom, and the
-    /// runner-up, refusals, notes and footprint are gone. A site keeps hundreds of thousands
-    /// of answers it shows in a line each; the full ledger of a 64-GPU cluster for each was
-    /// most of a build's memory.
+    /// unsupported, `minimumHeadroom`, `fullestDevice` and `ledgerCount` all as before, but no
+    /// ledger, runner-up, refusals, notes or footprint. A site keeps hundreds of thousands of
+    /// answers it shows in a line each; the full ledger of a 64-GPU cluster for each was most
+    /// of a build's memory.
     public func brief() -> FitResult {
-        var kept: [DeviceLedger] = []
-        let fullest = ledger.indices.filter { !ledger[$0].isHostRAM }
-            .max { ledger[$0].neededBytes / max(ledger[$0].usableBytes, 1) < ledger[$1].neededBytes / max(ledger[$1].usableBytes, 1) }
-        let tightest = ledger.indices.min { ledger[$0].headroom < ledger[$1].headroom }
-        for index in ledger.indices where index == fullest || index == tightest { kept.append(ledger[index]) }
-        return FitResult(briefOf: self, ledger: kept)
+        briefLedger == nil ? FitResult(briefOf: self) : self
     }
+}
+
+/// How full one device is: what a one-line summary says of the fullest ("31.2 of 46.5 GiB on mini 2").
+public struct DeviceFill: Sendable, Equatable {
+    public let label: String
+    public let neededBytes: Double
+    public let usableBytes: Double
 }
 
 /// The numbers of a fit without its words: verdict, strategy, headroom and speeds. What the

@@ -47,7 +47,7 @@ struct SummaryTests {
         #expect(verdicts == Set(Verdict.allCases))
     }
 
-    @Test("a brief result keeps what a one-line summary reads: verdict, speeds, headroom, the fullest device and the device count")
+    @Test("a brief result keeps what a one-line summary reads (verdict, speeds, headroom, the fullest device, the device count) and drops the ledger")
     func briefKeepsTheSummary() throws {
         let loaded = CatalogLoader.load(from: FixtureSite.packageRoot + "/content")
         let catalog = loaded.catalog
@@ -65,10 +65,9 @@ struct SummaryTests {
                     #expect(brief.decode?.tokensPerSecond == full.decode?.tokensPerSecond)
                     #expect(brief.prefill?.tokensPerSecond == full.prefill?.tokensPerSecond)
                     #expect(brief.minimumHeadroom == full.minimumHeadroom)
-                    #expect(brief.fullestDevice?.label == full.fullestDevice?.label)
-                    #expect(brief.fullestDevice?.neededBytes == full.fullestDevice?.neededBytes)
+                    #expect(brief.fullestDevice == full.fullestDevice)
                     #expect(brief.ledgerCount == full.ledger.count)
-                    #expect(brief.ledger.count <= 2)
+                    #expect(brief.ledger.isEmpty)
                     #expect(brief.brief().ledgerCount == full.ledger.count, "briefing twice keeps the count")
                     if brief.ledger.count < full.ledger.count { shrunk += 1 }
                 }
