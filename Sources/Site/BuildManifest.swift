@@ -17,7 +17,7 @@ struct BuildManifest: Equatable, Sendable {
 
     struct Page: Equatable, Sendable {
         var dependencies: Set<String>
-        var ids: Set<String>
+        var ids: PageIDs
         /// The other pages it links to, for checking it again when one of them changes.
         var targets: Set<String>
     }
@@ -50,6 +50,10 @@ struct BuildManifest: Equatable, Sendable {
         // Written straight into bytes, line by line: at ten thousand combos the manifest is tens
         // of MB, and a String of it then copied into Data was the build's last peak of memory.
         var out = Data()
+        // Sized up front (the page lines are nearly all of it), so it is never grown by doubling.
+        var capacity = 4096 + (inputs.count + records.count + comboKeys.count + files.count) * 120
+        for (path, page) in pages { capacity += path.utf8.count + page.ids.text.utf8.count + (page.dependencies.count + page.targets.count) * 7 + 16 }
+        out.reserveCapacity(capacity)
         func line(_ text: String) {
             out.append(contentsOf: text.utf8)
             out.append(UInt8(ascii: "\n"))
@@ -82,7 +86,7 @@ struct BuildManifest: Equatable, Sendable {
             guard let page = pages[path] else { continue }
             let keys = page.dependencies.compactMap { keyNumbers[$0] }.sorted().map(String.init).joined(separator: " ")
             let targets = page.targets.compactMap { pageNumbers[$0] }.sorted().map(String.init).joined(separator: " ")
-            line("page \(path)\t\(keys)\t\(page.ids.sorted().joined(separator: " "))\t\(targets)")
+            line("page \(path)\t\(keys)\t\(page.ids.text)\t\(targets)")
         }
         line("end")
         return out
@@ -135,7 +139,7 @@ struct BuildManifest: Equatable, Sendable {
                     dependencies.insert(keys[index])
                 }
                 pageLines.append((String(fields[0]), Page(
-                    dependencies: dependencies, ids: Set(fields[2].split(separator: " ").map(String.init)), targets: []), fields[3]))
+                    dependencies: dependencies, ids: PageIDs(text: fields[2]), targets: []), fields[3]))
             default: return nil
             }
         }

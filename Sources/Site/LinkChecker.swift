@@ -104,7 +104,7 @@ enum LinkChecker {
     /// page, which wait until every page's ids are known.
     struct PageLinks: Sendable {
         let file: String
-        let ids: Set<String>
+        let ids: PageIDs
         /// The other pages it links to.
         let targets: Set<String>
         fileprivate let problems: [Found]
@@ -182,15 +182,23 @@ enum LinkChecker {
                 }
             }
         }
-        return PageLinks(file: pageFile, ids: ids, targets: targets, problems: problems, anchors: anchors)
+        return PageLinks(file: pageFile, ids: PageIDs(ids), targets: targets, problems: problems, anchors: anchors)
     }
 
     /// Every problem of `pages`, in their order, once `ids` knows every page's element ids.
-    static func problems(_ pages: [PageLinks], ids: (String) -> Set<String>?, files: [String: SourceFile]) -> [Diagnostic] {
+    static func problems(_ pages: [PageLinks], ids: (String) -> PageIDs?, files: [String: SourceFile]) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
+        // Each linked page's ids as a set, made when first asked for.
+        var sets: [String: Set<Substring>] = [:]
+        func has(_ target: String, _ fragment: String) -> Bool {
+            if let set = sets[target] { return set.contains(fragment[...]) }
+            guard let set = ids(target)?.set else { return false }
+            sets[target] = set
+            return set.contains(fragment[...])
+        }
         for page in pages {
             var found = page.problems
-            for anchor in page.anchors where !(ids(anchor.target)?.contains(anchor.fragment) ?? false) {
+            for anchor in page.anchors where !has(anchor.target, anchor.fragment) {
                 found.append(Found(order: anchor.order, diagnostic: anchor.make.diagnostic(missingAnchor(anchor.target, anchor.fragment), files: files)))
             }
             diagnostics += found.sorted { $0.order < $1.order }.map(\.diagnostic)

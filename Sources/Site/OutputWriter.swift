@@ -20,6 +20,15 @@ public enum OutputWriter {
         public var contents: Data
     }
 
+    /// A generated file (JSON export, feed, sitemap, search index) made only when it is
+    /// written: a build makes, writes and drops them one at a time.
+    struct Generated: Sendable {
+        let path: String
+        let make: @Sendable () -> Data
+
+        var file: File { File(path: path, contents: make()) }
+    }
+
     public static func write(_ files: [File], assetsFrom assetsDirectory: String?, to output: String) throws(DiagnosticsError) -> Stats {
         let staging = try Staging(output)
         var assets = 0

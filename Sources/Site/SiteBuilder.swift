@@ -163,10 +163,11 @@ public enum SiteBuilder {
         // and only their paths and hashes kept (the export of a large catalog is tens of MB).
         var writtenPaths: [String] = []
         let generatedPaths = try timed("export data") { () throws(DiagnosticsError) -> [String] in
-            let generated = SiteRenderer.generatedFiles(catalog) + SitePlumbing.files(catalog, pages: specs.map(\.path), config: options.config)
+            let generated = SiteRenderer.generated(catalog) + SitePlumbing.generated(catalog, pages: specs.map(\.path), config: options.config)
             do {
                 try staging?.makeFolders(for: specs.map(\.path.outputFile) + generated.map(\.path))
-                for file in generated where write {
+                for maker in generated where write {
+                    let file = maker.file
                     let hash = FNV1a.hash(file.contents)
                     next.files[file.path] = hash
                     if let staging {
@@ -253,7 +254,7 @@ public enum SiteBuilder {
 
         // 5. Every rendered page's links, against every page's ids, before the output changes.
         try timed("check links") { () throws(DiagnosticsError) in
-            var ids: [String: Set<String>] = [:]
+            var ids: [String: PageIDs] = [:]
             for spec in planned {
                 let file = spec.file
                 if let old = previous?.pages[file] { ids[file] = old.ids }

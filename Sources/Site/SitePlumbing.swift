@@ -6,16 +6,20 @@ import Foundation
 /// records and the list of pages alone, sorted, with no clock: same input, same bytes.
 enum SitePlumbing {
     static func files(_ catalog: Catalog, pages: [SitePath], config: SiteConfig) -> [OutputWriter.File] {
+        generated(catalog, pages: pages, config: config).map(\.file)
+    }
+
+    static func generated(_ catalog: Catalog, pages: [SitePath], config: SiteConfig) -> [OutputWriter.Generated] {
         [
-            file(Route.sitemap, Sitemap.xml(pages: pages, catalog: catalog, config: config)),
-            file(Route.robots, robots(config)),
-            file(Route.feed, AtomFeed.xml(catalog, config: config)),
-            file(Route.catalogAPI, CatalogAPI.json(catalog, config: config)),
+            file(Route.sitemap) { Sitemap.xml(pages: pages, catalog: catalog, config: config) },
+            file(Route.robots) { robots(config) },
+            file(Route.feed) { AtomFeed.xml(catalog, config: config) },
+            OutputWriter.Generated(path: Route.catalogAPI.outputFile) { CatalogAPI.data(catalog, config: config) },
         ]
     }
 
-    private static func file(_ path: SitePath, _ text: String) -> OutputWriter.File {
-        OutputWriter.File(path: path.outputFile, contents: Data(text.utf8))
+    private static func file(_ path: SitePath, _ text: @escaping @Sendable () -> String) -> OutputWriter.Generated {
+        OutputWriter.Generated(path: path.outputFile) { Data(text().utf8) }
     }
 
     /// Everything may be crawled; the sitemap says where everything is.
@@ -126,11 +130,25 @@ enum CatalogAPI {
     static let version = 1
 
     static func json(_ catalog: Catalog, config: SiteConfig) -> String {
-        var json = "{\"records\":["
+        String(decoding: data(catalog, config: config), as: UTF8.self)
+    }
+
+    /// The export as bytes, made record by record into a buffer sized up front: at ten thousand
+    /// combos it is near 100 MB, and a String grown by doubling, then copied, held three times that.
+    static func data(_ catalog: Catalog, config: SiteConfig) -> Data {
+        var capacity = 256
+        for kind in RecordKind.allCases {
+            for id in catalog.ids(of: kind) {
+                let data = catalog.data[kind]?[id]
+                capacity += 256 + id.utf8.count * 2 + (data?.fieldsJSON.utf8.count ?? 2) + (data?.body.map { $0.utf8.count + $0.utf8.count / 8 } ?? 0)
+            }
+        }
+        var out = Data()
+        out.reserveCapacity(capacity)
         var first = true
         for kind in RecordKind.allCases {
             for id in catalog.ids(of: kind) {
-                if !first { json += "," }
+                var json = first ? "{\"records\":[" : ","
                 first = false
                 let data = catalog.data[kind]?[id]
                 let (path, fragment) = Route.url(of: kind, id)
@@ -148,13 +166,16 @@ enum CatalogAPI {
                 json += ",\"url\":"
                 writeJSONString(config.absoluteURL(path, fragment: fragment), into: &json)
                 json += "}"
+                out.append(contentsOf: json.utf8)
             }
         }
+        var json = first ? "{\"records\":[" : ""
         json += "\n],\"site\":{\"title\":"
         writeJSONString(config.title, into: &json)
         json += ",\"url\":"
         writeJSONString(config.baseURL, into: &json)
         json += "},\"version\":\(version)}\n"
-        return json
+        out.append(contentsOf: json.utf8)
+        return out
     }
 }

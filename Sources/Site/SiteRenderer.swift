@@ -17,9 +17,11 @@ public struct RenderedPage: Sendable {
 /// Builds the view model of every page and renders it through its template.
 enum SiteRenderer {
     /// Files the build writes besides pages: the builder's data and the search index.
-    static func generatedFiles(_ catalog: Catalog) -> [OutputWriter.File] {
-        [OutputWriter.File(path: Route.builderData.outputFile, contents: Data(FitDataExport(catalog: catalog).script().utf8)),
-         OutputWriter.File(path: Route.searchIndex.outputFile, contents: Data(SearchIndex(catalog: catalog).script().utf8))]
+    static func generatedFiles(_ catalog: Catalog) -> [OutputWriter.File] { generated(catalog).map(\.file) }
+
+    static func generated(_ catalog: Catalog) -> [OutputWriter.Generated] {
+        [OutputWriter.Generated(path: Route.builderData.outputFile) { Data(FitDataExport(catalog: catalog).script().utf8) },
+         OutputWriter.Generated(path: Route.searchIndex.outputFile) { Data(SearchIndex(catalog: catalog).script().utf8) }]
     }
 
     static func render(_ catalog: Catalog, templates: TemplateSet, config: SiteConfig) throws(DiagnosticsError) -> [RenderedPage] {
