@@ -57,8 +57,12 @@ public struct ModelFootprint: Sendable {
             bytesPerParam = totalWeightBytes / params
         }
         let tableParams = Double(model.vocabSize) * Double(model.hiddenSize)
-        embeddingBytes = tableParams * bytesPerParam
-        outputBytes = tableParams * bytesPerParam
+        // The tables are part of the file and cannot outweigh it. A record whose parameters are
+        // fewer than its vocabulary table holds would otherwise leave negative bytes for the
+        // layers (and for each device's share under tensor parallelism).
+        let tableBytes = min(tableParams * bytesPerParam, model.tiedEmbeddings ? totalWeightBytes : totalWeightBytes / 2)
+        embeddingBytes = tableBytes
+        outputBytes = tableBytes
         let tables = model.tiedEmbeddings ? embeddingBytes : embeddingBytes + outputBytes
         let experts = model.experts
         moeLayers = experts.map { model.layers - $0.denseLayers } ?? 0
