@@ -1,14 +1,22 @@
 import Catalog
 import Foundation
 import Hummingbird
+import NIOCore
 import Site
 
 /// `combos serve`: the site in memory over HTTP with Hummingbird, pages sent with
 /// `Cache-Control: no-cache`, and a server-sent event stream that tells open pages to reload.
 public enum PreviewServer {
+    /// How long a connection may go without a request before the server closes it: one that
+    /// sends nothing, stops half-way through its headers, or sends only blank lines, and a
+    /// browser's idle keep-alive connection (which it reopens when it needs one). A response in
+    /// progress, such as the live-reload event stream, is never cut. Without it each such
+    /// connection held a socket for as long as the client kept it open.
+    public static let idleTimeout = Duration.seconds(30)
+
     /// The HTTP side: every GET and HEAD answered from the session's current site.
     public static func application(
-        session: PreviewSession, host: String, port: Int
+        session: PreviewSession, host: String, port: Int, idleTimeout: Duration = PreviewServer.idleTimeout
     ) -> some ApplicationProtocol {
         let router = Router()
         let hub = session.hub
@@ -45,8 +53,11 @@ public enum PreviewServer {
         router.head("/") { request, _ in respond(request, head: true) }
         router.get("**") { request, _ in respond(request, head: false) }
         router.head("**") { request, _ in respond(request, head: true) }
+        let (seconds, attoseconds) = idleTimeout.components
+        let idle = TimeAmount.nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
         return Application(
             router: router,
+            server: .http1(configuration: .init(idleTimeout: idle)),
             configuration: .init(address: .hostname(host, port: port), serverName: "combos serve"))
     }
 
