@@ -224,6 +224,36 @@ struct PreviewLoadTests {
         #expect(RawHTTP.get(server.port, Self.page)?.status == 200)
     }
 
+    @Test("SIGTERM with open event streams, idle and half-open connections and requests in flight: a clean stop within 5 s")
+    func stopsUnderLoad() throws {
+        let server = try ServeProcess()
+        defer { server.stop() }
+        var held: [Int32] = []
+        for index in 0..<60 {
+            guard let fd = RawHTTP.connect(server.port) else { continue }
+            switch index % 3 {
+            case 0: RawHTTP.send(fd, Array("GET \(PreviewPages.eventsPath) HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8))
+            case 1: RawHTTP.send(fd, Array("GET / HTTP/1.1\r\nHost: 127".utf8))
+            default: break
+            }
+            held.append(fd)
+        }
+        defer { held.forEach { Glibc.close($0) } }
+        let load = PageLoad(port: server.port, target: Self.page, clients: 2)
+        load.start()
+        Thread.sleep(forTimeInterval: 0.5)
+        let started = Date()
+        server.process.terminate()
+        while server.isRunning, Date().timeIntervalSince(started) < 10 { Thread.sleep(forTimeInterval: 0.02) }
+        let took = Date().timeIntervalSince(started)
+        _ = load.stop()
+        #expect(!server.isRunning && took < 5, "still running \(took) s after SIGTERM")
+        if !server.isRunning {
+            #expect(server.process.terminationStatus == 0)
+            #expect(server.lines.all.last == "stopped", "\(server.lines.all.suffix(3))")
+        }
+    }
+
     /// Every way of writing "go up a folder" or "a file elsewhere" that servers have been fooled by.
     static let traversals: [String] = [
         "/../secret.txt", "/../../../../../../etc/passwd", "/assets/../../secret.txt",
