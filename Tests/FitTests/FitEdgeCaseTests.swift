@@ -181,6 +181,30 @@ struct FitEdgeCaseTests {
         }
     }
 
+    /// Found probing the public API: `FitRequest.init` holds the context, sequences and prompt
+    /// to at least 1, but setting them afterwards (as fixes and the longest-context search do)
+    /// skipped that, and zero or negative counts gave a negative KV cache on every device.
+    @Test("counts set on a request after it is made keep the floors init gives them", arguments: [
+        (0, 1, 1, 0), (-100, 1, 1, 0), (8192, 0, 1, 0), (8192, -3, 1, 0), (8192, 1, -5, 0), (8192, 1, 1, -100), (Int.min, Int.min, Int.min, Int.min),
+    ])
+    func countsSetLater(context: Int, parallel: Int, prompt: Int, cached: Int) throws {
+        let catalog = Self.catalog
+        let card = try #require(catalog[RecordID<Device>("rtx-3090")])
+        let linux = try #require(catalog.platforms.all.first { $0.family == .linux })
+        let runtime = try #require(catalog[RecordID<Runtime>("llama-cpp")])
+        let model = try #require(catalog.models.all.first)
+        var request = FitRequest(model: model, quant: try #require(FitChoices.referenceQuant(of: model, for: runtime)), runtime: runtime)
+        request.contextTokens = context
+        request.parallelSequences = parallel
+        request.promptTokens = prompt
+        request.cachedTokens = cached
+        #expect(request.contextTokens >= 1 && request.parallelSequences >= 1 && request.promptTokens >= 1 && request.cachedTokens >= 0)
+        for hardware in [Hardware(devices: [(card, 1)], platform: linux, hostRAMGB: nil), Hardware(devices: [(card, 2)], platform: linux, hostRAMGB: 0)] {
+            let result = FitEngine.evaluate(request, on: hardware)
+            Self.checkResult(result, request: request, hardware: hardware, scenario: "context \(context), \(parallel) sequences, prompt \(prompt), cached \(cached)")
+        }
+    }
+
     // MARK: Checking one answer
 
     static func check(_ scenario: Scenario, catalog: Catalog) {
@@ -324,8 +348,8 @@ struct Scenario: Sendable, CustomStringConvertible {
         let contexts = [1, 2, 1023, 4096, 131_072, 1_000_000, 10_000_000]
         context = n[9] % 2 == 0 ? contexts[n[9] / 2 % contexts.count] : 1 + n[9] / 2 % 10_000_000
         parallel = [1, 1, 1, 2, 4, 64][n[10] % 6]
-        hostRAMGB = [nil, 0.5, 16, 64, 512, 4096][n[10] / 6 % 6]
-        raisedWiredLimit = n[10] / 36 % 2 == 1
+        hostRAMGB = [nil, -1, 0, 0.5, 16, 64, 512, 4096][n[10] / 6 % 8]
+        raisedWiredLimit = n[10] / 48 % 2 == 1
         link = n[11]
     }
 
