@@ -97,6 +97,25 @@ struct FitEdgeCaseTests {
         }
     }
 
+    /// Found probing the public API: `Hardware` trapped on a negative count (`0..<count`).
+    /// `combos fit` refuses such counts before it gets here; other callers need not.
+    @Test("zero and negative device and machine counts are no devices, not a trap")
+    func negativeCounts() throws {
+        let catalog = Self.catalog
+        let linux = try #require(catalog.platforms.all.first { $0.family == .linux })
+        let card = try #require(catalog[RecordID<Device>("rtx-3090")])
+        let machine = try #require(catalog.machines.all.first)
+        #expect(Hardware(devices: [(card, -3)], platform: linux, hostRAMGB: nil).devices.isEmpty)
+        #expect(Hardware(devices: [(card, 0), (card, 2)], platform: linux, hostRAMGB: nil).devices.count == 2)
+        let machines = Hardware(machines: [(machine, -2, "node"), (machine, 1, nil)], catalog: catalog, platform: linux, link: nil)
+        #expect(machines.hosts.count == 1)
+        let model = try #require(catalog.models.all.first)
+        let runtime = try #require(catalog[RecordID<Runtime>("llama-cpp")])
+        let request = FitRequest(model: model, quant: try #require(FitChoices.referenceQuant(of: model, for: runtime)), runtime: runtime)
+        let result = FitEngine.evaluate(request, on: Hardware(devices: [(card, Int.min)], platform: linux, hostRAMGB: nil))
+        #expect(result.verdict == .unsupported && result.unsupportedReason == "there are no devices to run on")
+    }
+
     @Test("a thousand cards of several kinds in one box: an answer, with the layers placed once each")
     func thousandDevices() throws {
         let catalog = Self.catalog
