@@ -518,7 +518,9 @@ final class Context {
     /// The transport the runtime uses between machines: the link's own when the runtime and the
     /// platform support it, else TCP/IP over the same cables when the runtime can use that.
     func transport(forTensorParallel: Bool) -> Transport? {
-        guard let link = hardware.link else { return nil }
+        // A link that carries nothing (a bandwidth of zero or less, which no record or option
+        // accepts but the API does) carries no split: speeds over it came out zero or negative.
+        guard let link = hardware.link, link.bytesPerSecond > 0 else { return nil }
         let supported = multiHostTransports
         if link.transport == .rdma, supported.contains(.rdma) {
             let meshOK = !rdmaNeedsFullMesh || link.shape == .fullMesh

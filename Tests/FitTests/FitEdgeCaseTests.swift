@@ -38,7 +38,7 @@ struct FitEdgeCaseTests {
     func everyRuntimeOnEveryPlatform() throws {
         let catalog = Self.catalog
         let card = try #require(catalog[RecordID<Device>("rtx-3090")])
-        let mac = try #require(catalog.machines.all.first { $0.devices.contains { catalog[$0.device.id]?.kind == .unifiedSoC } })
+        let mac = try #require(catalog.machines.all.first { $0.devices.contains { catalog[$0.device.id]?.vendor == .apple } })
         let cluster = try #require(catalog.combos.all.first { $0.nodes.reduce(0) { $0 + $1.count } > 1 })
         // A dense model, a mixture of experts, and a model of another attention kind when there is one.
         var models: [Model] = []
@@ -114,6 +114,30 @@ struct FitEdgeCaseTests {
         let request = FitRequest(model: model, quant: try #require(FitChoices.referenceQuant(of: model, for: runtime)), runtime: runtime)
         let result = FitEngine.evaluate(request, on: Hardware(devices: [(card, Int.min)], platform: linux, hostRAMGB: nil))
         #expect(result.verdict == .unsupported && result.unsupportedReason == "there are no devices to run on")
+    }
+
+    /// Found by the generated configurations once they included links of no bandwidth: a
+    /// pipeline over machines joined by a 0 Gbit/s link decoded at 0 tokens/s (and a negative
+    /// bandwidth at negative speeds). Such a link now carries no split: the multi-host
+    /// strategies are refused with the reason, and one machine alone still answers.
+    @Test("machines joined by a link of no bandwidth: the split is refused, never a zero or negative speed", arguments: [0.0, -10])
+    func linkWithoutBandwidth(gbit: Double) throws {
+        let catalog = Self.catalog
+        let mac = try #require(catalog.machines.all.first { $0.devices.contains { catalog[$0.device.id]?.vendor == .apple } })
+        let macos = try #require(catalog.platforms.all.first { $0.family == .macos })
+        for transport in Transport.allCases {
+            let link = FitLink(interconnect: .thunderbolt5, transport: transport, bytesPerSecond: gbit * 1e9 / 8, shape: .fullMesh)
+            let hardware = Hardware(machines: [(mac, 4, "mini")], catalog: catalog, platform: macos, link: link)
+            for runtime in catalog.runtimes where runtime.multiHost.supported {
+                for model in catalog.models {
+                    guard let quant = FitChoices.referenceQuant(of: model, for: runtime) else { continue }
+                    let request = FitRequest(model: model, quant: quant, runtime: runtime)
+                    let result = FitEngine.evaluate(request, on: hardware)
+                    Self.checkResult(result, request: request, hardware: hardware, scenario: "\(model.id.raw) with \(runtime.id.raw) over a \(gbit) Gbit/s link")
+                    #expect(result.strategy != .multiHostPipeline && result.strategy != .multiHostTensorParallel)
+                }
+            }
+        }
     }
 
     @Test("a thousand cards of several kinds in one box: an answer, with the layers placed once each")
@@ -408,7 +432,7 @@ struct Scenario: Sendable, CustomStringConvertible {
             }
             let link = FitLink(
                 interconnect: pick(Interconnect.allCases, self.link), transport: pick(Transport.allCases, self.link / 11),
-                bytesPerSecond: pick([1.0, 10, 40, 80, 400], self.link / 23) * 1e9 / 8, shape: pick(TopologyShape.allCases, self.link / 131))
+                bytesPerSecond: pick([1.0, 10, 40, 80, 400, 0, -10], self.link / 23) * 1e9 / 8, shape: pick(TopologyShape.allCases, self.link / 131))
             return Hardware(machines: list, catalog: catalog, platform: platform, link: link)
         case .combo:
             guard deviceCount > 0 else { return Hardware(devices: [], platform: platform, hostRAMGB: hostRAMGB) }
