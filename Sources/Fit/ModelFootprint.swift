@@ -76,7 +76,7 @@ public struct ModelFootprint: Sendable {
         switch model.attention {
         case .mla:
             // Only the compressed latent and the RoPE key are cached (llama.cpp since PR 19067, vLLM).
-            kvBytesPerTokenFullLayer = Double((model.kvLoraRank ?? 512) + (model.ropeHeadDim ?? 64)) * element
+            kvBytesPerTokenFullLayer = (Double(model.kvLoraRank ?? 512) + Double(model.ropeHeadDim ?? 64)) * element
         case .gqa, .mha, .slidingWindow, .hybridLinear:
             kvBytesPerTokenFullLayer = 2 * Double(model.kvHeads) * Double(model.headDim) * element
         }
@@ -117,7 +117,7 @@ public struct ModelFootprint: Sendable {
         let others = Double(layers - fullAttentionLayers)
         let capped: Double
         if let window = slidingWindowTokens {
-            capped = others * Double(min(tokens, window + ubatch))
+            capped = others * min(Double(tokens), Double(window) + Double(ubatch))
         } else {
             capped = 0
         }

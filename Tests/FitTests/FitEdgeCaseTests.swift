@@ -140,6 +140,43 @@ struct FitEdgeCaseTests {
         }
     }
 
+    /// Found by the generated configurations once they included absurd sizes: a record's
+    /// integers have no maximum, and products of them (vocabulary × width, heads × head size,
+    /// context × sequences) overflowed a 64-bit integer, which traps; so did converting a huge
+    /// size to a count of layers or to whole GiB in the explanation. The engine now multiplies
+    /// in floating point and clamps its counts.
+    @Test("sizes whose products overflow an integer, and a context of 2^63 tokens: an answer, not a trap")
+    func overflowingSizes() throws {
+        let catalog = Self.catalog
+        let linux = try #require(catalog.platforms.all.first { $0.family == .linux })
+        let card = try #require(catalog[RecordID<Device>("rtx-3090")])
+        let hardware = [Hardware(devices: [(card, 1)], platform: linux, hostRAMGB: nil), Hardware(devices: [(card, 3)], platform: linux, hostRAMGB: 64)]
+        for base in [catalog.models.all.first { !$0.isMixtureOfExperts }, catalog.models.all.first { $0.isMixtureOfExperts }, catalog.models.all.first { $0.attention == .mla }].compactMap({ $0 }) {
+            let huge = Scenario.reshaped(base, layers: 1000, hidden: 4_000_000_000, heads: 4_000_000_000, headDim: 4_000_000_000,
+                                         vocab: 4_000_000_000, context: Int.max, window: Int.max / 2)
+            for runtime in catalog.runtimes {
+                for (model, context, sequences) in [(huge, 8192, 1), (base, Int.max, 1024), (huge, Int.max, 1024)] {
+                    guard let quant = FitChoices.referenceQuant(of: model, for: runtime) else { continue }
+                    let request = FitRequest(model: model, quant: quant, runtime: runtime, contextTokens: context, parallelSequences: sequences)
+                    for configuration in hardware {
+                        let result = FitEngine.evaluate(request, on: configuration)
+                        let scenario = "\(model.id.raw)\(model.hiddenSize > 1_000_000 ? " at absurd sizes" : "") with \(runtime.id.raw), context \(context), \(sequences) sequences"
+                        #expect(result.verdict == .noFit || result.verdict == .unsupported, "\(scenario)")
+                        #expect(!result.bindingConstraint.isEmpty)
+                        _ = FitEngine.summary(request, on: configuration)
+                        if configuration.devices.count == 1 {
+                            _ = FitEngine.fixes(for: request, on: configuration, result: result, catalog: catalog)
+                        }
+                        _ = FitReport(request: request, result: result, fixes: []).json()
+                        for entry in result.ledger {
+                            #expect(!entry.weightBytes.isNaN && entry.weightBytes >= 0 && !entry.kvBytes.isNaN && entry.kvBytes >= 0, "\(scenario)")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @Test("a thousand cards of several kinds in one box: an answer, with the layers placed once each")
     func thousandDevices() throws {
         let catalog = Self.catalog
@@ -361,7 +398,9 @@ struct Scenario: Sendable, CustomStringConvertible {
     let runtime: Int
     let model: Int
     let quant: Int
-    /// 1 as it is; else the model's parameters multiplied up to 10^13, or down a thousand times.
+    /// 0 as it is; 1 its parameters multiplied up to 10^13; 2 down a thousand times; 3 every
+    /// size at the smallest a record allows; 4 every size far beyond any model; 5 sizes whose
+    /// products overflow a 64-bit integer (a record can hold them: the loader sets no maximum).
     let scale: Int
     let kv: Int
     let context: Int
@@ -385,14 +424,14 @@ struct Scenario: Sendable, CustomStringConvertible {
         platform = n[4]
         runtime = n[5]
         model = n[6]
-        quant = n[7] / 3
-        scale = n[7] % 3
+        quant = n[7] / 6
+        scale = n[7] % 6
         kv = n[8] % KVCacheType.allCases.count
-        let contexts = [1, 2, 1023, 4096, 131_072, 1_000_000, 10_000_000]
+        let contexts = [1, 2, 1023, 4096, 131_072, 1_000_000, 10_000_000, Int.max]
         context = n[9] % 2 == 0 ? contexts[n[9] / 2 % contexts.count] : 1 + n[9] / 2 % 10_000_000
-        parallel = [1, 1, 1, 2, 4, 64][n[10] % 6]
-        hostRAMGB = [nil, -1, 0, 0.5, 16, 64, 512, 4096][n[10] / 6 % 8]
-        raisedWiredLimit = n[10] / 48 % 2 == 1
+        parallel = [1, 1, 1, 2, 4, 64, 1024][n[10] % 7]
+        hostRAMGB = [nil, -1, 0, 0.5, 16, 64, 512, 4096][n[10] / 7 % 8]
+        raisedWiredLimit = n[10] / 56 % 2 == 1
         link = n[11]
     }
 
@@ -448,11 +487,40 @@ struct Scenario: Sendable, CustomStringConvertible {
         switch scale {
         case 1: model = Self.scaled(model, toParams: 1e13)
         case 2: model = Self.scaled(model, toParams: model.paramsB * 1e9 / 1000)
+        case 3: model = Self.reshaped(model, layers: 1, hidden: 1, heads: 1, headDim: 1, vocab: 1, context: 1, window: 1)
+        case 4: model = Self.reshaped(model, layers: 1000, hidden: 65536, heads: 512, headDim: 1024, vocab: 2_000_000, context: 100_000_000, window: 1_000_000)
+        case 5: model = Self.reshaped(model, layers: 1000, hidden: 4_000_000_000, heads: 4_000_000_000, headDim: 4_000_000_000, vocab: 4_000_000_000, context: Int.max, window: Int.max / 2)
         default: break
         }
         return FitRequest(
             model: model, quant: pick(model.quants, quant), runtime: runtime, contextTokens: context,
             kvCacheType: KVCacheType.allCases[kv], parallelSequences: parallel, raisedWiredLimit: raisedWiredLimit)
+    }
+
+    /// The model with every size changed, kept as the loader's checks require (experts fewer
+    /// than the layers, KV heads no more than heads, the experts within the parameters).
+    static func reshaped(_ model: Model, layers: Int, hidden: Int, heads: Int, headDim: Int, vocab: Int, context: Int, window: Int) -> Model {
+        var model = model
+        model.layers = layers
+        model.hiddenSize = hidden
+        model.attentionHeads = heads
+        model.kvHeads = min(model.kvHeads, heads)
+        model.headDim = headDim
+        model.vocabSize = vocab
+        model.maxContext = context
+        model.slidingWindow = model.slidingWindow.map { _ in window }
+        model.fullAttentionLayers = model.fullAttentionLayers.map { min($0, layers) }
+        model.kvLoraRank = model.kvLoraRank.map { _ in headDim }
+        model.ropeHeadDim = model.ropeHeadDim.map { _ in max(1, headDim / 8) }
+        if var experts = model.experts {
+            experts.denseLayers = min(experts.denseLayers, layers - 1)
+            experts.expertIntermediateSize = max(1, hidden / 4)
+            model.experts = experts
+        }
+        // Parameters at least the tables and experts hold, so the record would load.
+        let floor = (Double(vocab) * Double(hidden) * 2) / 1e9 + (model.routedExpertParamsB ?? 0) * 1.01
+        if model.paramsB < floor { model = scaled(model, toParams: floor * 1.1 * 1e9) }
+        return model
     }
 
     /// The model with `params` parameters, its file sizes and active parameters scaled alike.
