@@ -14,6 +14,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         // The preview server; without its optional traits (swift-configuration), which we do not use.
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.0.0", traits: []),
+        // Hummingbird's own networking; the preview names its idle timeout in NIO's TimeAmount.
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
+        // Tests only: generated inputs for the fit engine's edge cases.
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
     targets: [
         .systemLibrary(
@@ -41,7 +45,11 @@ let package = Package(
         ),
         .target(
             name: "Preview",
-            dependencies: ["Catalog", "Site", .product(name: "Hummingbird", package: "hummingbird")]
+            dependencies: [
+                "Catalog", "Site",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
         ),
         .executableTarget(
             name: "combos",
@@ -57,7 +65,10 @@ let package = Package(
         .executableTarget(name: "fit-benchmark", dependencies: ["Fit", "Catalog"], path: "Benchmarks/FitBenchmark"),
         .target(name: "FixtureSupport", dependencies: ["Catalog"], path: "Tests/FixtureSupport"),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "FixtureSupport"]),
-        .testTarget(name: "FitTests", dependencies: ["Fit", "Catalog", "FixtureSupport"]),
+        .testTarget(
+            name: "FitTests",
+            dependencies: ["Fit", "Catalog", "FixtureSupport", .product(name: "PropertyBased", package: "swift-property-based")]
+        ),
         .testTarget(name: "SiteTests", dependencies: ["Site", "Fit", "Catalog", "FixtureSupport"]),
         .testTarget(
             name: "PreviewTests",

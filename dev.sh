@@ -50,8 +50,9 @@ case "${1:-}" in
   test)
     shift
     # The builder's tests run its script in headless Chromium; the quality audits drive it
-    # through chromedriver and run the Nu HTML checker on Java.
-    install_missing "${PACKAGES[@]}" chromium chromium-driver
+    # through chromedriver and run the Nu HTML checker on Java; the preview server's load test
+    # runs wrk against it.
+    install_missing "${PACKAGES[@]}" chromium chromium-driver wrk
     command -v java >/dev/null 2>&1 || install_missing default-jre-headless
     install_python_tools
     swift test "$@"

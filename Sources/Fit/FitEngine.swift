@@ -518,7 +518,9 @@ final class Context {
     /// The transport the runtime uses between machines: the link's own when the runtime and the
     /// platform support it, else TCP/IP over the same cables when the runtime can use that.
     func transport(forTensorParallel: Bool) -> Transport? {
-        guard let link = hardware.link else { return nil }
+        // A link that carries nothing (a bandwidth of zero or less, which no record or option
+        // accepts but the API does) carries no split: speeds over it came out zero or negative.
+        guard let link = hardware.link, link.bytesPerSecond > 0 else { return nil }
         let supported = multiHostTransports
         if link.transport == .rdma, supported.contains(.rdma) {
             let meshOK = !rdmaNeedsFullMesh || link.shape == .fullMesh
@@ -546,7 +548,7 @@ final class Context {
         if !flashAttention {
             // The attention scores of one ubatch against the whole context, for every query head.
             buffers += FitConstants.computeBufferBytesPerValue.value * Double(ubatch)
-                * Double(contextTokens * parallelSequences) * Double(attentionHeads)
+                * Double(contextTokens) * Double(parallelSequences) * Double(attentionHeads)
         }
         if holdsExperts, isMoE {
             buffers += FitConstants.computeBufferBytesPerValue.value * Double(ubatch) * Double(activeExperts) * Double(expertIntermediateSize)
@@ -572,7 +574,7 @@ final class Context {
         case .proportional:
             counts = Placement.proportional(layers, weights: room)
             let layerBytes = max(perLayer, 1)
-            Placement.repair(&counts) { Int((room[$0] / layerBytes).rounded(.down)) }
+            Placement.repair(&counts) { wholeCount(room[$0] / layerBytes) }
         }
         return Plan(strategy: strategy, devices: indices, layerCounts: counts)
     }
@@ -588,7 +590,7 @@ final class Context {
     /// Whole layers a device can hold in an offload plan, at the average layer size.
     func maximumLayers(_ index: Int, first: Bool, last: Bool) -> Int {
         let perLayer = max(footprint.totalWeightBytes / Double(footprint.layers) + kvBytesPerLayerFull, 1)
-        return Int((offloadRoom(index, first: first, last: last, holdsExperts: isMoE) / perLayer).rounded(.down))
+        return wholeCount(offloadRoom(index, first: first, last: last, holdsExperts: isMoE) / perLayer)
     }
 
     /// GPUs take the layers that fit; the rest run on the CPU from system RAM (llama.cpp `-ngl`).
@@ -608,7 +610,7 @@ final class Context {
             + kvBytesPerLayerFull * Double(footprint.layers)
         let excess = everything - rooms.reduce(0, +)
         let expertLayer = max(footprint.expertBytesPerMoELayer, 1)
-        var offloaded = min(footprint.moeLayers, max(0, Int((excess / expertLayer).rounded(.up))))
+        var offloaded = min(footprint.moeLayers, wholeCount(excess / expertLayer, .up))
         // Layers whose experts stay in RAM are light: divide the layers by what each one costs.
         var cutoff = footprint.layers - footprint.moeLayers + offloaded
         var costs = [Double](repeating: footprint.denseBytesPerLayer + kvBytesPerLayerFull, count: footprint.layers)
@@ -710,11 +712,11 @@ final class Context {
             if last { read += footprint.outputBytes }
             let kv = kvFullPerLayer * Double(count)
             sink.add(load(index, weights: weights, kv: kv, buffers: fixed.buffers, first: layer, layers: count))
-            let active = footprint.activeParamsPerLayer * Double(count) + (last ? Double(vocabSize * hiddenSize) : 0)
+            let active = footprint.activeParamsPerLayer * Double(count) + (last ? Double(vocabSize) * Double(hiddenSize) : 0)
             seconds += decodeSeconds(index, read: read, kv: kvStartPerLayer * Double(count), layers: count, moeLayers: moeHere, active: active)
             secondsFull += decodeSeconds(index, read: read, kv: kvEndPerLayer * Double(count), layers: count, moeLayers: moeHere, active: active)
             if let flops = terms[index].prefillFLOPS, let sum = prefill {
-                prefill = sum + (prefillFLOPsPerLayer * Double(count) + (last ? 2 * Double(vocabSize * hiddenSize) : 0)
+                prefill = sum + (prefillFLOPsPerLayer * Double(count) + (last ? 2 * Double(vocabSize) * Double(hiddenSize) : 0)
                     + expertPrefillPenalty(index) * Double(moeHere)) / flops
             } else {
                 prefill = nil
@@ -785,7 +787,7 @@ final class Context {
         let kvStart = kvBytesPerLayerStart * Double(layers) * kvShare
         let kvEnd = kvBytesPerLayerEnd * Double(layers) * kvShare
         let active = footprint.activeParams / n
-        let prefillFLOPs = (prefillFLOPsPerLayer() * Double(layers) + 2 * Double(vocabSize * hiddenSize)) / n
+        let prefillFLOPs = (prefillFLOPsPerLayer() * Double(layers) + 2 * Double(vocabSize) * Double(hiddenSize)) / n
         let expertFLOPs = Double(footprint.moeLayers) / n
         for index in plan.devices {
             let fixed = fixedBytes(device: index, first: false, last: true, holdsExperts: isMoE)
@@ -843,7 +845,7 @@ final class Context {
         let position = Double(cachedTokens) + Double(promptTokens) / 2
         let attended = footprint.slidingWindowTokens.map { min(position, Double($0)) } ?? position
         let fullShare = Double(footprint.fullAttentionLayers) / Double(footprint.layers)
-        let attentionPerToken = 4 * Double(attentionHeads * headDim)
+        let attentionPerToken = 4 * Double(attentionHeads) * Double(headDim)
             * (fullShare * position + (1 - fullShare) * (footprint.slidingWindowTokens == nil ? 0 : attended))
         return 2 * footprint.activeParamsPerLayer + attentionPerToken
     }

@@ -49,16 +49,19 @@ public struct FitRequest: Sendable {
         set { records = Records(model: records.model, quant: records.quant, runtime: newValue) }
     }
 
-    /// Tokens of context per sequence the model must hold.
-    public var contextTokens: Int
+    // The counts keep the floors `init` gives them when changed later too (a fix, a caller
+    // trying a shorter context): below them the KV cache and buffers came out negative.
+
+    /// Tokens of context per sequence the model must hold (at least 1).
+    public var contextTokens: Int { didSet { if contextTokens < 1 { contextTokens = 1 } } }
     public var kvCacheType: KVCacheType
-    /// Sequences served at once; each holds its own KV cache.
-    public var parallelSequences: Int
-    /// Prompt length for the prefill estimate.
-    public var promptTokens: Int
+    /// Sequences served at once; each holds its own KV cache (at least 1).
+    public var parallelSequences: Int { didSet { if parallelSequences < 1 { parallelSequences = 1 } } }
+    /// Prompt length for the prefill estimate (at least 1).
+    public var promptTokens: Int { didSet { if promptTokens < 1 { promptTokens = 1 } } }
     /// Tokens already in the cache when the prompt arrives (a later turn of a conversation, or a
     /// benchmark at depth): the prompt attends to them too.
-    public var cachedTokens: Int
+    public var cachedTokens: Int { didSet { if cachedTokens < 0 { cachedTokens = 0 } } }
     /// macOS: the GPU wired limit raised with `sysctl iogpu.wired_limit_mb`.
     public var raisedWiredLimit: Bool
     /// A backend to use where the devices and runtime have it (llama.cpp built for Vulkan on an

@@ -141,9 +141,10 @@ public struct Hardware: Sendable {
     /// A hypothetical single machine holding the given devices.
     public init(devices list: [(Device, Int)], platform: Platform, hostRAMGB: Double?, deviceLink: DeviceLink? = nil) {
         var devices: [FitDevice] = []
-        let total = list.reduce(0) { $0 + $1.1 }
+        // A count below zero is no device (rather than a trap in `0..<count`).
+        let total = list.reduce(0) { $0 + max(0, $1.1) }
         for (device, count) in list {
-            for _ in 0..<count {
+            for _ in 0..<max(0, count) {
                 devices.append(FitDevice(device, label: total > 1 ? "GPU \(devices.count + 1)" : device.shortLabel, host: 0))
             }
         }
@@ -161,9 +162,9 @@ public struct Hardware: Sendable {
     public init(machines list: [(Machine, Int, String?)], catalog: Catalog, platform: Platform, link: FitLink?) {
         var hosts: [FitHost] = []
         var devices: [FitDevice] = []
-        let machineTotal = list.reduce(0) { $0 + $1.1 }
+        let machineTotal = list.reduce(0) { $0 + max(0, $1.1) }
         for (machine, count, name) in list {
-            for _ in 0..<count {
+            for _ in 0..<max(0, count) {
                 let hostIndex = hosts.count
                 let hostLabel = machineTotal > 1 ? "\(name ?? "node") \(hostIndex + 1)" : machine.name
                 hosts.append(FitHost(

@@ -57,8 +57,12 @@ public struct ModelFootprint: Sendable {
             bytesPerParam = totalWeightBytes / params
         }
         let tableParams = Double(model.vocabSize) * Double(model.hiddenSize)
-        embeddingBytes = tableParams * bytesPerParam
-        outputBytes = tableParams * bytesPerParam
+        // The tables are part of the file and cannot outweigh it. A record whose parameters are
+        // fewer than its vocabulary table holds would otherwise leave negative bytes for the
+        // layers (and for each device's share under tensor parallelism).
+        let tableBytes = min(tableParams * bytesPerParam, model.tiedEmbeddings ? totalWeightBytes : totalWeightBytes / 2)
+        embeddingBytes = tableBytes
+        outputBytes = tableBytes
         let tables = model.tiedEmbeddings ? embeddingBytes : embeddingBytes + outputBytes
         let experts = model.experts
         moeLayers = experts.map { model.layers - $0.denseLayers } ?? 0
@@ -72,7 +76,7 @@ public struct ModelFootprint: Sendable {
         switch model.attention {
         case .mla:
             // Only the compressed latent and the RoPE key are cached (llama.cpp since PR 19067, vLLM).
-            kvBytesPerTokenFullLayer = Double((model.kvLoraRank ?? 512) + (model.ropeHeadDim ?? 64)) * element
+            kvBytesPerTokenFullLayer = (Double(model.kvLoraRank ?? 512) + Double(model.ropeHeadDim ?? 64)) * element
         case .gqa, .mha, .slidingWindow, .hybridLinear:
             kvBytesPerTokenFullLayer = 2 * Double(model.kvHeads) * Double(model.headDim) * element
         }
@@ -113,7 +117,7 @@ public struct ModelFootprint: Sendable {
         let others = Double(layers - fullAttentionLayers)
         let capped: Double
         if let window = slidingWindowTokens {
-            capped = others * Double(min(tokens, window + ubatch))
+            capped = others * min(Double(tokens), Double(window) + Double(ubatch))
         } else {
             capped = 0
         }

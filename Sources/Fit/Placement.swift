@@ -6,7 +6,8 @@ enum Placement {
         guard !weights.isEmpty else { return [] }
         var sum = 0.0
         for weight in weights { sum += weight }
-        guard sum > 0 else { return even(total, over: weights.count) }
+        // No weight, or an infinite one (a record with an absurd memory size): share evenly.
+        guard sum > 0, sum.isFinite else { return even(total, over: weights.count) }
         var counts = [Int](repeating: 0, count: weights.count)
         var left = total
         for index in weights.indices {
@@ -99,4 +100,13 @@ enum Placement {
         repair(&counts) { maximum[$0] }
         return counts
     }
+}
+
+/// `value` rounded to a whole count (of layers, of MiB): zero for NaN or below zero, at most
+/// 2^40. Counts come from sizes a record gives, and `Int(_:)` traps on a value too large for
+/// an integer (a device of 10^30 GB, a model of 10^30 parameters); such records now give an
+/// absurd count rather than a crash. Every realistic value converts as `Int(_:)` would.
+func wholeCount(_ value: Double, _ rule: FloatingPointRoundingRule = .down) -> Int {
+    guard value > 0 else { return 0 }
+    return Int(min(value, 1_099_511_627_776).rounded(rule))
 }

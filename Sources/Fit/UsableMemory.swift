@@ -93,7 +93,7 @@ public enum LimitRule: Sendable, CustomStringConvertible {
             if let reserve { return "\(platform) default GPU wired limit: \(gibText(memory)) minus \(gibText(reserve))" }
             return "\(platform) default GPU wired limit: \(percent(fraction ?? 0)) of \(gibText(memory))"
         case .raisedWiredLimit(let memory, let keepFree, let command):
-            let value = String(Int((memory - keepFree) * 1024))
+            let value = String(wholeCount((memory - keepFree) * 1024))
             return "raised GPU wired limit: \(gibText(memory)) minus \(gibText(keepFree)) for macOS"
                 + (command.map { " (set with `\($0.replacingOccurrences(of: "<MB>", with: value))`)" } ?? "")
         case .unified(let platform, let memory, let reserve):
@@ -123,10 +123,16 @@ public enum LimitRule: Sendable, CustomStringConvertible {
 
 func gibText(_ value: Double) -> String {
     let rounded = (value * 10).rounded() / 10
-    return (rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)) + " GiB"
+    return wholeOrDecimal(rounded) + " GiB"
 }
 
 func percent(_ fraction: Double) -> String {
     let value = (fraction * 1000).rounded() / 10
-    return (value == value.rounded() ? String(Int(value)) : String(value)) + "%"
+    return wholeOrDecimal(value) + "%"
+}
+
+/// "12" for a whole number, "12.5" otherwise. `Int(_:)` would trap on a number beyond an
+/// integer's range (the KV cache of a context of 2^63 tokens), so those print as Swift does.
+private func wholeOrDecimal(_ value: Double) -> String {
+    value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
 }

@@ -1,27 +1,43 @@
 import Catalog
 import Foundation
 import Hummingbird
+import NIOCore
 import Site
 
 /// `combos serve`: the site in memory over HTTP with Hummingbird, pages sent with
 /// `Cache-Control: no-cache`, and a server-sent event stream that tells open pages to reload.
 public enum PreviewServer {
+    /// How long a connection may go without a request before the server closes it: one that
+    /// sends nothing, stops half-way through its headers, or sends only blank lines, and a
+    /// browser's idle keep-alive connection (which it reopens when it needs one). A response in
+    /// progress, such as the live-reload event stream, is never cut. Without it each such
+    /// connection held a socket for as long as the client kept it open.
+    public static let idleTimeout = Duration.seconds(30)
+
     /// The HTTP side: every GET and HEAD answered from the session's current site.
     public static func application(
-        session: PreviewSession, host: String, port: Int
+        session: PreviewSession, host: String, port: Int, idleTimeout: Duration = PreviewServer.idleTimeout
     ) -> some ApplicationProtocol {
         let router = Router()
         let hub = session.hub
-        router.get(RouterPath(PreviewPages.eventsPath)) { _, _ -> Response in
+        router.get(RouterPath(PreviewPages.eventsPath)) { request, _ -> Response in
             Response(
                 status: .ok,
                 headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
                 body: ResponseBody { writer in
                     let (id, events) = await hub.subscribe()
                     do {
-                        try await writer.write(ByteBuffer(string: "retry: 500\n\n"))
-                        for await event in events {
-                            try await writer.write(ByteBuffer(string: "event: \(event)\ndata: {}\n\n"))
+                        // When the page goes away its stream ends at once. Waiting for the next
+                        // reload to find the connection closed kept every closed stream, its
+                        // task and its socket until then: each page a reader left, or a client
+                        // opening streams in a loop, grew the server by a socket and some 20 KB.
+                        try await request.body.consumeWithInboundCloseHandler { _ in
+                            try await writer.write(ByteBuffer(string: "retry: 500\n\n"))
+                            for await event in events {
+                                try await writer.write(ByteBuffer(string: "event: \(event)\ndata: {}\n\n"))
+                            }
+                        } onInboundClosed: {
+                            Task { await hub.unsubscribe(id) }
                         }
                     } catch {
                         // The page went away.
@@ -45,8 +61,11 @@ public enum PreviewServer {
         router.head("/") { request, _ in respond(request, head: true) }
         router.get("**") { request, _ in respond(request, head: false) }
         router.head("**") { request, _ in respond(request, head: true) }
+        let (seconds, attoseconds) = idleTimeout.components
+        let idle = TimeAmount.nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
         return Application(
             router: router,
+            server: .http1(configuration: .init(idleTimeout: idle)),
             configuration: .init(address: .hostname(host, port: port), serverName: "combos serve"))
     }
 
