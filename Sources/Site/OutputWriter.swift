@@ -117,6 +117,15 @@ public enum OutputWriter {
         let output: URL
         let incoming: URL
         let display: String
+        /// The hard-linked copy of the output, made on another thread while the pages render.
+        private let copy: URL
+        private let copying = DispatchGroup()
+        private let copyFailed = Flag()
+
+        private final class Flag: @unchecked Sendable {
+            /// Set before `copying` is left, read after it is waited for.
+            var isSet = false
+        }
 
         init(_ output: String) throws(DiagnosticsError) {
             let fileManager = FileManager.default
@@ -126,12 +135,19 @@ public enum OutputWriter {
             let name = self.output.lastPathComponent
             removeLeftovers(in: parent, name: name)
             removeLegacyIncoming(in: self.output)
-            incoming = parent.appendingPathComponent(
-                ".\(name).incoming-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))")
+            let unique = "\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
+            incoming = parent.appendingPathComponent(".\(name).incoming-\(unique)")
+            copy = parent.appendingPathComponent(".\(name).tmp-\(unique)")
             do {
                 try fileManager.createDirectory(at: incoming, withIntermediateDirectories: true)
             } catch {
                 throw failure(display, "cannot write the new output: \(error.localizedDescription)")
+            }
+            let (source, copy, failed) = (self.output, self.copy, copyFailed)
+            copying.enter()
+            DispatchQueue.global(qos: .userInitiated).async { [copying] in
+                do { try linkTree(from: source, to: copy) } catch { failed.isSet = true }
+                copying.leave()
             }
         }
 
@@ -150,11 +166,8 @@ public enum OutputWriter {
             defer { abandon() }
             // Only paths inside the output are ever removed, whatever the old manifest says.
             let removed = removed.filter(isInsideOutput)
-            let copy = output.deletingLastPathComponent().appendingPathComponent(
-                ".\(output.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))")
-            do {
-                try linkTree(from: output, to: copy)
-            } catch {
+            copying.wait()
+            if copyFailed.isSet {
                 try? fileManager.removeItem(at: copy)
                 try commitInPlace(staged: paths, removing: removed, manifest: manifest)
                 return
@@ -163,7 +176,6 @@ public enum OutputWriter {
                 try apply(paths, removed, manifest, in: copy)
                 try swap(copy, into: output)
             } catch {
-                try? fileManager.removeItem(at: copy)
                 throw failure(display, "cannot move the new output into place: \(error.localizedDescription)")
             }
         }
@@ -206,7 +218,11 @@ public enum OutputWriter {
             !path.isEmpty && !path.hasPrefix("/") && !path.split(separator: "/", omittingEmptySubsequences: false).contains { $0 == ".." || $0 == "." || $0.isEmpty }
         }
 
+        /// Removes the staged files and the copy (after a swap, the copy's place holds nothing
+        /// or the old output's remains).
         func abandon() {
+            copying.wait()
+            try? FileManager.default.removeItem(at: copy)
             try? FileManager.default.removeItem(at: incoming)
         }
     }
