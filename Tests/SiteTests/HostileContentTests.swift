@@ -284,4 +284,31 @@ struct HostileContentTests {
             }
         }
     }
+
+    @Test("control characters YAML lets a text field carry (\\x01, \\b, \\uFFFE) leave the feed well-formed and the JSON exact")
+    func controlCharacters() throws {
+        let site = FixtureSite(copying: HostileSite.fixture)
+        defer { site.destroy() }
+        let summary = "Four 24 GB cards. " + escapeForYAML(HostileSite.text)
+        site.replace(in: "content/combos/gpu-box.md", "summary: 'Four 24 GB cards. " + HostileSite.text.replacingOccurrences(of: "'", with: "''") + "'",
+                     with: "summary: \"" + summary + " \\x01 \\a \\b \\uFFFE \\x7f end\"")
+        var options = HostileSite.options
+        options.content = site.content
+        options.output = site.path("public")
+        _ = try SiteBuilder.build(options)
+        let feed = try #require(FileManager.default.contents(atPath: site.path("public/feed.xml")))
+        let parser = XMLParser(data: feed)
+        #expect(parser.parse(), "\(parser.parserError.map { "\($0)" } ?? "")")
+        let text = String(decoding: feed, as: UTF8.self)
+        #expect(text.contains(escapeHTML("Four 24 GB cards. " + HostileSite.text) + "     \u{7F} end</summary>"))
+        let api = try #require(FileManager.default.contents(atPath: site.path("public/api/catalog.json")))
+        let records = try #require((try JSONSerialization.jsonObject(with: api) as? [String: Any])?["records"] as? [[String: Any]])
+        let combo = try #require(records.first { $0["id"] as? String == "gpu-box" }?["fields"] as? [String: Any])
+        #expect(combo["summary"] as? String == "Four 24 GB cards. " + HostileSite.text + " \u{01} \u{07} \u{08} \u{FFFE} \u{7F} end")
+    }
+
+    /// Text as the inside of a YAML double-quoted scalar.
+    private func escapeForYAML(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+    }
 }
