@@ -147,8 +147,19 @@ struct OutputIntegrityTests {
             ((try? FileManager.default.contentsOfDirectory(atPath: site.root)) ?? []).contains { $0.hasPrefix(".public.") }
         }
         #expect(killedAgain.killed || killedAgain.status == 0)
-        let last = try Self.run(Self.build, in: site.root)
+        // Watched while it runs, as a web server serving the folder would see it: always whole.
+        var looks = 0
+        var broken: [String] = []
+        let last = try Self.run(Self.build, in: site.root) {
+            looks += 1
+            for file in [OutputWriter.marker, BuildManifest.fileName, "index.html", "hardware-combos/index.html"]
+            where FileManager.default.contents(atPath: site.path("public/" + file))?.isEmpty ?? true {
+                broken.append(file)
+            }
+            return false
+        }
         #expect(last.status == 0, "\(last.output)")
+        #expect(looks > 0 && broken.isEmpty, "\(looks) looks, missing: \(broken)")
         #expect(try Self.strays(site) == [])
         #expect(!Self.tree(site.path("public")).keys.contains { $0.split(separator: "/").contains { $0.hasPrefix(".combos-incoming") } })
     }
