@@ -184,6 +184,12 @@ struct HostileContentTests {
         #expect(combo.contains("{{{x}}} {{#a}}{{/a}} {{&gt; partials/more}} as text"))
         #expect(combo.contains("Links: js, data, b64,"))
         #expect(combo.contains("<a href=\"https://example.com/?a=1&amp;b=2\" title=\"a &quot;title&quot; &amp; more\">ok</a>"))
+        // Footnote labels, tables, task lists and autolinks (the guide's body).
+        let guide = HostileSite.page("guides/fixture-guide/index.html")
+        #expect(guide.contains(##"<a href="#fn-%3Cscript%3Ealert(1)%3C/script%3E" id="fnref-%3Cscript%3Ealert(1)%3C/script%3E""##))
+        #expect(guide.contains(#"<li id="fn-%7B%7Btitle%7D%7D">"#))
+        #expect(guide.contains(#"<a href="https://example.com/%22onmouseover=%22alert(1)">https://example.com/&quot;onmouseover=&quot;alert(1)</a>"#))
+        #expect(guide.contains("<li><input type=\"checkbox\" disabled=\"\" /> task </li>"))
         // A one-line Markdown field: tags gone (their text stays), quotes made typographic, unsafe links made words.
         let cause = #"Cause alert(1)    {{title}} {{{x}}} {{#a}}{{/a}} &amp; ’ “ js data javascript:alert(1) img ent case vb <a href="https://example.com/?a=1&amp;b=2">ok</a>"#
         #expect(HostileSite.page("hardware-combos/gpu-box/index.html").contains(cause))

@@ -223,6 +223,21 @@ Not [this](javascript:alert(1)) nor [that](data:text/html,%3Cscript%3Ealert(1)%3
 ## Tensor parallel
 
 Every layer, cut. <script>alert(1)</script></script>
+
+A note[^"><img src=x onerror=alert(1)>] and another[^<script>alert(1)</script>] and[^{{{{title}}}}].
+
+[^"><img src=x onerror=alert(1)>]: First <b>bold</b> [js](javascript:alert(1)).
+[^<script>alert(1)</script>]: Second.
+[^{{{{title}}}}]: Third.
+
+| a <script> | b "><img src=x onerror=alert(1)> |
+|---|---|
+| `</script>` | [x](javascript:alert(1)) |
+
+- [ ] task <img src=x onerror=alert(1)>
+- [x] done
+
+www.example.com/<script> and https://example.com/"onmouseover="alert(1) and javascript:alert(1) and ~~<svg onload=alert(1)>~~
 """
 files["machines/box-4gpu.yaml"] = f"""name: {t("Four-GPU box")}
 vendor: {t("Custom build")}
