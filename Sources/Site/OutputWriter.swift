@@ -227,8 +227,8 @@ public enum OutputWriter {
         }
     }
 
-    /// A copy of a folder's tree whose files are hard links to the originals: instant, and no
-    /// byte of the original is written (files in the copy are only ever replaced by rename).
+    /// A copy of a folder's tree whose files are hard links to the originals: no file's bytes are read, and no
+    /// byte of the original is ever written (files in the copy are only replaced, by rename).
     fileprivate static func linkTree(from source: URL, to destination: URL) throws {
         let fileManager = FileManager.default
         try fileManager.createDirectory(at: destination, withIntermediateDirectories: false)
