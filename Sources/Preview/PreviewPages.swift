@@ -50,12 +50,18 @@ public enum PreviewPages {
 
     /// The page with the reload script at the start of its head and, when there are
     /// diagnostics, the overlay at the start of its body.
+    ///
+    /// Built pages carry a Content-Security-Policy `<meta>` that forbids inline script and style.
+    /// A policy in `<meta>` governs only what follows it, so the script (and the overlay's
+    /// stylesheet) go first in `<head>`, before the page's own tags, and the overlay's markup
+    /// has no `style` attribute.
     public static func inject(_ html: String, diagnostics: [Diagnostic]) -> String {
         var html = html
-        if let head = html.range(of: "<head>") {
-            html.insert(contentsOf: reloadScript, at: head.upperBound)
+        let head = reloadScript + (diagnostics.isEmpty ? "" : overlayStyle)
+        if let start = html.range(of: "<head>") {
+            html.insert(contentsOf: head, at: start.upperBound)
         } else {
-            html = reloadScript + html
+            html = head + html
         }
         if !diagnostics.isEmpty {
             let overlay = overlay(diagnostics)
@@ -68,18 +74,26 @@ public enum PreviewPages {
         return html
     }
 
+    /// The look of the error overlay, injected into `<head>` with the reload script.
+    public static let overlayStyle = "<style>"
+        + "#combos-error-overlay{position:fixed;inset:0;z-index:2147483647;overflow:auto;background:rgba(20,20,24,.97);color:#fff;padding:2rem;font:15px/1.5 system-ui,sans-serif}"
+        + "#combos-error-overlay h2{margin:0 0 .5rem;padding:0;border:0;color:#ff8a80;font-size:1.3rem}"
+        + "#combos-error-overlay p{margin:0 0 1rem}"
+        + "#combos-error-overlay ol{padding-left:1.2rem;display:grid;gap:.8rem}"
+        + "#combos-error-overlay pre{white-space:pre-wrap;margin:0;padding:.6rem .8rem;background:#000;color:#f5f5f5;border-radius:6px;font:13px/1.45 ui-monospace,monospace}"
+        + "</style>"
+
     /// The diagnostics of a failed rebuild, over the last good page, as `combos check` prints them.
     public static func overlay(_ diagnostics: [Diagnostic]) -> String {
         let items = diagnostics.prefix(50).map { diagnostic in
-            "<li><pre style=\"white-space:pre-wrap;margin:0;padding:.6rem .8rem;background:#000;color:#f5f5f5;border-radius:6px;font:13px/1.45 ui-monospace,monospace\">" + escapeHTML(diagnostic.description) + "</pre></li>"
+            "<li><pre>" + escapeHTML(diagnostic.description) + "</pre></li>"
         }.joined()
         let more = diagnostics.count > 50 ? "<p>… and \(diagnostics.count - 50) more; run combos check for all of them.</p>" : ""
         return """
-            <div id="combos-error-overlay" role="alert" style="position:fixed;inset:0;z-index:2147483647;overflow:auto;\
-            background:rgba(20,20,24,.97);color:#fff;padding:2rem;font:15px/1.5 system-ui,sans-serif">\
-            <h2 style="margin:0 0 .5rem;padding:0;border:0;color:#ff8a80;font-size:1.3rem">The last edit broke the site</h2>\
-            <p style="margin:0 0 1rem">This is the last good build. Fix the file and the page reloads by itself.</p>\
-            <ol style="padding-left:1.2rem;display:grid;gap:.8rem">\(items)</ol>\(more)</div>
+            <div id="combos-error-overlay" role="alert">\
+            <h2>The last edit broke the site</h2>\
+            <p>This is the last good build. Fix the file and the page reloads by itself.</p>\
+            <ol>\(items)</ol>\(more)</div>
             """
     }
 

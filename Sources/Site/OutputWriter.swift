@@ -112,29 +112,51 @@ public enum OutputWriter {
         }
     }
 
-    /// Changes to an existing output made in place: each new file is written into a folder
-    /// inside the output first, then renamed over the old one, so a reader never sees half a
-    /// page. The manifest goes first and comes back last, so a build killed in between leaves
-    /// an output the next build does not trust.
+    /// Changes to an existing output, swapped in whole like a full build. Each new file is
+    /// written beside the output as the build renders it (nothing visible changes), then a copy
+    /// of the output is made of hard links (no file's bytes are copied or rewritten), the new
+    /// files are renamed into the copy over the links, removed files unlinked, the manifest
+    /// written, and the copy exchanged with the output in one step. A file system without hard
+    /// links gets the changes renamed into the output one file at a time instead (the manifest
+    /// removed first and written last, so a build killed in between leaves an output the next
+    /// build does not trust).
     final class Update: Sendable {
-        static let incomingPrefix = ".combos-incoming-"
+        /// Where an earlier version staged files: inside the output. Removed when found.
+        static let legacyIncomingPrefix = ".combos-incoming-"
         let output: URL
         let incoming: URL
         let display: String
+        /// The hard-linked copy of the output, made on another thread while the pages render.
+        private let copy: URL
+        private let copying = DispatchGroup()
+        private let copyFailed = Flag()
+
+        private final class Flag: @unchecked Sendable {
+            /// Set before `copying` is left, read after it is waited for.
+            var isSet = false
+        }
 
         init(_ output: String) throws(DiagnosticsError) {
             let fileManager = FileManager.default
             self.output = URL(fileURLWithPath: output).standardizedFileURL
             display = displayPath(self.output.path)
-            removeLeftovers(in: self.output.deletingLastPathComponent(), name: self.output.lastPathComponent)
-            for entry in (try? fileManager.contentsOfDirectory(atPath: self.output.path)) ?? [] where entry.hasPrefix(Self.incomingPrefix) {
-                try? fileManager.removeItem(at: self.output.appendingPathComponent(entry))
-            }
-            incoming = self.output.appendingPathComponent("\(Self.incomingPrefix)\(ProcessInfo.processInfo.processIdentifier)")
+            let parent = self.output.deletingLastPathComponent()
+            let name = self.output.lastPathComponent
+            removeLeftovers(in: parent, name: name)
+            removeLegacyIncoming(in: self.output)
+            let unique = "\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
+            incoming = parent.appendingPathComponent(".\(name).incoming-\(unique)")
+            copy = parent.appendingPathComponent(".\(name).tmp-\(unique)")
             do {
                 try fileManager.createDirectory(at: incoming, withIntermediateDirectories: true)
             } catch {
                 throw failure(display, "cannot write the new output: \(error.localizedDescription)")
+            }
+            let (source, copy, failed) = (self.output, self.copy, copyFailed)
+            copying.enter()
+            DispatchQueue.global(qos: .userInitiated).async { [copying] in
+                do { try linkTree(from: source, to: copy) } catch { failed.isSet = true }
+                copying.leave()
             }
         }
 
@@ -147,38 +169,104 @@ public enum OutputWriter {
             try contents.write(to: staged(path))
         }
 
-        /// Moves the staged files into place, removes `removed`, and writes the manifest last.
+        /// Puts the staged files in place, removes `removed`, and writes the manifest.
         func commit(staged paths: [String], removing removed: [String], manifest: Data) throws(DiagnosticsError) {
             let fileManager = FileManager.default
+            defer { abandon() }
+            // Only paths inside the output are ever removed, whatever the old manifest says.
+            let removed = removed.filter(isInsideOutput)
+            copying.wait()
+            if copyFailed.isSet {
+                try? fileManager.removeItem(at: copy)
+                try commitInPlace(staged: paths, removing: removed, manifest: manifest)
+                return
+            }
+            do {
+                try apply(paths, removed, manifest, in: copy)
+                try swap(copy, into: output)
+            } catch {
+                throw failure(display, "cannot move the new output into place: \(error.localizedDescription)")
+            }
+        }
+
+        /// The staged files renamed into `root` over what was there, removed files unlinked
+        /// (with the folders they leave empty), and the manifest replaced.
+        private func apply(_ paths: [String], _ removed: [String], _ manifest: Data, in root: URL) throws {
+            let fileManager = FileManager.default
+            for path in paths {
+                let target = root.appendingPathComponent(path)
+                try fileManager.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+                if rename(staged(path).path, target.path) != 0 {
+                    throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: target.path])
+                }
+            }
+            for path in removed {
+                try? fileManager.removeItem(at: root.appendingPathComponent(path))
+                // Folders a removed page leaves empty go too, as a clean build would not have them.
+                var folder = (path as NSString).deletingLastPathComponent
+                while !folder.isEmpty, (try? fileManager.contentsOfDirectory(atPath: root.appendingPathComponent(folder).path))?.isEmpty == true {
+                    try? fileManager.removeItem(at: root.appendingPathComponent(folder))
+                    folder = (folder as NSString).deletingLastPathComponent
+                }
+            }
+            try writeAtomically(manifest, to: root.appendingPathComponent(BuildManifest.fileName))
+        }
+
+        private func commitInPlace(staged paths: [String], removing removed: [String], manifest: Data) throws(DiagnosticsError) {
             let manifestURL = output.appendingPathComponent(BuildManifest.fileName)
             do {
-                try? fileManager.removeItem(at: manifestURL)
-                for path in paths {
-                    let target = output.appendingPathComponent(path)
-                    try fileManager.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-                    if rename(staged(path).path, target.path) != 0 {
-                        throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: target.path])
-                    }
-                }
-                for path in removed {
-                    try? fileManager.removeItem(at: output.appendingPathComponent(path))
-                    // Folders a removed page leaves empty go too, as a clean build would not have them.
-                    var folder = (path as NSString).deletingLastPathComponent
-                    while !folder.isEmpty, (try? fileManager.contentsOfDirectory(atPath: output.appendingPathComponent(folder).path))?.isEmpty == true {
-                        try? fileManager.removeItem(at: output.appendingPathComponent(folder))
-                        folder = (folder as NSString).deletingLastPathComponent
-                    }
-                }
-                try? fileManager.removeItem(at: incoming)
-                try writeAtomically(manifest, to: manifestURL)
+                try? FileManager.default.removeItem(at: manifestURL)
+                try apply(paths, removed, manifest, in: output)
             } catch {
                 throw failure(display, "cannot update the output in place: \(error.localizedDescription); the next build will write it whole")
             }
         }
 
+        /// A relative path that stays inside the output: no `..`, not absolute, not empty.
+        private func isInsideOutput(_ path: String) -> Bool {
+            !path.isEmpty && !path.hasPrefix("/") && !path.split(separator: "/", omittingEmptySubsequences: false).contains { $0 == ".." || $0 == "." || $0.isEmpty }
+        }
+
+        /// Removes the staged files and the copy (after a swap, the copy's place holds nothing
+        /// or the old output's remains).
         func abandon() {
+            copying.wait()
+            try? FileManager.default.removeItem(at: copy)
             try? FileManager.default.removeItem(at: incoming)
         }
+    }
+
+    /// A copy of a folder's tree whose files are hard links to the originals: no file's bytes are read, and no
+    /// byte of the original is ever written (files in the copy are only replaced, by rename).
+    fileprivate static func linkTree(from source: URL, to destination: URL) throws {
+        let fileManager = FileManager.default
+        try fileManager.createDirectory(at: destination, withIntermediateDirectories: false)
+        for entry in try fileManager.contentsOfDirectory(atPath: source.path) {
+            let from = source.appendingPathComponent(entry)
+            let to = destination.appendingPathComponent(entry)
+            var info = stat()
+            guard lstat(from.path, &info) == 0 else { throw CocoaError(.fileReadUnknown, userInfo: [NSFilePathErrorKey: from.path]) }
+            if info.st_mode & S_IFMT == S_IFDIR {
+                try linkTree(from: from, to: to)
+            } else if link(from.path, to.path) != 0 {
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: to.path])
+            }
+        }
+    }
+
+    /// Staging folders an earlier version left inside the output.
+    fileprivate static func removeLegacyIncoming(in output: URL) {
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: output.path)) ?? [] where entry.hasPrefix(Update.legacyIncomingPrefix) {
+            try? FileManager.default.removeItem(at: output.appendingPathComponent(entry))
+        }
+    }
+
+    /// Removes what killed builds left beside and inside an output: a build that finds nothing
+    /// to do calls this, so it too leaves no stray folder.
+    static func removeLeftovers(of output: String) {
+        let url = URL(fileURLWithPath: output).standardizedFileURL
+        removeLeftovers(in: url.deletingLastPathComponent(), name: url.lastPathComponent)
+        removeLegacyIncoming(in: url)
     }
 
     /// Writes a file by a temporary one renamed over it, so it is whole or absent.
@@ -219,10 +307,14 @@ public enum OutputWriter {
         }
     }
 
-    /// Staging folders from builds that were killed part-way are removed by the next build.
+    /// Staging folders from builds that were killed part-way are removed by the next build;
+    /// those of a build still running (its process id is in the name) are left to it.
     fileprivate static func removeLeftovers(in parent: URL, name: String) {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: parent.path)) ?? []
-        for entry in entries where entry.hasPrefix(".\(name).tmp-") || entry.hasPrefix(".\(name).old-") {
+        for entry in entries {
+            guard let prefix = [".\(name).tmp-", ".\(name).old-", ".\(name).incoming-"].first(where: entry.hasPrefix) else { continue }
+            let pid = entry.dropFirst(prefix.count).prefix { $0.isNumber }
+            if let pid = Int32(pid), pid != ProcessInfo.processInfo.processIdentifier, kill(pid, 0) == 0 || errno == EPERM { continue }
             try? FileManager.default.removeItem(at: parent.appendingPathComponent(entry))
         }
     }

@@ -10,9 +10,10 @@ import Foundation
 ///
 /// The output folder keeps a manifest of what the build read and wrote (`BuildManifest`). With
 /// one, the next build stops at once when no input changed, and otherwise renders only the pages
-/// that show something that changed (`SitePages` says what each page shows) and replaces only
-/// the files whose bytes changed, in place. Without one, with `--clean`, or when the templates or
-/// the `combos` binary changed, it writes a whole new output beside the old and swaps it in.
+/// that show something that changed (`SitePages` says what each page shows) and writes only the
+/// files whose bytes changed, into a hard-linked copy of the output that is then swapped in whole
+/// (`OutputWriter.Update`). Without one, with `--clean`, or when the templates or the `combos`
+/// binary changed, it writes a whole new output beside the old and swaps it in.
 public enum SiteBuilder {
     public struct Options: Sendable {
         public var content: String
@@ -42,7 +43,7 @@ public enum SiteBuilder {
         public var phases: [(name: String, duration: Duration, peakBytes: Int)]
         /// No input changed since the last build: nothing was read past the hashes, nothing written.
         public var upToDate = false
-        /// The output was changed in place from the last build's manifest.
+        /// The output was updated from the last build's manifest (only changed files written).
         public var incremental = false
         /// Pages rendered (every page for a full build).
         public var rendered = 0
@@ -99,6 +100,8 @@ public enum SiteBuilder {
                 return nil
             }
             if let upToDate {
+                // Nothing to write, but what a killed build left beside the output still goes.
+                OutputWriter.removeLeftovers(of: options.output)
                 return Report(
                     catalogSummary: "", pages: upToDate.pages, assets: upToDate.files - upToDate.pages, warnings: [], phases: phases,
                     upToDate: true, files: upToDate.files)

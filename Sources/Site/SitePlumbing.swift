@@ -44,7 +44,7 @@ enum Sitemap {
         let days = SitePlumbing.lastModified(catalog)
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
         for path in Set(pages.filter(\.isPage)).sorted() {
-            xml += "  <url><loc>\(escapeHTML(config.absoluteURL(path)))</loc>"
+            xml += "  <url><loc>\(escapeXML(config.absoluteURL(path)))</loc>"
             if let day = days[path] { xml += "<lastmod>\(day)</lastmod>" }
             xml += "</url>\n"
         }
@@ -100,23 +100,23 @@ enum AtomFeed {
 
     static func xml(_ catalog: Catalog, config: SiteConfig) -> String {
         let entries = entries(catalog, config: config)
-        let site = escapeHTML(config.title)
+        let site = escapeXML(config.title)
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n"
-        xml += "  <id>\(escapeHTML(config.baseURL))</id>\n"
+        xml += "  <id>\(escapeXML(config.baseURL))</id>\n"
         xml += "  <title>\(site)</title>\n"
         // The feed changed when its newest entry did; no build clock, so rebuilds are identical.
         xml += "  <updated>\(timestamp(entries.map(\.day).max() ?? Day("2000-01-01")!))</updated>\n"
-        xml += "  <link rel=\"self\" href=\"\(escapeHTML(config.absoluteURL(Route.feed)))\"/>\n"
-        xml += "  <link rel=\"alternate\" type=\"text/html\" href=\"\(escapeHTML(config.baseURL))\"/>\n"
+        xml += "  <link rel=\"self\" href=\"\(escapeXML(config.absoluteURL(Route.feed)))\"/>\n"
+        xml += "  <link rel=\"alternate\" type=\"text/html\" href=\"\(escapeXML(config.baseURL))\"/>\n"
         xml += "  <author><name>\(site)</name></author>\n"
         for entry in entries {
             xml += "  <entry>\n"
-            xml += "    <id>\(escapeHTML(entry.url))</id>\n"
-            xml += "    <title>\(escapeHTML(entry.title))</title>\n"
+            xml += "    <id>\(escapeXML(entry.url))</id>\n"
+            xml += "    <title>\(escapeXML(entry.title))</title>\n"
             xml += "    <updated>\(timestamp(entry.day))</updated>\n"
             if let published = entry.published { xml += "    <published>\(timestamp(published))</published>\n" }
-            xml += "    <link rel=\"alternate\" type=\"text/html\" href=\"\(escapeHTML(entry.url))\"/>\n"
-            xml += "    <summary>\(escapeHTML(entry.summary))</summary>\n"
+            xml += "    <link rel=\"alternate\" type=\"text/html\" href=\"\(escapeXML(entry.url))\"/>\n"
+            xml += "    <summary>\(escapeXML(entry.summary))</summary>\n"
             xml += "  </entry>\n"
         }
         return xml + "</feed>\n"
@@ -178,4 +178,21 @@ enum CatalogAPI {
         out.append(contentsOf: json.utf8)
         return out
     }
+}
+
+/// Text for the sitemap and the feed: escaped as in HTML, without the characters XML 1.0 does
+/// not allow at all, even escaped (control characters other than tab and line breaks, U+FFFE
+/// and U+FFFF), which YAML's double-quoted escapes let content carry: one of them would make
+/// the whole feed unreadable to a feed reader.
+func escapeXML(_ text: String) -> String {
+    func allowed(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x9, 0xA, 0xD, 0x20...0xD7FF, 0xE000...0xFFFD, 0x10000...0x10FFFF: true
+        default: false
+        }
+    }
+    guard !text.unicodeScalars.allSatisfy(allowed) else { return escapeHTML(text) }
+    var kept = String.UnicodeScalarView()
+    kept.append(contentsOf: text.unicodeScalars.filter(allowed))
+    return escapeHTML(String(kept))
 }

@@ -33,6 +33,41 @@ enum Chromium {
         return String(decoding: data, as: UTF8.self)
     }
 
+    /// A page after its scripts ran: its DOM and what it wrote to the console (its own
+    /// `console.log` lines and the browser's messages, such as Content-Security-Policy
+    /// violations), one message per entry.
+    static func load(_ url: String, seconds: Int = 10) async throws -> (dom: String, console: [String]) {
+        let binary = try Self.binary()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        let profile = FileManager.default.temporaryDirectory.appendingPathComponent("chromium-\(UUID().uuidString)").path
+        process.arguments = [
+            "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
+            "--user-data-dir=\(profile)", "--enable-logging=stderr", "--v=0", "--virtual-time-budget=\(seconds * 1000)",
+            "--dump-dom", url,
+        ]
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        // Both pipes read while it runs, so neither can fill and stall it.
+        let errorHandle = errors.fileHandleForReading
+        let reading = Task.detached { errorHandle.readDataToEndOfFile() }
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        let errorData = await reading.value
+        process.waitUntilExit()
+        try? FileManager.default.removeItem(atPath: profile)
+        guard process.terminationStatus == 0 else {
+            throw Failure(description: "chromium exited with status \(process.terminationStatus) on \(url)")
+        }
+        // `[pid:tid:date:INFO:CONSOLE:line] "message", source: url (line)`
+        let console = String(decoding: errorData, as: UTF8.self).components(separatedBy: "\n")
+            .filter { $0.contains(":CONSOLE") }
+            .map { line in line.range(of: "] ").map { String(line[$0.upperBound...]) } ?? line }
+        return (String(decoding: data, as: UTF8.self), console)
+    }
+
     /// The Chromium executable this machine has.
     static func binary() throws -> String {
         guard let binary = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]

@@ -1,0 +1,275 @@
+import Catalog
+import FixtureSupport
+import Foundation
+import Testing
+@testable import Site
+
+/// What `combos build` does to the output folder when it is killed, run twice, or pointed at the
+/// wrong folder: the `combos` binary run as a visitor's CI would run it, on a synthetic catalog
+/// (`combos synth`) large enough that a build takes a few seconds.
+@Suite("Output integrity", .serialized)
+struct OutputIntegrityTests {
+    /// The `combos` binary `swift build` put beside this test bundle.
+    static let combos: String = {
+        let bundleFolder = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent().path
+        for candidate in [bundleFolder + "/combos", FixtureSite.packageRoot + "/.build/debug/combos"]
+        where FileManager.default.isExecutableFile(atPath: candidate) {
+            return candidate
+        }
+        return bundleFolder + "/combos"
+    }()
+
+    struct Run {
+        var status: Int32
+        var killed: Bool
+        var output: String
+    }
+
+    /// Runs `combos` with arguments in a folder; with `killWhen`, polls every few milliseconds
+    /// and sends SIGKILL the first time it returns true.
+    static func run(_ arguments: [String], in folder: String, killWhen: (() -> Bool)? = nil) throws -> Run {
+        #expect(FileManager.default.isExecutableFile(atPath: combos), "no combos binary at \(combos): run swift build first")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: combos)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: folder)
+        let log = folder + "/.run-\(UUID().uuidString).log"
+        FileManager.default.createFile(atPath: log, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        var killed = false
+        if let killWhen {
+            while process.isRunning {
+                if killWhen() {
+                    kill(process.processIdentifier, SIGKILL)
+                    killed = true
+                    break
+                }
+                usleep(2_000)
+            }
+        }
+        process.waitUntilExit()
+        try handle.close()
+        let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        try? FileManager.default.removeItem(atPath: log)
+        return Run(status: process.terminationStatus, killed: killed && process.terminationReason == .uncaughtSignal, output: output)
+    }
+
+    /// Every file and folder under `folder`, hidden ones too: files with their bytes, folders as nil.
+    static func tree(_ folder: String) -> [String: Data?] {
+        var entries: [String: Data?] = [:]
+        let enumerator = FileManager.default.enumerator(atPath: folder)
+        while let relative = enumerator?.nextObject() as? String {
+            var isDirectory: ObjCBool = false
+            FileManager.default.fileExists(atPath: folder + "/" + relative, isDirectory: &isDirectory)
+            entries[relative] = isDirectory.boolValue ? .some(nil) : FileManager.default.contents(atPath: folder + "/" + relative)
+        }
+        return entries
+    }
+
+    /// Whether a staging folder holds a rendered page yet: pages are written as they render
+    /// (a full build's under their paths, an update's flattened, `a%b%index.html`).
+    static func holdsPages(_ folder: String) -> Bool {
+        guard let enumerator = FileManager.default.enumerator(atPath: folder) else { return false }
+        while let relative = enumerator.nextObject() as? String {
+            if relative.hasSuffix(".html") { return true }
+        }
+        return false
+    }
+
+    /// A site folder with a synthetic catalog in `content/`.
+    static func synthetic(combos count: Int) throws -> FixtureSite {
+        let site = FixtureSite(copying: FixtureSite.validSite)
+        site.remove("content")
+        let run = try Self.run(["synth", "--combos", String(count), "--content", FixtureSite.packageRoot + "/content", "--output", site.content], in: site.root)
+        #expect(run.status == 0, "\(run.output)")
+        return site
+    }
+
+    /// What sits beside the output: only the output itself, the content, nothing a build left.
+    static func strays(_ site: FixtureSite) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: site.root).filter { $0.hasPrefix(".public") }.sorted()
+    }
+
+    static let templates = FixtureSite.packageRoot + "/templates"
+    static let build = ["build", "--content", "content", "--templates", templates, "--output", "public", "--base-url", "https://combos.example/"]
+
+    @Test("a build killed while it renders leaves the previous output byte-identical; the next build leaves no staging folder",
+          arguments: ["full", "incremental"])
+    func killedMidBuild(kind: String) throws {
+        let site = try Self.synthetic(combos: 24)
+        defer { site.destroy() }
+        let first = try Self.run(Self.build, in: site.root)
+        #expect(first.status == 0, "\(first.output)")
+        let before = Self.tree(site.path("public"))
+        #expect(before.count > 100)
+
+        var arguments = Self.build
+        let combo = try #require(try FileManager.default.contentsOfDirectory(atPath: site.path("content/combos")).sorted().first)
+        let original = site.read("content/combos/" + combo)
+        if kind == "full" {
+            arguments.append("--clean")
+        } else {
+            // A change every page of the synthetic catalog shows: each combo's title.
+            for file in try FileManager.default.contentsOfDirectory(atPath: site.path("content/combos")) {
+                site.replace(in: "content/combos/" + file, "title: ", with: "title: Edited ")
+            }
+        }
+        // Kill it as soon as a rendered page has been staged, beside the output or (as builds
+        // once did) inside it.
+        let killed = try Self.run(arguments, in: site.root) {
+            ((try? FileManager.default.contentsOfDirectory(atPath: site.root)) ?? []).filter { $0.hasPrefix(".public.") }
+                .contains { Self.holdsPages(site.path($0)) }
+                || ((try? FileManager.default.contentsOfDirectory(atPath: site.path("public"))) ?? []).filter { $0.hasPrefix(".combos-incoming") }
+                .contains { Self.holdsPages(site.path("public/" + $0)) }
+        }
+        #expect(killed.killed, "the build finished before it could be killed: \(killed.output)")
+        #expect(Self.tree(site.path("public")) == before, "the killed build changed the output")
+        #expect(try !Self.strays(site).isEmpty, "a killed build leaves its staging folder (the next build removes it)")
+
+        if kind == "incremental" {
+            for file in try FileManager.default.contentsOfDirectory(atPath: site.path("content/combos")) {
+                site.replace(in: "content/combos/" + file, "title: Edited ", with: "title: ")
+            }
+            #expect(site.read("content/combos/" + combo) == original)
+        }
+        // The content is what the output was built from: the next build has nothing to do, and still tidies up.
+        let next = try Self.run(Self.build, in: site.root)
+        #expect(next.status == 0 && next.output.hasPrefix("up to date"), "\(next.output)")
+        #expect(try Self.strays(site) == [])
+        #expect(Self.tree(site.path("public")) == before)
+
+        // And a build with something to do after a killed one leaves nothing either.
+        site.replace(in: "content/combos/" + combo, "title: ", with: "title: Renamed ")
+        let killedAgain = try Self.run(Self.build, in: site.root) {
+            ((try? FileManager.default.contentsOfDirectory(atPath: site.root)) ?? []).contains { $0.hasPrefix(".public.") }
+        }
+        #expect(killedAgain.killed || killedAgain.status == 0)
+        // Watched while it runs, as a web server serving the folder would see it: always whole.
+        var looks = 0
+        var broken: [String] = []
+        let last = try Self.run(Self.build, in: site.root) {
+            looks += 1
+            for file in [OutputWriter.marker, BuildManifest.fileName, "index.html", "hardware-combos/index.html"]
+            where FileManager.default.contents(atPath: site.path("public/" + file))?.isEmpty ?? true {
+                broken.append(file)
+            }
+            return false
+        }
+        #expect(last.status == 0, "\(last.output)")
+        #expect(looks > 0 && broken.isEmpty, "\(looks) looks, missing: \(broken)")
+        #expect(try Self.strays(site) == [])
+        #expect(!Self.tree(site.path("public")).keys.contains { $0.split(separator: "/").contains { $0.hasPrefix(".combos-incoming") } })
+    }
+
+    @Test("an incremental build swaps the output whole: the old folder is never changed, the new one appears in one step")
+    func incrementalSwapsWhole() throws {
+        let site = FixtureSite()
+        defer { site.destroy() }
+        let options = SiteBuilder.Options(
+            content: site.content, templates: FixtureSite.packageRoot + "/templates", output: site.path("public"),
+            baseURL: "https://combos.example/")
+        _ = try SiteBuilder.build(options)
+        // A reader holding a page of the old output (as a deploy tool or a server would), by another name.
+        let held = site.path("held")
+        #expect(link(site.path("public/hardware-combos/gpu-box/index.html"), held) == 0)
+        let oldPage = site.read("held")
+        var before = stat()
+        #expect(stat(site.path("public"), &before) == 0)
+
+        site.replace(in: "content/combos/gpu-box.md", "A loud, fast box.", with: "A loud, fast box, edited.")
+        let report = try SiteBuilder.build(options)
+        #expect(report.incremental && report.written > 0 && report.written < report.files)
+        var after = stat()
+        #expect(stat(site.path("public"), &after) == 0)
+        #expect(before.st_ino != after.st_ino, "the output folder was changed in place, not swapped in")
+        #expect(site.read("held") == oldPage, "a file of the old output was written to")
+        #expect(site.read("public/hardware-combos/gpu-box/index.html").contains("A loud, fast box, edited."))
+        // The old output is gone once the new one is in: its files' other links with it.
+        var css = stat()
+        #expect(lstat(site.path("public/assets/site.css"), &css) == 0 && css.st_nlink == 1)
+        #expect(try Self.strays(site) == [])
+        // And the result is what a clean build writes.
+        let clean = SiteBuilder.Options(
+            content: site.content, templates: FixtureSite.packageRoot + "/templates", output: site.path("clean"),
+            baseURL: "https://combos.example/", clean: true)
+        _ = try SiteBuilder.build(clean)
+        #expect(Self.tree(site.path("public")) == Self.tree(site.path("clean")))
+    }
+
+    @Test("the same input gives byte-identical output, from two processes and into the same folder again; the manifest included")
+    func deterministic() throws {
+        // Two processes (different ids, threads scheduled differently), different folders, then
+        // the same folder rebuilt from scratch: every file, the manifest and the marker included.
+        // The manifest holds no time or path: its fingerprint is of the options and the binary.
+        let site = try Self.synthetic(combos: 12)
+        defer { site.destroy() }
+        for output in ["one", "two"] {
+            let run = try Self.run(["build", "--content", "content", "--templates", Self.templates, "--output", output], in: site.root)
+            #expect(run.status == 0, "\(run.output)")
+        }
+        let one = Self.tree(site.path("one"))
+        #expect(one.count > 100 && one[BuildManifest.fileName] != nil && one[OutputWriter.marker] != nil)
+        #expect(one == Self.tree(site.path("two")))
+        let again = try Self.run(["build", "--content", "content", "--templates", Self.templates, "--output", "one", "--clean"], in: site.root)
+        #expect(again.status == 0, "\(again.output)")
+        #expect(Self.tree(site.path("one")) == one)
+        // The hostile fixture too: escaping and data export are as deterministic as the rest.
+        let hostile = FixtureSite(copying: HostileSite.fixture)
+        defer { hostile.destroy() }
+        for output in ["one", "two"] {
+            let run = try Self.run(["build", "--content", "content", "--templates", FixtureSite.packageRoot + "/templates", "--output", output],
+                                   in: hostile.root)
+            #expect(run.status == 0, "\(run.output)")
+        }
+        #expect(Self.tree(hostile.path("one")) == Self.tree(hostile.path("two")))
+    }
+
+    @Test("--output refuses a folder that is not a previous build's, says why, and deletes nothing",
+          arguments: ["files", "hidden", "nested", "site-root", "file"])
+    func refusesForeignOutput(kind: String) throws {
+        let site = FixtureSite()
+        defer { site.destroy() }
+        var output = "public"
+        switch kind {
+        case "files": site.write("public/notes.txt", "precious")
+        case "hidden": site.write("public/.git/HEAD", "ref: refs/heads/main\n")
+        case "nested": site.write("public/drafts/2026/post.md", "precious")
+        case "site-root": output = "."  // the folder holding content/: a user's project
+        default: site.write("public", "a file, not a folder")
+        }
+        let before = Self.tree(site.root)
+        let run = try Self.run(["build", "--content", "content", "--templates", FixtureSite.packageRoot + "/templates", "--output", output],
+                               in: site.root)
+        #expect(run.status == 1)
+        if kind == "file" {
+            #expect(run.output.contains("error: the output path is a file, not a folder; choose another --output"), "\(run.output)")
+        } else {
+            #expect(run.output.contains(
+                "error: refusing to replace this folder: it is not empty and was not written by combos build (it has no .combos-build file); choose another --output or empty it"),
+                "\(run.output)")
+        }
+        #expect(run.output.contains("build failed;"), "\(run.output)")
+        #expect(Self.tree(site.root) == before, "something was written or deleted")
+    }
+
+    @Test("an old manifest naming files outside the output cannot make a build delete them")
+    func manifestCannotReachOut() throws {
+        let site = FixtureSite()
+        defer { site.destroy() }
+        let options = SiteBuilder.Options(
+            content: site.content, templates: FixtureSite.packageRoot + "/templates", output: site.path("public"),
+            baseURL: "https://combos.example/")
+        _ = try SiteBuilder.build(options)
+        site.write("precious.txt", "keep me")
+        // A manifest edited (or corrupted) to list a file outside the output as one it wrote.
+        let manifest = site.read("public/" + BuildManifest.fileName)
+        let line = try #require(manifest.split(separator: "\n").first { $0.hasPrefix("file ") && $0.contains("404.html") })
+        site.write("public/" + BuildManifest.fileName, manifest.replacingOccurrences(of: String(line), with: String(line) + "\n" + line.replacingOccurrences(of: "404.html", with: "../precious.txt")))
+        site.replace(in: "content/combos/gpu-box.md", "A loud, fast box.", with: "A loud, fast box, edited.")
+        _ = try SiteBuilder.build(options)
+        #expect(FileManager.default.contents(atPath: site.path("precious.txt")) == Data("keep me".utf8), "a file outside the output was deleted")
+    }
+}
