@@ -47,36 +47,45 @@ struct BuildManifest: Equatable, Sendable {
     // MARK: Reading and writing
 
     func serialized() -> Data {
-        // Written straight into bytes, line by line: at ten thousand combos the manifest is tens
-        // of MB, and a String of it then copied into Data was the build's last peak of memory.
+        var whole = Data()
+        // Appending cannot fail.
+        try? serialize { whole.append($0) }
+        return whole
+    }
+
+    /// The manifest in pieces of about a MB, to `emit` in order: at ten thousand combos it is
+    /// tens of MB, and written whole it was the build's last peak of memory.
+    func serialize(_ emit: (Data) throws -> Void) throws {
+        let chunk = 1 << 20
         var out = Data()
-        // Sized up front (the page lines are nearly all of it), so it is never grown by doubling.
-        var capacity = 4096 + (inputs.count + records.count + comboKeys.count + files.count) * 120
-        for (path, page) in pages { capacity += path.utf8.count + page.ids.text.utf8.count + (page.dependencies.count + page.targets.count) * 7 + 16 }
-        out.reserveCapacity(capacity)
-        func line(_ text: String) {
+        out.reserveCapacity(chunk + 64 * 1024)
+        func line(_ text: String) throws {
             out.append(contentsOf: text.utf8)
             out.append(UInt8(ascii: "\n"))
+            if out.count >= chunk {
+                try emit(out)
+                out.removeAll(keepingCapacity: true)
+            }
         }
-        line("combos-build-manifest \(Self.formatVersion)")
-        line("fingerprint \(hex(fingerprint))")
-        line("counts \(pages.count) \(files.count)")
-        for (path, hash) in inputs.sorted(by: { $0.key < $1.key }) { line("input \(hex(hash)) \(path)") }
-        line("end-inputs")
-        line("references \(hex(references))")
-        line("fit-inputs \(hex(fitInputs))")
+        try line("combos-build-manifest \(Self.formatVersion)")
+        try line("fingerprint \(hex(fingerprint))")
+        try line("counts \(pages.count) \(files.count)")
+        for (path, hash) in inputs.sorted(by: { $0.key < $1.key }) { try line("input \(hex(hash)) \(path)") }
+        try line("end-inputs")
+        try line("references \(hex(references))")
+        try line("fit-inputs \(hex(fitInputs))")
         for (key, hashes) in records.sorted(by: { $0.key < $1.key }) {
-            line("record \(key) \(hex(hashes.full)) \(hex(hashes.listing))")
+            try line("record \(key) \(hex(hashes.full)) \(hex(hashes.listing))")
         }
-        for (id, hash) in comboKeys.sorted(by: { $0.key < $1.key }) { line("combo-key \(id) \(hex(hash))") }
-        for (path, hash) in files.sorted(by: { $0.key < $1.key }) { line("file \(hex(hash)) \(path)") }
+        for (id, hash) in comboKeys.sorted(by: { $0.key < $1.key }) { try line("combo-key \(id) \(hex(hash))") }
+        for (path, hash) in files.sorted(by: { $0.key < $1.key }) { try line("file \(hex(hash)) \(path)") }
         // Dependency keys are shared by many pages: each is written once and named by number.
         var allKeys: Set<String> = []
         for page in pages.values { allKeys.formUnion(page.dependencies) }
         var keyNumbers: [String: Int] = [:]
         for key in allKeys.sorted() {
             keyNumbers[key] = keyNumbers.count
-            line("key \(key)")
+            try line("key \(key)")
         }
         // Link targets are pages, named by their line's number among the pages.
         let sortedPaths = pages.keys.sorted()
@@ -86,10 +95,10 @@ struct BuildManifest: Equatable, Sendable {
             guard let page = pages[path] else { continue }
             let keys = page.dependencies.compactMap { keyNumbers[$0] }.sorted().map(String.init).joined(separator: " ")
             let targets = page.targets.compactMap { pageNumbers[$0] }.sorted().map(String.init).joined(separator: " ")
-            line("page \(path)\t\(keys)\t\(page.ids.text)\t\(targets)")
+            try line("page \(path)\t\(keys)\t\(page.ids.text)\t\(targets)")
         }
-        line("end")
-        return out
+        try line("end")
+        if !out.isEmpty { try emit(out) }
     }
 
     /// The manifest in `data`, or nil when it is missing, from another version or cut short.

@@ -131,11 +131,11 @@ enum LinkChecker {
         let page: String
         let templatePath: String
 
-        func diagnostic(_ problem: String, files: [String: SourceFile]) -> Diagnostic {
+        func diagnostic(_ problem: String, files: SourceLines) -> Diagnostic {
             if let origin {
                 return Diagnostic(
                     at: origin.location, "broken link \"\(origin.written)\": \(problem)",
-                    lineText: files[origin.location.path]?.line(origin.location.line), span: origin.written.count + 2)
+                    lineText: files.line(origin.location.path, origin.location.line), span: origin.written.count + 2)
             }
             return Diagnostic(
                 at: SourceLocation(path: source, line: 0, column: 0),
@@ -146,7 +146,7 @@ enum LinkChecker {
     /// Reads a page's links and checks all but the anchors on other pages. `pageFiles` are every
     /// page of the site; `assets` every other file.
     static func links(
-        of page: RenderedPage, pageFiles: Set<String>, assets: Set<String>, files: [String: SourceFile], siteURL: String?
+        of page: RenderedPage, pageFiles: Set<String>, assets: Set<String>, files: SourceLines, siteURL: String?
     ) -> PageLinks {
         let pageFile = page.path.outputFile
         let found = attributeValues(["id", "href", "src"], in: page.html)
@@ -186,7 +186,7 @@ enum LinkChecker {
     }
 
     /// Every problem of `pages`, in their order, once `ids` knows every page's element ids.
-    static func problems(_ pages: [PageLinks], ids: (String) -> PageIDs?, files: [String: SourceFile]) -> [Diagnostic] {
+    static func problems(_ pages: [PageLinks], ids: (String) -> PageIDs?, files: SourceLines) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
         // Each linked page's ids as a set, made when first asked for.
         var sets: [String: Set<Substring>] = [:]

@@ -93,6 +93,17 @@ public enum OutputWriter {
             try contents.write(to: folder.appendingPathComponent(path))
         }
 
+        /// Writes a file handed over in pieces by `produce`, never holding it whole.
+        func write(_ path: String, streaming produce: ((Data) throws -> Void) throws -> Void) throws {
+            let url = folder.appendingPathComponent(path)
+            guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
+            }
+            let handle = try FileHandle(forWritingTo: url)
+            defer { try? handle.close() }
+            try produce { try handle.write(contentsOf: $0) }
+        }
+
         func copyAssets(from directory: String) throws -> Int {
             try OutputWriter.copyAssets(from: directory, to: folder.appendingPathComponent("assets"))
         }

@@ -111,7 +111,7 @@ public enum SiteBuilder {
         let previous = found
 
         // 2. The catalog and templates, checked; what each record and fit answer is made of.
-        let loaded = try timed("load and check content") { () throws(DiagnosticsError) -> CatalogLoader.Result in
+        var loaded = try timed("load and check content") { () throws(DiagnosticsError) -> CatalogLoader.Result in
             let result = CatalogLoader.load(from: options.content)
             if result.diagnostics.hasErrors { throw DiagnosticsError(result.diagnostics) }
             return result
@@ -143,6 +143,10 @@ public enum SiteBuilder {
             }
             if !spec.dependencies.isDisjoint(with: changed) || !old.dependencies.isDisjoint(with: changed) { toRender.append(index) }
         }
+
+        // Hashed by now: the texts go, and a broken link's line is read again from its file.
+        loaded.files = [:]
+        let sources = SourceLines.onDisk
 
         // Will-it-run pages of combos with the same configuration show the same rows: rendered
         // one after another, each row leaves the fragment cache soon after it is made (in
@@ -190,7 +194,6 @@ public enum SiteBuilder {
         let assetsDirectory = options.templates + "/assets"
         let assetPaths = FileManager.default.fileExists(atPath: assetsDirectory) ? OutputWriter.assetPaths(in: assetsDirectory) : []
         let pageFiles = Set(specs.map(\.path.outputFile))
-        let sources = loaded.files
         let otherFiles = Set(assetPaths).union(generatedPaths)
 
         // 4. Render, read each page's links and ids, write it, drop its HTML.
@@ -264,7 +267,7 @@ public enum SiteBuilder {
             }
             let checked = results.keys.sorted().map { results[$0]!.links }
             for links in checked { ids[links.file] = links.ids }
-            let problems = LinkChecker.problems(checked, ids: { ids[$0] }, files: loaded.files)
+            let problems = LinkChecker.problems(checked, ids: { ids[$0] }, files: sources)
             if !problems.isEmpty {
                 abandon()
                 throw DiagnosticsError(problems)
@@ -294,7 +297,7 @@ public enum SiteBuilder {
                         _ = try staging.copyAssets(from: assetsDirectory)
                         report.writtenPaths += assetPaths
                     }
-                    if let staging { try staging.write(BuildManifest.fileName, next.serialized()) }
+                    if let staging { try staging.write(BuildManifest.fileName, streaming: next.serialize) }
                 } catch {
                     abandon()
                     throw failure(options.output, "cannot write the new output: \(error.localizedDescription)")
