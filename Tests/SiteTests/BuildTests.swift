@@ -121,6 +121,11 @@ struct BuildTests {
                 "content/runtimes/rt-cluster.md:23:35: error: broken link \"/tools/rt-gpu/#nowhere\": page /tools/rt-gpu/ has no element with id \"nowhere\"",
             ]
         }
+        // Each quotes the line that wrote the link (read again from the file: a build drops the
+        // texts once it has hashed them).
+        let error = try #require(throws: DiagnosticsError.self) { try SiteBuilder.build(options(site)) }
+        #expect(error.diagnostics.map { $0.lineText?.contains("mini-clustre") ?? false } == [true, false])
+        #expect(error.diagnostics.map { $0.lineText?.contains("rt-gpu/#nowhere") ?? false } == [false, true])
     }
 
     @Test("links in the output are relative, so the site works from disk and under any path")
