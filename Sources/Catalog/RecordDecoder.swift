@@ -11,6 +11,8 @@ struct RecordDecoder {
     private var lineMap: YAMLLineMap?
     /// Set when the event scan has already reported every alias, so the decoder only skips them.
     private var aliasesReported = false
+    /// libyaml's line and column just past the YAML's last character.
+    private var yamlEnd: (line: Int, column: Int)?
 
     init(file: SourceFile, lineOffset: Int = 0) {
         self.problems = Problems(file: file)
@@ -26,7 +28,11 @@ struct RecordDecoder {
 
     /// A file location from libyaml's 1-based line and column in the YAML text.
     func location(line: Int, column: Int) -> SourceLocation {
-        let (line, column) = lineMap?.fileLineAndColumn(line: line, column: column) ?? (line, column)
+        // libyaml puts an error at the end of the stream on the line after the last one when the
+        // text does not end with a line break: that is the end of the last line.
+        var (line, column) = (line, column)
+        if let yamlEnd, line > yamlEnd.line { (line, column) = yamlEnd }
+        (line, column) = lineMap?.fileLineAndColumn(line: line, column: column) ?? (line, column)
         return SourceLocation(path: path, line: line + lineOffset, column: column)
     }
 
@@ -56,6 +62,8 @@ struct RecordDecoder {
     /// Parses YAML text into a node tree, reporting a syntax error at its place.
     mutating func parse(_ yaml: String) -> Node?? {
         if YAMLLineMap.isNeeded(for: yaml) { lineMap = YAMLLineMap(yaml) }
+        let lastLine = yaml.lastIndex(of: "\n").map { yaml[yaml.index(after: $0)...] } ?? yaml[...]
+        yamlEnd = (yaml.utf8.reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }, lastLine.unicodeScalars.count + 1)
         if YAMLEvents.mayNeedScan(yaml) {
             let scan = YAMLEvents.scan(yaml)
             let complexKeys = scan.problems.contains { if case .complexKey = $0.kind { true } else { false } }
