@@ -42,6 +42,44 @@ enum CatalogFuzz {
                          "diagnostic outside the file: \(diagnostic.headline)")
             _ = diagnostic.description
         }
+        // One input in four also replaces a record of the valid fixture site, and the whole
+        // catalog is loaded: references to it, and every cross-record rule, run on its values.
+        if bytes.reduce(0, { $0 &+ Int($1) }) % 4 == 0 {
+            loadInCatalog(bytes, text: text)
+        }
+    }
+
+    /// A copy of Tests/Fixtures/valid-site/content in a temporary folder, made once.
+    static let site: String = {
+        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Tests/Fixtures/valid-site/content").path
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-fuzz-\(getpid())").path
+        try? FileManager.default.removeItem(atPath: root)
+        try! FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        try! FileManager.default.copyItem(atPath: source, toPath: root + "/content")
+        return root + "/content"
+    }()
+
+    static let markdownRecords = ["combos/gpu-box.md", "combos/mini-cluster.md", "runtimes/rt-gpu.md", "stacks/cluster-stack.md", "guides/fixture-guide.md"]
+    static let yamlRecords = ["devices/gpu-24.yaml", "devices/soc-64.yaml", "machines/box-4gpu.yaml", "machines/mini-64.yaml",
+                              "platforms/macos-test.yaml", "models/model-moe.yaml", "benchmarks/gpu-24-dense.yaml"]
+
+    static func loadInCatalog(_ bytes: UnsafeBufferPointer<UInt8>, text: SourceFile) {
+        let records = text.text.hasPrefix("---") ? markdownRecords : yamlRecords
+        let relative = records[bytes.count % records.count]
+        let path = site + "/" + relative
+        let original = FileManager.default.contents(atPath: path)!
+        FileManager.default.createFile(atPath: path, contents: Data(buffer: bytes))
+        defer { FileManager.default.createFile(atPath: path, contents: original) }
+        let result = CatalogLoader.load(from: site)
+        for diagnostic in result.diagnostics {
+            if diagnostic.location.path.hasSuffix(relative) {
+                precondition(diagnostic.location.line >= 1 && diagnostic.location.line <= text.lineCount,
+                             "diagnostic outside the file: \(diagnostic.headline)")
+            }
+            _ = diagnostic.description
+        }
+        for combo in result.catalog.combos { _ = result.catalog.totals(of: combo) }
     }
 }
 
