@@ -11,8 +11,6 @@ struct RecordDecoder {
     private var lineMap: YAMLLineMap?
     /// Set when the event scan has already reported every alias, so the decoder only skips them.
     private var aliasesReported = false
-    /// libyaml's line and column just past the YAML's last character.
-    private var yamlEnd: (line: Int, column: Int)?
 
     init(file: SourceFile, lineOffset: Int = 0) {
         self.problems = Problems(file: file)
@@ -28,12 +26,16 @@ struct RecordDecoder {
 
     /// A file location from libyaml's 1-based line and column in the YAML text.
     func location(line: Int, column: Int) -> SourceLocation {
-        // libyaml puts an error at the end of the stream on the line after the last one when the
-        // text does not end with a line break: that is the end of the last line.
-        var (line, column) = (line, column)
-        if let yamlEnd, line > yamlEnd.line { (line, column) = yamlEnd }
-        (line, column) = lineMap?.fileLineAndColumn(line: line, column: column) ?? (line, column)
+        let (line, column) = lineMap?.fileLineAndColumn(line: line, column: column) ?? (line, column)
         return SourceLocation(path: path, line: line + lineOffset, column: column)
+    }
+
+    /// Where a syntax error is: libyaml puts one found at the end of a text that does not end
+    /// with a line break on the line after the last; it belongs at the end of the last line.
+    func errorLocation(_ mark: Mark, in yaml: String) -> SourceLocation {
+        let end = lineMap?.end ?? YAMLLineMap.end(of: yaml)
+        guard mark.line > end.line else { return location(mark) }
+        return location(line: end.line, column: end.column)
     }
 
     /// YAML's implicit types, less the two no record uses (timestamps, as dates are read from
@@ -62,8 +64,6 @@ struct RecordDecoder {
     /// Parses YAML text into a node tree, reporting a syntax error at its place.
     mutating func parse(_ yaml: String) -> Node?? {
         if YAMLLineMap.isNeeded(for: yaml) { lineMap = YAMLLineMap(yaml) }
-        let lastLine = yaml.lastIndex(of: "\n").map { yaml[yaml.index(after: $0)...] } ?? yaml[...]
-        yamlEnd = (yaml.utf8.reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }, lastLine.unicodeScalars.count + 1)
         if YAMLEvents.mayNeedScan(yaml) {
             let scan = YAMLEvents.scan(yaml)
             let complexKeys = scan.problems.contains { if case .complexKey = $0.kind { true } else { false } }
@@ -107,7 +107,7 @@ struct RecordDecoder {
              .parser(let context, let problem, let mark, _),
              .composer(let context, let problem, let mark, _):
             var message = "invalid YAML: \(problem)"
-            var at = location(mark)
+            var at = errorLocation(mark, in: yaml)
             let contextText = context?.text ?? ""
             if problem.hasPrefix("Maximum nesting level reached") {
                 // libyaml stops where the limit is reached, or earlier when it has read ahead.
@@ -125,7 +125,7 @@ struct RecordDecoder {
             } else if let context, contextText.hasPrefix("while parsing a flow"),
                       problem.hasPrefix("did not find expected ','") {
                 // Usually a bracket left open: the next line's `key:` is read as part of the list.
-                let here = location(mark)
+                let here = errorLocation(mark, in: yaml)
                 let what = contextText.contains("sequence") ? "list" : "mapping"
                 message = "invalid YAML: the \(what) opened here is not closed before line \(here.line), column \(here.column) (\(problem))"
                 at = location(context.mark)
@@ -167,7 +167,8 @@ struct RecordDecoder {
                 let before = yaml[..<index]
                 let line = before.utf8.reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
                 let lineStart = before.lastIndex(of: "\n").map { before.index(after: $0) } ?? before.startIndex
-                at = location(line: line, column: before[lineStart...].unicodeScalars.count + 1)
+                // Lines counted at line feeds are the file's already (no line map).
+                at = SourceLocation(path: path, line: line + lineOffset, column: before[lineStart...].unicodeScalars.count + 1)
             }
             let hex = String(value, radix: 16, uppercase: true)
             let character = value >= 0 ? " (U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex + ")" : ""

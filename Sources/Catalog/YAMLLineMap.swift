@@ -43,6 +43,17 @@ struct YAMLLineMap {
                 column += 1
             }
         }
+        lastColumn = column
+    }
+
+    /// libyaml's line and column just past the text's last character.
+    var end: (line: Int, column: Int) { (starts.count, lastColumn + 1 - starts[starts.count - 1].columnOffset) }
+    private var lastColumn = 0
+
+    /// The same for a text with line feeds only.
+    static func end(of yaml: String) -> (line: Int, column: Int) {
+        let lastLine = yaml.lastIndex(of: "\n").map { yaml[yaml.index(after: $0)...] } ?? yaml[...]
+        return (yaml.utf8.reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }, lastLine.unicodeScalars.count + 1)
     }
 
     /// The text's line and column for libyaml's 1-based `line` and `column`.
