@@ -71,6 +71,26 @@ struct BadInputCorpusTests {
         ]))
     }
 
+    @Test("a 10 MB record on one line: the error is placed, and shown around its column")
+    func tenMegabytesOnOneLine() throws {
+        let site = FixtureSite()
+        defer { site.destroy() }
+        let summary = "summary: " + String(repeating: "word ", count: 2_000_000) + "key: value"
+        site.replace(in: "content/devices/gpu-24.yaml", "power_w: 350", with: summary)
+        let (headlines, result) = try loadResult(site, "10 MB line")
+        #expect(headlines == withSentinels([
+            "content/devices/gpu-24.yaml:8:10000013: error: invalid YAML: mapping values are not allowed in this context",
+        ]))
+        // Rendered, the line is cut to a window around the column, so a terminal gets a few lines.
+        let diagnostic = try #require(result.diagnostics.first { $0.location.path.hasSuffix("gpu-24.yaml") })
+        let words = String(repeating: "word ", count: 30)
+        #expect(site.relative(diagnostic.description) == """
+            content/devices/gpu-24.yaml:8:10000013: error: invalid YAML: mapping values are not allowed in this context
+             8 | …\(words)key: value
+               | \(String(repeating: " ", count: 1 + words.count + 3))^
+            """)
+    }
+
     @Test("10,000 levels of nesting stop at YAML's nesting limit with the place, no crash", arguments: [
         ("flow lists", String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)),
         ("flow mappings", String(repeating: "{a: ", count: 10_000) + "1" + String(repeating: "}", count: 10_000)),
@@ -199,6 +219,10 @@ struct BadInputCorpusTests {
     /// Adds the sentinels, loads the site on its own thread and returns the headlines; a load
     /// that does not finish within the time limit fails the test (and is left running).
     func load(_ site: FixtureSite, _ what: String) throws -> [String] {
+        try loadResult(site, what).headlines
+    }
+
+    func loadResult(_ site: FixtureSite, _ what: String) throws -> (headlines: [String], result: CatalogLoader.Result) {
         for sentinel in Self.sentinels { site.write(sentinel.path, sentinel.text) }
         let box = ResultBox()
         let done = DispatchSemaphore(value: 0)
@@ -216,7 +240,7 @@ struct BadInputCorpusTests {
         }
         let seconds = Date().timeIntervalSince(started)
         #expect(seconds < Self.timeLimit, "\(what): loading took \(seconds) s")
-        return site.headlines(result.diagnostics)
+        return (site.headlines(result.diagnostics), result)
     }
 
     struct HangError: Error {}
