@@ -63,6 +63,7 @@ struct RecordDecoder {
 
     /// Parses YAML text into a node tree, reporting a syntax error at its place.
     mutating func parse(_ yaml: String) -> Node?? {
+        _ = YAMLEvents.limitNesting
         if YAMLLineMap.isNeeded(for: yaml) { lineMap = YAMLLineMap(yaml) }
         if YAMLEvents.mayNeedScan(yaml) {
             let scan = YAMLEvents.scan(yaml)

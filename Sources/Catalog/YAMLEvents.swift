@@ -54,6 +54,7 @@ struct YAMLEvents {
     /// Reads `yaml`'s events and collects aliases, lists or mappings used as keys, and keys
     /// repeated in one mapping, in the order they are written; at most `limit` of each kind.
     static func scan(_ yaml: String, limit: Int = 10) -> YAMLEvents {
+        _ = limitNesting
         var result = YAMLEvents()
         var bytes = Array(yaml.utf8)
         guard !bytes.isEmpty else { return result }
@@ -130,6 +131,11 @@ struct YAMLEvents {
         event.data.alias.anchor.map { String(cString: $0) } ?? ""
     }
 
-    /// The nesting limit libyaml enforces (lists and mappings inside each other), for messages.
-    static let nestingLimit = 1000
+    /// How deep lists and mappings may nest. libyaml's default is 1000, and Yams composes
+    /// recursively, a few stack frames a level: records need five or so, and 100 keeps a hostile
+    /// file far from the stack limit of any thread (512 KB on macOS's secondary threads).
+    static let nestingLimit = 100
+
+    /// Sets libyaml's nesting limit (a process-wide setting) once, before the first parse.
+    static let limitNesting: Void = { yaml_set_max_nest_level(Int32(nestingLimit)) }()
 }
