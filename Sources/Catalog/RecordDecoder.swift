@@ -11,6 +11,8 @@ struct RecordDecoder {
     private var lineMap: YAMLLineMap?
     /// Set when the event scan has already reported every alias, so the decoder only skips them.
     private var aliasesReported = false
+    /// libyaml's line and column just past the YAML's last character.
+    private var yamlEnd: (line: Int, column: Int)?
 
     init(file: SourceFile, lineOffset: Int = 0) {
         self.problems = Problems(file: file)
@@ -21,6 +23,9 @@ struct RecordDecoder {
 
     func location(_ mark: Mark?) -> SourceLocation {
         guard let mark else { return SourceLocation(path: path, line: lineOffset + 1, column: 1) }
+        // libyaml marks what it finds at the end of a text with no final line break (an error, or
+        // the empty node of a lone `--- `) on the line after the last: that is the end of the last.
+        if let yamlEnd, mark.line > yamlEnd.line { return location(line: yamlEnd.line, column: yamlEnd.column) }
         return location(line: mark.line, column: mark.column)
     }
 
@@ -28,14 +33,6 @@ struct RecordDecoder {
     func location(line: Int, column: Int) -> SourceLocation {
         let (line, column) = lineMap?.fileLineAndColumn(line: line, column: column) ?? (line, column)
         return SourceLocation(path: path, line: line + lineOffset, column: column)
-    }
-
-    /// Where a syntax error is: libyaml puts one found at the end of a text that does not end
-    /// with a line break on the line after the last; it belongs at the end of the last line.
-    func errorLocation(_ mark: Mark, in yaml: String) -> SourceLocation {
-        let end = lineMap?.end ?? YAMLLineMap.end(of: yaml)
-        guard mark.line > end.line else { return location(mark) }
-        return location(line: end.line, column: end.column)
     }
 
     /// YAML's implicit types, less the two no record uses (timestamps, as dates are read from
@@ -65,6 +62,7 @@ struct RecordDecoder {
     mutating func parse(_ yaml: String) -> Node?? {
         _ = YAMLEvents.limitNesting
         if YAMLLineMap.isNeeded(for: yaml) { lineMap = YAMLLineMap(yaml) }
+        yamlEnd = lineMap?.end ?? YAMLLineMap.end(of: yaml)
         if YAMLEvents.mayNeedScan(yaml) {
             let scan = YAMLEvents.scan(yaml)
             let complexKeys = scan.problems.contains { if case .complexKey = $0.kind { true } else { false } }
@@ -108,7 +106,7 @@ struct RecordDecoder {
              .parser(let context, let problem, let mark, _),
              .composer(let context, let problem, let mark, _):
             var message = "invalid YAML: \(problem)"
-            var at = errorLocation(mark, in: yaml)
+            var at = location(mark)
             let contextText = context?.text ?? ""
             if problem.hasPrefix("Maximum nesting level reached") {
                 // libyaml stops where the limit is reached, or earlier when it has read ahead.
@@ -126,7 +124,7 @@ struct RecordDecoder {
             } else if let context, contextText.hasPrefix("while parsing a flow"),
                       problem.hasPrefix("did not find expected ','") {
                 // Usually a bracket left open: the next line's `key:` is read as part of the list.
-                let here = errorLocation(mark, in: yaml)
+                let here = location(mark)
                 let what = contextText.contains("sequence") ? "list" : "mapping"
                 message = "invalid YAML: the \(what) opened here is not closed before line \(here.line), column \(here.column) (\(problem))"
                 at = location(context.mark)
@@ -191,8 +189,8 @@ struct RecordDecoder {
     /// Decodes a top-level document: it must be a mapping (or empty, when every field is optional).
     mutating func decodeDocument(_ node: Node?, schema: Schema) -> Fields {
         let start = location(nil)
-        guard let node else {
-            // An empty file (or only comments): one message, not one per missing field.
+        guard let node, !isNull(node) else {
+            // An empty file (or only comments, or `---` alone): one message, not one per missing field.
             let required = schema.fields.filter(\.required).map(\.name)
             if !required.isEmpty {
                 problems.error(
