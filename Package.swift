@@ -63,6 +63,8 @@ let package = Package(
         ),
         // Not part of `swift test`: `swift run -c release fit-benchmark` measures verdicts a second.
         .executableTarget(name: "fit-benchmark", dependencies: ["Fit", "Catalog"], path: "Benchmarks/FitBenchmark"),
+        // Not part of `swift test`: Fuzz/run.sh builds it with libFuzzer and runs it for a bounded time.
+        .executableTarget(name: "catalog-fuzz", dependencies: ["Catalog"], path: "Fuzz/CatalogFuzz"),
         .target(name: "FixtureSupport", dependencies: ["Catalog"], path: "Tests/FixtureSupport"),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "FixtureSupport"]),
         .testTarget(

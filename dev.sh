@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The two commands of the README's quick start, for a fresh Debian 12 machine with Swift 6:
 #   ./dev.sh build   install what the build needs (if missing), build combos, write the site to public/
-#   ./dev.sh test    install what the tests need (if missing), run the whole test suite
+#   ./dev.sh test    install what the tests need (if missing), run the whole test suite, then
+#                    fuzz the record loader for FUZZ_SECONDS (default 60; Fuzz/run.sh)
 # Extra arguments after `build` go to `combos build` (for example --base-url https://example.com/).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -56,6 +57,11 @@ case "${1:-}" in
     command -v java >/dev/null 2>&1 || install_missing default-jre-headless
     install_python_tools
     swift test "$@"
+    # Then fuzz the record loader with libFuzzer for a bounded time (FUZZ_SECONDS, default 60;
+    # 0 skips it): a crash or a hang fails the run and leaves the input in Fuzz/crashes/.
+    if [ "${FUZZ_SECONDS:-60}" != "0" ]; then
+      Fuzz/run.sh
+    fi
     ;;
   *)
     echo "usage: ./dev.sh build [combos build options] | ./dev.sh test [swift test options]" >&2

@@ -111,8 +111,26 @@ public enum CatalogLoader {
                 }
             }
         }
+        // Ids are lowercase, so of two names differing only in case one is already an error; say
+        // what else is wrong with it: on a case-insensitive file system (macOS, Windows) and in
+        // the output's URLs the two are one record.
+        var byLowercase: [String: [String]] = [:]
+        for entry in entries { byLowercase[entry.id.lowercased(), default: []].append(entry.id) }
         var records: [R] = []
         for (entry, result) in zip(entries, results.values) {
+            let twins = byLowercase[entry.id.lowercased(), default: []].filter { $0 != entry.id }
+            var result = result
+            if let twin = twins.first(where: { RecordID<R>.isValid($0) }) ?? twins.first,
+               case .success(var decoded) = result {
+                decoded.problems = decoded.problems.map { problem in
+                    guard problem.message.hasPrefix("the file name \"\(entry.id)\" is not a valid id"),
+                          !problem.message.contains("only in case") else { return problem }
+                    var problem = problem
+                    problem.message += "; it differs from \(twin) only in case, and the two would be one page on a case-insensitive file system"
+                    return problem
+                }
+                result = .success(decoded)
+            }
             switch result {
             case .failure(let diagnostic):
                 diagnostics.append(diagnostic)

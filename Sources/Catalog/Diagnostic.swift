@@ -49,6 +49,9 @@ public struct Diagnostic: Error, Sendable, Hashable, Comparable, CustomStringCon
         self.span = max(1, span)
     }
 
+    /// Lines longer than this many characters are shown in part, around the column.
+    static let longLine = 160
+
     /// The first line alone: `path:line:col: error: message`.
     public var headline: String { "\(location): \(severity.rawValue): \(message)" }
 
@@ -57,12 +60,27 @@ public struct Diagnostic: Error, Sendable, Hashable, Comparable, CustomStringCon
         guard let lineText, location.line > 0 else { return headline }
         let number = String(location.line)
         let gutter = String(repeating: " ", count: number.count)
+        // A very long line (minified, or a whole file on one line) is shown around the column.
+        var scalars = Array(lineText.unicodeScalars)
+        var column = location.column
+        var shown = ""
+        if scalars.count > Self.longLine {
+            let start = max(0, min(column - 1 - Self.longLine / 2, scalars.count - Self.longLine))
+            let end = min(scalars.count, start + Self.longLine)
+            shown = (start > 0 ? "…" : "")
+            column -= start - (start > 0 ? 1 : 0)
+            scalars = Array(scalars[start..<end])
+            shown += String(String.UnicodeScalarView(scalars)) + (end < lineText.unicodeScalars.count ? "…" : "")
+            if start > 0 { scalars.insert(" ", at: 0) }
+        } else {
+            shown = lineText
+        }
         // Keep tabs where the line has tabs so the caret lands under the right character.
-        let prefix = lineText.unicodeScalars.prefix(max(0, location.column - 1))
+        let prefix = scalars.prefix(max(0, column - 1))
             .map { $0 == "\t" ? "\t" : " " }.joined()
-        let available = max(1, lineText.unicodeScalars.count - (location.column - 1))
+        let available = max(1, scalars.count - (column - 1))
         let marker = "^" + String(repeating: "~", count: max(0, min(span, available) - 1))
-        return "\(headline)\n \(number) | \(lineText)\n \(gutter) | \(prefix)\(marker)"
+        return "\(headline)\n \(number) | \(shown)\n \(gutter) | \(prefix)\(marker)"
     }
 
     public static func < (a: Diagnostic, b: Diagnostic) -> Bool {

@@ -7,6 +7,12 @@ import Yams
 struct RecordDecoder {
     var problems: Problems
     let lineOffset: Int
+    /// Where libyaml's lines start in the file, when the YAML holds line breaks only YAML counts.
+    private var lineMap: YAMLLineMap?
+    /// Set when the event scan has already reported every alias, so the decoder only skips them.
+    private var aliasesReported = false
+    /// libyaml's line and column just past the YAML's last character.
+    private var yamlEnd: (line: Int, column: Int)?
 
     init(file: SourceFile, lineOffset: Int = 0) {
         self.problems = Problems(file: file)
@@ -17,16 +23,73 @@ struct RecordDecoder {
 
     func location(_ mark: Mark?) -> SourceLocation {
         guard let mark else { return SourceLocation(path: path, line: lineOffset + 1, column: 1) }
-        return SourceLocation(path: path, line: mark.line + lineOffset, column: mark.column)
+        // libyaml marks what it finds at the end of a text with no final line break (an error, or
+        // the empty node of a lone `--- `) on the line after the last: that is the end of the last.
+        if let yamlEnd, mark.line > yamlEnd.line { return location(line: yamlEnd.line, column: yamlEnd.column) }
+        return location(line: mark.line, column: mark.column)
+    }
+
+    /// A file location from libyaml's 1-based line and column in the YAML text.
+    func location(line: Int, column: Int) -> SourceLocation {
+        let (line, column) = lineMap?.fileLineAndColumn(line: line, column: column) ?? (line, column)
+        return SourceLocation(path: path, line: line + lineOffset, column: column)
     }
 
     /// YAML's implicit types, less the two no record uses (timestamps, as dates are read from
     /// strings, and `=` values): every plain scalar is tried against each rule's regular
-    /// expression, which is a good part of loading a large catalog.
-    static let resolver = Resolver.default.removing(.timestamp).removing(.value)
+    /// expression, which is a good part of loading a large catalog. Integers and floats are
+    /// YAML 1.1's without base 60, where `1:30` means 90: here it is text, so a number field
+    /// says so instead of holding a surprise (and Yams's base-60 arithmetic traps on overflow).
+    static let resolver: Resolver = {
+        let base = Resolver.default.removing(.timestamp).removing(.value)
+        // swiftlint:disable:next force_try
+        return try! base
+            .replacing(.int, with: """
+                ^(?:[-+]?0b[0-1_]+\
+                |[-+]?0o?[0-7_]+\
+                |[-+]?(?:0|[1-9][0-9_]*)\
+                |[-+]?0x[0-9a-fA-F_]+)$
+                """)
+            .replacing(.float, with: """
+                ^(?:[-+]?(?:[0-9][0-9_]*)(?:\\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?\
+                |\\.[0-9_]+(?:[eE][-+][0-9]+)?\
+                |[-+]?\\.(?:inf|Inf|INF)\
+                |\\.(?:nan|NaN|NAN))$
+                """)
+    }()
 
     /// Parses YAML text into a node tree, reporting a syntax error at its place.
     mutating func parse(_ yaml: String) -> Node?? {
+        _ = YAMLEvents.limitNesting
+        if YAMLLineMap.isNeeded(for: yaml) { lineMap = YAMLLineMap(yaml) }
+        yamlEnd = lineMap?.end ?? YAMLLineMap.end(of: yaml)
+        if YAMLEvents.mayNeedScan(yaml) {
+            let scan = YAMLEvents.scan(yaml)
+            let complexKeys = scan.problems.contains { if case .complexKey = $0.kind { true } else { false } }
+            for problem in scan.problems {
+                switch problem.kind {
+                case .alias(let name):
+                    aliasesReported = true
+                    problems.error(
+                        "an alias (*\(name)): anchors and aliases are not supported in records; write the value out",
+                        at: location(line: problem.line, column: problem.column), span: name.count + 1)
+                case .complexKey(let found):
+                    problems.error(
+                        "field names must be plain words, found \(found)", at: location(line: problem.line, column: problem.column))
+                case .duplicateKey(let key, let firstLine):
+                    // Composing reports these, unless it is skipped below.
+                    if complexKeys { reportDuplicate(key, firstLine: firstLine, line: problem.line, column: problem.column) }
+                }
+            }
+            if let first = scan.firstOmitted {
+                problems.error(
+                    "\(scan.omitted) more aliases or keys like the ones above, from here on, are not listed",
+                    at: location(line: first.line, column: first.column))
+            }
+            // A list, mapping or alias used as a key is hashed whole by the composer (to find
+            // duplicate keys): with aliases of aliases that never ends. Such a file is not composed.
+            if complexKeys { return .none }
+        }
         do {
             return .some(try Yams.compose(yaml: yaml, Self.resolver))
         } catch let error as YamlError {
@@ -43,42 +106,82 @@ struct RecordDecoder {
              .parser(let context, let problem, let mark, _),
              .composer(let context, let problem, let mark, _):
             var message = "invalid YAML: \(problem)"
-            if let context { message += " (\(context.text) at line \(context.mark.line + lineOffset))" }
+            var at = location(mark)
+            let contextText = context?.text ?? ""
+            if problem.hasPrefix("Maximum nesting level reached") {
+                // libyaml stops where the limit is reached, or earlier when it has read ahead.
+                message = "invalid YAML: lists and mappings nested more than \(YAMLEvents.nestingLimit) levels deep; records need a few"
+            } else if problem == "found undefined alias", aliasesReported {
+                return  // already reported where it is written
+            } else if problem == "but found another document" {
+                message = "invalid YAML: a second document starts here; a record file holds one (remove the '---' line)"
+            } else if let context, problem.contains("end of stream"),
+                      contextText.hasPrefix("while scanning a quoted scalar") || contextText.hasPrefix("while parsing a flow") {
+                // What is missing is a closing quote or bracket: point at the one that opened.
+                let opener = contextText.contains("quoted") ? "quote" : "bracket"
+                message = "invalid YAML: this \(opener) is never closed (\(problem))"
+                at = location(context.mark)
+            } else if let context, contextText.hasPrefix("while parsing a flow"),
+                      problem.hasPrefix("did not find expected ','") {
+                // Usually a bracket left open: the next line's `key:` is read as part of the list.
+                let here = location(mark)
+                let what = contextText.contains("sequence") ? "list" : "mapping"
+                message = "invalid YAML: the \(what) opened here is not closed before line \(here.line), column \(here.column) (\(problem))"
+                at = location(context.mark)
+            } else if let context {
+                message += " (\(contextText) at line \(location(context.mark).line))"
+                if contextText.hasPrefix("while scanning an alias") {
+                    message += "; a value starting with '*' is read as an alias: put it in quotes"
+                }
+            }
+            if let lineMap, let first = lineMap.firstYAMLOnlyBreak {
+                let place = location(line: first.line, column: first.column)
+                message += "; note that YAML counts the \(first.name) on line \(place.line) as a line break"
+            }
             if problem.contains("found character that cannot start any token"),
-               problems.file.line(mark.line + lineOffset)?.contains("\t") == true {
+               problems.file.line(at.line)?.contains("\t") == true {
                 message += "; YAML does not allow tabs for indentation, use spaces"
             }
-            problems.error(message, at: location(mark))
+            problems.error(message, at: at)
         case .duplicatedKeysInMapping(let duplicates, let context):
-            // Yams points at the first occurrence; point at the repeat, which is what to delete.
-            for key in duplicates {
-                let first = location(context.mark)
-                let repeatLocation = repeatedKeyLocation(key, after: first) ?? first
-                problems.error(
-                    "duplicate key \"\(key)\" (first written on line \(first.line)); each field may appear once",
-                    at: repeatLocation, span: key.count)
+            // Yams names the keys, with the place of one of them: the event scan finds each
+            // repeat (the one to delete) and where its key was first written.
+            let repeats = YAMLEvents.scan(yaml).problems.compactMap { problem -> (String, Int, Int, Int)? in
+                guard case .duplicateKey(let key, let firstLine) = problem.kind else { return nil }
+                return (key, firstLine, problem.line, problem.column)
             }
-        case .reader(let problem, _, _, _):
-            problems.error("cannot read YAML: \(problem)", at: location(nil))
+            for (key, firstLine, line, column) in repeats {
+                reportDuplicate(key, firstLine: firstLine, line: line, column: column)
+            }
+            if repeats.isEmpty {
+                for key in duplicates {
+                    problems.error(
+                        "duplicate key \"\(key)\"; each field may appear once", at: location(context.mark), span: key.count)
+                }
+            }
+        case .reader(let problem, let offset, let value, _):
+            // Yams gives the offset in characters of the text it read.
+            var at = location(nil)
+            if let offset, let index = yaml.index(yaml.startIndex, offsetBy: offset, limitedBy: yaml.endIndex) {
+                let before = yaml[..<index]
+                let line = before.utf8.reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
+                let lineStart = before.lastIndex(of: "\n").map { before.index(after: $0) } ?? before.startIndex
+                // Lines counted at line feeds are the file's already (no line map).
+                at = SourceLocation(path: path, line: line + lineOffset, column: before[lineStart...].unicodeScalars.count + 1)
+            }
+            let hex = String(value, radix: 16, uppercase: true)
+            let character = value >= 0 ? " (U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex + ")" : ""
+            problems.error("cannot read YAML: \(problem)\(character)", at: at)
         default:
             problems.error("cannot read YAML: \(error)", at: location(nil))
         }
     }
 
-    private func repeatedKeyLocation(_ key: String, after first: SourceLocation) -> SourceLocation? {
-        let file = problems.file
-        var line = first.line + 1
-        while line <= file.lineCount {
-            if let text = file.line(line) {
-                let indent = text.prefix { $0 == " " || $0 == "-" }.count
-                let rest = text.dropFirst(indent)
-                if rest.hasPrefix(key), rest.dropFirst(key.count).trimmingPrefixSpaces().hasPrefix(":") {
-                    return SourceLocation(path: file.path, line: line, column: indent + 1)
-                }
-            }
-            line += 1
-        }
-        return nil
+    private mutating func reportDuplicate(_ key: String, firstLine: Int, line: Int, column: Int) {
+        let first = location(line: firstLine, column: 1)
+        problems.error(
+            "duplicate key \"\(key)\" (first written on line \(first.line)); each field may appear once",
+            at: location(line: line, column: column), span: key.count)
     }
 
     // MARK: Records
@@ -86,8 +189,14 @@ struct RecordDecoder {
     /// Decodes a top-level document: it must be a mapping (or empty, when every field is optional).
     mutating func decodeDocument(_ node: Node?, schema: Schema) -> Fields {
         let start = location(nil)
-        guard let node else {
-            return decodeMapping(nil, schema: schema, at: start)
+        guard let node, !isNull(node) else {
+            // An empty file (or only comments, or `---` alone): one message, not one per missing field.
+            let required = schema.fields.filter(\.required).map(\.name)
+            if !required.isEmpty {
+                problems.error(
+                    "no fields here: \(schema.article) needs at least " + required.joined(separator: ", "), at: start)
+            }
+            return Fields(schema: schema, location: start)
         }
         guard case .mapping = node else {
             problems.error(
@@ -102,6 +211,9 @@ struct RecordDecoder {
         var fields = Fields(schema: schema, location: anchor)
         // A misspelled key already reported with "did you mean" is not reported again as missing.
         var suggested: Set<String> = []
+        // A mapping with an alias among its keys' values (`<<: *base`) may get its fields from
+        // it: they are not reported missing on top of the alias.
+        var hasAliasedValue = false
         if case .mapping(let mapping)? = node {
             for (key, value) in mapping {
                 guard let name = key.scalar?.string, key.tagName == .str || key.scalar?.style == .plain else {
@@ -113,10 +225,11 @@ struct RecordDecoder {
                 // the alias's spot: a value that starts before its key is an alias.
                 if let keyMark = key.mark, let valueMark = value.mark,
                    (valueMark.line, valueMark.column) < (keyMark.line, keyMark.column) {
-                    problems.error(
+                    if !aliasesReported { problems.error(
                         "the value of \"\(name)\" is an alias (*name); anchors and aliases are not supported in records, write the value out",
-                        at: keyLocation, span: name.count)
+                        at: keyLocation, span: name.count) }
                     fields.keyLocations[name] = keyLocation
+                    hasAliasedValue = true
                     continue
                 }
                 guard let spec = schema.field(named: name) else {
@@ -135,7 +248,7 @@ struct RecordDecoder {
                 }
             }
         }
-        for spec in schema.fields where spec.required && fields.values[spec.name] == nil && !suggested.contains(spec.name) {
+        for spec in schema.fields where spec.required && fields.values[spec.name] == nil && !suggested.contains(spec.name) && !hasAliasedValue {
             if fields.keyLocations[spec.name] != nil {
                 // The key is there with no value, or its value was wrong (already reported).
                 if case .mapping(let mapping)? = node,
@@ -172,9 +285,9 @@ struct RecordDecoder {
             let start = block ? SourceLocation(path: path, line: here.line + 1, column: 1) : here
             return .markdown(MarkdownText(text, at: start))
 
-        case .number(_, let range):
+        case .number(let unit, let range):
             guard let scalar = node.scalar, node.tagName == .int || node.tagName == .float,
-                  let value = node.float
+                  !scalar.string.contains(":"), let value = node.float
             else {
                 problems.error("\"\(field)\" must be a number, found \(describe(node))", at: here, span: spanOf(node))
                 return nil
@@ -187,18 +300,38 @@ struct RecordDecoder {
                 problems.error("\"\(field)\" \(violation), found \(scalar.string)", at: here, span: spanOf(node))
                 return nil
             }
+            if let ceiling = NumberRange.ceiling(unit: unit), value > ceiling.value {
+                problems.error(
+                    "\"\(field)\" must be at most \(format(ceiling.value)) (\(ceiling.meaning)), found \(scalar.string)",
+                    at: here, span: spanOf(node))
+                return nil
+            }
             return .number(value)
 
         case .integer(let minimum):
-            guard let scalar = node.scalar, node.tagName == .int, let value = node.int else {
-                let isNumber = node.tagName == .float
-                problems.error(
-                    "\"\(field)\" must be a whole number, found " + (isNumber ? node.scalar!.string : describe(node)),
-                    at: here, span: spanOf(node))
+            // Yams reads YAML 1.1's base 60 (`1:30`) with arithmetic that traps on overflow: such
+            // a scalar only reaches here with an explicit `!!int` tag, and is not read as a number.
+            guard let scalar = node.scalar, node.tagName == .int, !scalar.string.contains(":"), let value = node.int else {
+                let found: String
+                if let scalar = node.scalar, node.tagName == .float {
+                    found = scalar.string
+                } else if let scalar = node.scalar, node.tagName == .int, !scalar.string.contains(":") {
+                    found = "\(scalar.string), which is too large"
+                } else {
+                    found = describe(node)
+                }
+                problems.error("\"\(field)\" must be a whole number, found \(found)", at: here, span: spanOf(node))
                 return nil
             }
             if value < minimum {
                 problems.error("\"\(field)\" must be at least \(minimum), found \(scalar.string)", at: here, span: spanOf(node))
+                return nil
+            }
+            let ceiling = NumberRange.integerCeiling(field: field)
+            if value > ceiling.value {
+                problems.error(
+                    "\"\(field)\" must be at most \(ceiling.value) (\(ceiling.meaning)), found \(scalar.string)",
+                    at: here, span: spanOf(node))
                 return nil
             }
             return .integer(value)
@@ -261,9 +394,9 @@ struct RecordDecoder {
             for item in sequence {
                 if let mark = item.mark {
                     guard (mark.line, mark.column) >= previous else {
-                        problems.error(
+                        if !aliasesReported { problems.error(
                             "an entry of \"\(field)\" is an alias (*name); anchors and aliases are not supported in records, write the value out",
-                            at: keyLocation, span: field.count)
+                            at: keyLocation, span: field.count) }
                         continue
                     }
                     previous = (mark.line, mark.column)

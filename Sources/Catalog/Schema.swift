@@ -113,6 +113,29 @@ public struct NumberRange: Sendable {
         return nil
     }
 
+    /// Above what any hardware or model has, whatever the field's own range: a value past this is
+    /// a typo or a wrong unit, and arithmetic on it (sums, products, counts) could overflow.
+    static func ceiling(unit: String?) -> (value: Double, meaning: String)? {
+        switch unit {
+        case "billion": (100_000, "a hundred trillion parameters; params are counted in billions")
+        case "GB", "GiB": (1_000_000, "a petabyte; sizes are in gigabytes")
+        case "MB": (1_000_000, "a terabyte; sizes are in megabytes")
+        case "GB/s", "Gb/s": (1_000_000, "a petabyte a second")
+        case "TFLOPS": (1_000_000, "an exaFLOPS; compute is in teraFLOPS")
+        case "W": (1_000_000, "a megawatt")
+        case "USD": (1_000_000_000, "a billion dollars")
+        case "tokens/s": (10_000_000, "ten million tokens a second")
+        case "µs": (1_000_000, "a second")
+        default: nil
+        }
+    }
+
+    /// The largest whole number a field takes: counts of machines, devices or ports stay below
+    /// 100,000 (a combo is not a data centre); token counts, layers and sizes below a billion.
+    static func integerCeiling(field: String) -> (value: Int, meaning: String) {
+        field == "count" ? (100_000, "a count of machines, devices or ports") : (1_000_000_000, "a billion")
+    }
+
     var summary: String {
         switch (minimum, maximum) {
         case (let min?, let max?): " in \(minimumIsExclusive ? "(" : "[")\(format(min)), \(format(max))]"

@@ -35,7 +35,26 @@ public struct SourceFile: Sendable {
         guard let data = FileManager.default.contents(atPath: path) else {
             return .failure(Diagnostic(at: SourceLocation(path: displayPath, line: 1, column: 1), "cannot read the file"))
         }
+        return decode(data, displayPath: displayPath)
+    }
+
+    /// A file's bytes as text, or why they are not text (UTF-8 only), with where.
+    public static func decode(_ data: Data, displayPath: String) -> Result<SourceFile, Diagnostic> {
+        if data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF]) {
+            return .failure(Diagnostic(
+                at: SourceLocation(path: displayPath, line: 1, column: 1),
+                "the file is UTF-16 text (it starts with a UTF-16 byte-order mark); save it as UTF-8"))
+        }
         if let text = String(validating: data, as: UTF8.self) {
+            // NUL is valid UTF-8 but never text: UTF-16 without a byte-order mark has one in
+            // every other byte, and a binary file saved under a record's name has many.
+            if let nul = data.firstIndex(of: 0) {
+                let before = String(decoding: data[data.startIndex..<nul], as: UTF8.self)
+                let lines = before.split(separator: "\n", omittingEmptySubsequences: false)
+                return .failure(Diagnostic(
+                    at: SourceLocation(path: displayPath, line: lines.count, column: (lines.last?.unicodeScalars.count ?? 0) + 1),
+                    "the file holds a NUL byte, so it is not text (UTF-16 without a byte-order mark, or binary); save it as UTF-8"))
+            }
             return .success(SourceFile(path: displayPath, text: text))
         }
         let (line, column) = firstInvalidUTF8(in: data)
