@@ -131,11 +131,11 @@ enum LinkChecker {
         let page: String
         let templatePath: String
 
-        func diagnostic(_ problem: String, files: SourceLines) -> Diagnostic {
+        func diagnostic(_ problem: String) -> Diagnostic {
             if let origin {
                 return Diagnostic(
                     at: origin.location, "broken link \"\(origin.written)\": \(problem)",
-                    lineText: files.line(origin.location.path, origin.location.line), span: origin.written.count + 2)
+                    lineText: SourceLines.line(origin.location.path, origin.location.line), span: origin.written.count + 2)
             }
             return Diagnostic(
                 at: SourceLocation(path: source, line: 0, column: 0),
@@ -146,7 +146,7 @@ enum LinkChecker {
     /// Reads a page's links and checks all but the anchors on other pages. `pageFiles` are every
     /// page of the site; `assets` every other file.
     static func links(
-        of page: RenderedPage, pageFiles: Set<String>, assets: Set<String>, files: SourceLines, siteURL: String?
+        of page: RenderedPage, pageFiles: Set<String>, assets: Set<String>, siteURL: String?
     ) -> PageLinks {
         let pageFile = page.path.outputFile
         let found = attributeValues(["id", "href", "src"], in: page.html)
@@ -165,7 +165,7 @@ enum LinkChecker {
                     href: href, origin: page.origins[href], source: page.source, page: "\(page.path)", templatePath: page.templatePath)
                 switch destination(of: ownPath ?? href, on: ownPath == nil ? pageFile : "index.html") {
                 case .outside: continue
-                case .invalid(let problem): problems.append(Found(order: order, diagnostic: maker.diagnostic(problem, files: files)))
+                case .invalid(let problem): problems.append(Found(order: order, diagnostic: maker.diagnostic(problem)))
                 case .file(let target, let fragment):
                     if let known = pageFiles.firstIndex(of: target) {
                         // The set's own string: ten thousand pages' targets share their storage.
@@ -174,10 +174,10 @@ enum LinkChecker {
                         if target != pageFile {
                             anchors.append(Anchor(order: order, target: target, fragment: fragment, make: maker))
                         } else if !ids.contains(fragment) {
-                            problems.append(Found(order: order, diagnostic: maker.diagnostic(missingAnchor(target, fragment), files: files)))
+                            problems.append(Found(order: order, diagnostic: maker.diagnostic(missingAnchor(target, fragment))))
                         }
                     } else if !assets.contains(target) {
-                        problems.append(Found(order: order, diagnostic: maker.diagnostic("there is no \(describe(target))", files: files)))
+                        problems.append(Found(order: order, diagnostic: maker.diagnostic("there is no \(describe(target))")))
                     }
                 }
             }
@@ -186,7 +186,7 @@ enum LinkChecker {
     }
 
     /// Every problem of `pages`, in their order, once `ids` knows every page's element ids.
-    static func problems(_ pages: [PageLinks], ids: (String) -> PageIDs?, files: SourceLines) -> [Diagnostic] {
+    static func problems(_ pages: [PageLinks], ids: (String) -> PageIDs?) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
         // Each linked page's ids as a set, made when first asked for.
         var sets: [String: Set<Substring>] = [:]
@@ -199,7 +199,7 @@ enum LinkChecker {
         for page in pages {
             var found = page.problems
             for anchor in page.anchors where !has(anchor.target, anchor.fragment) {
-                found.append(Found(order: anchor.order, diagnostic: anchor.make.diagnostic(missingAnchor(anchor.target, anchor.fragment), files: files)))
+                found.append(Found(order: anchor.order, diagnostic: anchor.make.diagnostic(missingAnchor(anchor.target, anchor.fragment))))
             }
             diagnostics += found.sorted { $0.order < $1.order }.map(\.diagnostic)
         }

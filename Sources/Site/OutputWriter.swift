@@ -26,7 +26,7 @@ public enum OutputWriter {
         let path: String
         let make: @Sendable () -> Data
 
-        var file: File { File(path: path, contents: make()) }
+        func made() -> File { File(path: path, contents: make()) }
     }
 
     public static func write(_ files: [File], assetsFrom assetsDirectory: String?, to output: String) throws(DiagnosticsError) -> Stats {

@@ -146,7 +146,6 @@ public enum SiteBuilder {
 
         // Hashed by now: the texts go, and a broken link's line is read again from its file.
         loaded.files = [:]
-        let sources = SourceLines.onDisk
 
         // Will-it-run pages of combos with the same configuration show the same rows: rendered
         // one after another, each row leaves the fragment cache soon after it is made (in
@@ -174,7 +173,7 @@ public enum SiteBuilder {
             do {
                 try staging?.makeFolders(for: specs.map(\.path.outputFile) + generated.map(\.path))
                 for maker in generated where write {
-                    let file = maker.file
+                    let file = maker.made()
                     let hash = FNV1a.hash(file.contents)
                     next.files[file.path] = hash
                     if let staging {
@@ -208,7 +207,7 @@ public enum SiteBuilder {
                 case .failure(let error): return .failure(error)
                 case .success(let page):
                     let links = LinkChecker.links(
-                        of: page, pageFiles: pageFiles, assets: otherFiles, files: sources, siteURL: options.config.baseURL)
+                        of: page, pageFiles: pageFiles, assets: otherFiles, siteURL: options.config.baseURL)
                     let data = Data(page.html.utf8)
                     let hash = FNV1a.hash(data)
                     let path = spec.path.outputFile
@@ -267,7 +266,7 @@ public enum SiteBuilder {
             }
             let checked = results.keys.sorted().map { results[$0]!.links }
             for links in checked { ids[links.file] = links.ids }
-            let problems = LinkChecker.problems(checked, ids: { ids[$0] }, files: sources)
+            let problems = LinkChecker.problems(checked, ids: { ids[$0] })
             if !problems.isEmpty {
                 abandon()
                 throw DiagnosticsError(problems)

@@ -6,7 +6,7 @@ import Foundation
 /// records and the list of pages alone, sorted, with no clock: same input, same bytes.
 enum SitePlumbing {
     static func files(_ catalog: Catalog, pages: [SitePath], config: SiteConfig) -> [OutputWriter.File] {
-        generated(catalog, pages: pages, config: config).map(\.file)
+        generated(catalog, pages: pages, config: config).map { $0.made() }
     }
 
     static func generated(_ catalog: Catalog, pages: [SitePath], config: SiteConfig) -> [OutputWriter.Generated] {

@@ -17,7 +17,7 @@ public struct RenderedPage: Sendable {
 /// Builds the view model of every page and renders it through its template.
 enum SiteRenderer {
     /// Files the build writes besides pages: the builder's data and the search index.
-    static func generatedFiles(_ catalog: Catalog) -> [OutputWriter.File] { generated(catalog).map(\.file) }
+    static func generatedFiles(_ catalog: Catalog) -> [OutputWriter.File] { generated(catalog).map { $0.made() } }
 
     static func generated(_ catalog: Catalog) -> [OutputWriter.Generated] {
         [OutputWriter.Generated(path: Route.builderData.outputFile) { Data(FitDataExport(catalog: catalog).script().utf8) },

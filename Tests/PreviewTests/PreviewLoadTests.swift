@@ -44,16 +44,7 @@ enum LoadTools {
     }
 
     static func wrk(_ binary: String, _ arguments: [String]) throws -> WrkRun {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return WrkRun(output: String(decoding: data, as: UTF8.self))
+        WrkRun(output: try Command.run(binary, arguments).output)
     }
 }
 

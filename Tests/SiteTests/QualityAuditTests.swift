@@ -11,26 +11,9 @@ import Testing
 /// cannot pass.
 @Suite("Quality audits", .serialized)
 struct QualityAuditTests {
-    struct Run {
-        let status: Int32
-        let output: String
-    }
-
-    /// Runs a program found on PATH, with its standard output and error together.
-    static func run(_ program: String, _ arguments: [String]) throws -> Run {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [program] + arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["SE_AVOID_STATS"] = "true"
-        process.environment = environment
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
+    /// Runs a program found on PATH (Selenium's usage statistics off).
+    static func run(_ program: String, _ arguments: [String]) throws -> Command {
+        try Command.run(program, arguments, environment: ["SE_AVOID_STATS": "true"])
     }
 
     /// A folder holding one page that fails both checks: a duplicate id and an image without text.
