@@ -187,7 +187,7 @@ struct PreviewLoadTests {
         func churn(_ count: Int) -> Int {
             var opened = 0
             for _ in 0..<count {
-                guard let fd = RawHTTP.connect(server.port) else { continue }
+                guard let fd = RawHTTP.connect(server.port) else { print("event-stream churn: connect failed, errno \(errno)"); continue }
                 RawHTTP.send(fd, Array("GET \(PreviewPages.eventsPath) HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n".utf8))
                 var received: [UInt8] = []
                 var buffer = [UInt8](repeating: 0, count: 4096)
@@ -196,7 +196,7 @@ struct PreviewLoadTests {
                     var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0)]
                     guard poll(&fds, 1, 100) > 0 else { continue }
                     let count = recv(fd, &buffer, buffer.count, 0)
-                    if count <= 0 { break }
+                    if count <= 0 { print("event-stream churn: recv \(count) errno \(errno) after \(received.count) bytes: \(String(decoding: received, as: UTF8.self).prefix(200))"); break }
                     received += buffer[0..<count]
                 }
                 if RawHTTP.find(Array("retry: 500".utf8), in: received) != nil { opened += 1 }
