@@ -6,8 +6,10 @@ public struct FitRequest: Sendable {
     /// and copying the records themselves would copy dozens of strings and arrays each time.
     /// What the engine derives from the records is computed here once, when the records are
     /// set, so that evaluating one request on many configurations (every combo, every builder
-    /// preset) pays for it once.
-    final class Records: Sendable {
+    /// preset) pays for it once. A caller asking many questions of the same model, quant and
+    /// runtime (the site's fit matrix) makes the records once and passes them to
+    /// `init(_:contextTokens:...)`.
+    public final class Records: Sendable {
         let model: Model
         let quant: Quant
         let runtime: Runtime
@@ -17,7 +19,7 @@ public struct FitRequest: Sendable {
         let modelFacts: ModelFacts
         let runtimeFacts: RuntimeFacts
 
-        init(model: Model, quant: Quant, runtime: Runtime) {
+        public init(model: Model, quant: Quant, runtime: Runtime) {
             self.model = model
             self.quant = quant
             self.runtime = runtime
@@ -27,7 +29,7 @@ public struct FitRequest: Sendable {
             runtimeFacts = RuntimeFacts(runtime)
         }
 
-        func footprint(_ type: KVCacheType) -> ModelFootprint {
+        public func footprint(_ type: KVCacheType) -> ModelFootprint {
             footprints[KVCacheType.allCases.firstIndex(of: type) ?? 0]
         }
     }
@@ -73,7 +75,19 @@ public struct FitRequest: Sendable {
         parallelSequences: Int = 1, promptTokens: Int? = nil, cachedTokens: Int = 0, raisedWiredLimit: Bool = false,
         backend: Backend? = nil
     ) {
-        records = Records(model: model, quant: quant, runtime: runtime)
+        self.init(
+            Records(model: model, quant: quant, runtime: runtime), contextTokens: contextTokens, kvCacheType: kvCacheType,
+            parallelSequences: parallelSequences, promptTokens: promptTokens, cachedTokens: cachedTokens,
+            raisedWiredLimit: raisedWiredLimit, backend: backend)
+    }
+
+    /// A request on records made earlier (`Records(model:quant:runtime:)`), shared with other requests.
+    public init(
+        _ records: Records, contextTokens: Int = 8192, kvCacheType: KVCacheType = .f16,
+        parallelSequences: Int = 1, promptTokens: Int? = nil, cachedTokens: Int = 0, raisedWiredLimit: Bool = false,
+        backend: Backend? = nil
+    ) {
+        self.records = records
         self.backend = backend
         self.contextTokens = max(1, contextTokens)
         self.kvCacheType = kvCacheType

@@ -69,6 +69,8 @@ final class SiteFits: Sendable {
     }
 
     let catalog: Catalog
+    /// The request records every answer below is worked out from, made once.
+    let records: FitRecordTable
     let combos: [RecordID<Combo>: ComboFit]
     let devices: [RecordID<Device>: DeviceFit]
     /// A fingerprint of every record the answers read (devices, machines, platforms, runtimes,
@@ -85,6 +87,8 @@ final class SiteFits: Sendable {
     init(_ catalog: Catalog, reusing previous: SiteFits? = nil, inputs: Int? = nil) {
         self.catalog = catalog
         self.inputs = inputs
+        let records = FitRecordTable(catalog)
+        self.records = records
         let sameInputs = inputs != nil && previous?.inputs == inputs
         var changed: Set<String> = []
         var combos: [RecordID<Combo>: ComboFit] = [:]
@@ -106,7 +110,7 @@ final class SiteFits: Sendable {
         let representatives = pending
         let worked = Parallel.map(configurations) { key -> ComboFit? in
             guard let combo = representatives[key], let hardware = Hardware(combo: combo, catalog: catalog) else { return nil }
-            return Self.comboFit(combo, hardware, catalog)
+            return Self.comboFit(combo, hardware, catalog, records)
         }
         let byConfiguration = Dictionary(uniqueKeysWithValues: zip(configurations, worked))
         for combo in catalog.combos where combos[combo.id] == nil {
@@ -130,7 +134,7 @@ final class SiteFits: Sendable {
             changed.insert(DependencyKey.deviceFits(device.id))
             fresh.append(device)
         }
-        for (device, fit) in zip(fresh, Parallel.map(fresh) { Self.deviceFit($0, catalog) }) {
+        for (device, fit) in zip(fresh, Parallel.map(fresh) { Self.deviceFit($0, catalog, records) }) {
             if let fit { devices[device.id] = fit }
         }
         self.devices = devices
@@ -183,7 +187,7 @@ final class SiteFits: Sendable {
         FitChoices.supportedRuntimes(of: combo, in: catalog)
     }
 
-    private static func comboFit(_ combo: Combo, _ hardware: Hardware, _ catalog: Catalog) -> ComboFit {
+    private static func comboFit(_ combo: Combo, _ hardware: Hardware, _ catalog: Catalog, _ records: FitRecordTable) -> ComboFit {
         let runtimes = runtimes(of: combo, catalog)
         var answers: [Answer] = []
         var unloadable: [(RecordID<Model>, String, String)] = []
@@ -192,7 +196,7 @@ final class SiteFits: Sendable {
         for model in catalog.models {
             var mine: [Answer] = []
             for quant in model.quants {
-                if let answer = best(model, quant, runtimes, hardware, catalog, detailed: false) {
+                if let answer = best(model, quant, runtimes, hardware, catalog, records, detailed: false) {
                     mine.append(answer)
                 } else {
                     unloadable.append((model.id, quant.name, quant.format.label))
@@ -205,13 +209,13 @@ final class SiteFits: Sendable {
             // out in full when that page's row is rendered (`detailed(_:on:)`), once per
             // configuration; holding it for every configuration was most of a build's memory.
             answers += mine.map { $0.brief() }
-            fourBit[model.id] = reference(model, hardware, runtimes, catalog, context: context)?.brief()
-            curves[model.id] = curve(model, hardware, runtimes, catalog)
+            fourBit[model.id] = reference(model, hardware, runtimes, catalog, records, context: context)?.brief()
+            curves[model.id] = curve(model, hardware, runtimes, catalog, records)
         }
         return ComboFit(hardware: hardware, runtimes: runtimes, answers: answers, unloadable: unloadable, fourBit: fourBit, curves: curves)
     }
 
-    private static func deviceFit(_ device: Device, _ catalog: Catalog) -> DeviceFit? {
+    private static func deviceFit(_ device: Device, _ catalog: Catalog, _ records: FitRecordTable) -> DeviceFit? {
         guard let platform = FitChoices.platform(for: [Set(device.os)], in: catalog) else { return nil }
         let hardware = Hardware(devices: [(device, 1)], platform: platform, hostRAMGB: nil)
         let runtimes = FitChoices.runtimes(for: hardware, in: catalog)
@@ -222,24 +226,24 @@ final class SiteFits: Sendable {
             for runtime in runtimes {
                 guard let quant = FitChoices.referenceQuant(of: model, for: runtime),
                       FitChoices.fourBitQuantNames.contains(quant.name) else { continue }
-                let summary = FitEngine.summary(FitRequest(model: model, quant: quant, runtime: runtime, contextTokens: context), on: hardware)
+                let summary = FitEngine.summary(records.request(model, quant, runtime, context: context), on: hardware)
                 if best.map({ FitChoices.isBetter(summary, than: $0.2) }) ?? true { best = (quant, runtime, summary) }
             }
             if let (quant, runtime, _) = best {
-                fourBit[model.id] = answer(model, quant, runtime, hardware, catalog, detailed: false).brief()
+                fourBit[model.id] = answer(model, quant, runtime, hardware, catalog, records, detailed: false).brief()
             }
-            mostFaithful[model.id] = mostFaithfulQuant(model, runtimes, hardware)
+            mostFaithful[model.id] = mostFaithfulQuant(model, runtimes, hardware, records)
         }
         return DeviceFit(hardware: hardware, platform: platform, fourBit: fourBit, mostFaithful: mostFaithful)
     }
 
     /// The quant with the most bits per weight that fits comfortably in device memory (no
     /// offload to system RAM) under some runtime, else the one with the most that is borderline.
-    static func mostFaithfulQuant(_ model: Model, _ runtimes: [Runtime], _ hardware: Hardware) -> String? {
+    static func mostFaithfulQuant(_ model: Model, _ runtimes: [Runtime], _ hardware: Hardware, _ records: FitRecordTable = .none) -> String? {
         var borderline: String?
         for quant in model.quants.sorted(by: { bits($0, model) > bits($1, model) }) {
             for runtime in runtimes where runtime.formats.contains(quant.format) {
-                let summary = FitEngine.summary(FitRequest(model: model, quant: quant, runtime: runtime, contextTokens: context), on: hardware)
+                let summary = FitEngine.summary(records.request(model, quant, runtime, context: context), on: hardware)
                 guard !(summary.strategy?.offloadsToSystemRAM ?? false) else { continue }
                 if summary.verdict == .fits { return quant.name }
                 if summary.verdict == .tight, borderline == nil { borderline = quant.name }
@@ -256,27 +260,31 @@ final class SiteFits: Sendable {
     /// when none does.
     static func best(
         _ model: Model, _ quant: Quant, _ runtimes: [Runtime], _ hardware: Hardware, _ catalog: Catalog,
-        context: Int = SiteFits.context, detailed: Bool
+        _ records: FitRecordTable = .none, context: Int = SiteFits.context, detailed: Bool
     ) -> Answer? {
         var best: (Runtime, FitResult)?
         for runtime in runtimes where runtime.formats.contains(quant.format) {
-            let request = FitRequest(model: model, quant: quant, runtime: runtime, contextTokens: context)
-            let result = FitEngine.evaluate(request, on: hardware)
+            let result = FitEngine.evaluate(records.request(model, quant, runtime, context: context), on: hardware)
             if best.map({ FitChoices.isBetter(result, than: $0.1) }) ?? true { best = (runtime, result) }
         }
-        guard let (runtime, _) = best else { return nil }
+        guard let (runtime, result) = best else { return nil }
         // The fixes may suggest another of the same runtimes, never one the page does not offer.
-        return answer(model, quant, runtime, hardware, catalog, context: context, detailed: detailed, fixRuntimes: runtimes)
+        return answer(
+            model, quant, runtime, hardware, catalog, records, context: context, detailed: detailed, fixRuntimes: runtimes,
+            evaluated: result)
     }
 
     /// The full answer for one runtime: the result, and when `detailed` the fixes (another
     /// runtime among `fixRuntimes` when given) and the longest context that fits.
     static func answer(
         _ model: Model, _ quant: Quant, _ runtime: Runtime, _ hardware: Hardware, _ catalog: Catalog,
-        context: Int = SiteFits.context, kvCacheType: KVCacheType = .f16, detailed: Bool, fixRuntimes: [Runtime]? = nil
+        _ records: FitRecordTable = .none, context: Int = SiteFits.context, kvCacheType: KVCacheType = .f16, detailed: Bool,
+        fixRuntimes: [Runtime]? = nil, evaluated: FitResult? = nil
     ) -> Answer {
-        let request = FitRequest(model: model, quant: quant, runtime: runtime, contextTokens: context, kvCacheType: kvCacheType)
-        let result = FitEngine.evaluate(request, on: hardware)
+        let prepared = records.records(model, quant, runtime)
+        let request = FitRequest(prepared, contextTokens: context, kvCacheType: kvCacheType)
+        // The result when the caller has just worked it out for the same request (choosing the runtime).
+        let result = evaluated ?? FitEngine.evaluate(request, on: hardware)
         let runs = result.verdict == .fits || result.verdict == .tight
         return Answer(
             model: model.id, quant: quant, runtime: runtime.id, result: result,
@@ -284,7 +292,7 @@ final class SiteFits: Sendable {
                 ? FitEngine.fixes(for: request, on: hardware, result: result, catalog: catalog, runtimes: fixRuntimes) : [],
             longestContext: detailed && runs ? FitEngine.longestFittingContext(request, hardware) : nil,
             measured: catalog.benchmarks(matching: request, hardware: hardware),
-            weightBytes: ModelFootprint(model: model, quant: quant, kvCacheType: .f16).totalWeightBytes)
+            weightBytes: prepared.footprint(.f16).totalWeightBytes)
     }
 
     /// `answer` (one of `fit`'s brief answers) in full: the whole ledger, the runner-up and the
@@ -293,7 +301,7 @@ final class SiteFits: Sendable {
     /// it is shared as before.
     func detailed(_ answer: Answer, on fit: ComboFit) -> Answer {
         guard let model = catalog[answer.model], let runtime = catalog[answer.runtime] else { return answer }
-        var full = Self.answer(model, answer.quant, runtime, fit.hardware, catalog, detailed: true, fixRuntimes: fit.runtimes)
+        var full = Self.answer(model, answer.quant, runtime, fit.hardware, catalog, records, detailed: true, fixRuntimes: fit.runtimes)
         full.fixes = full.fixes.map { $0.brief() }
         full.token = answer.token
         return full
@@ -303,15 +311,17 @@ final class SiteFits: Sendable {
     func reference(_ model: Model, on combo: RecordID<Combo>, context: Int) -> Answer? {
         guard let fit = combos[combo] else { return nil }
         if context == Self.context { return fit.fourBit[model.id] }
-        return Self.reference(model, fit.hardware, fit.runtimes, catalog, context: context)
+        return Self.reference(model, fit.hardware, fit.runtimes, catalog, records, context: context)
     }
 
-    static func reference(_ model: Model, _ hardware: Hardware, _ runtimes: [Runtime], _ catalog: Catalog, context: Int) -> Answer? {
+    static func reference(
+        _ model: Model, _ hardware: Hardware, _ runtimes: [Runtime], _ catalog: Catalog, _ records: FitRecordTable = .none, context: Int
+    ) -> Answer? {
         var best: Answer?
         for runtime in runtimes {
             guard let quant = FitChoices.referenceQuant(of: model, for: runtime),
                   FitChoices.fourBitQuantNames.contains(quant.name) else { continue }
-            let answer = Self.answer(model, quant, runtime, hardware, catalog, context: context, detailed: false)
+            let answer = Self.answer(model, quant, runtime, hardware, catalog, records, context: context, detailed: false)
             if best.map({ FitChoices.isBetter(answer.result, than: $0.result) }) ?? true { best = answer }
         }
         return best
@@ -336,15 +346,15 @@ extension SiteFits {
         combos[combo]?.curves[model.id]
     }
 
-    static func curve(_ model: Model, _ hardware: Hardware, _ runtimes: [Runtime], _ catalog: Catalog) -> Curve? {
+    static func curve(_ model: Model, _ hardware: Hardware, _ runtimes: [Runtime], _ catalog: Catalog, _ records: FitRecordTable = .none) -> Curve? {
         let contexts = Self.chartContexts(upTo: model.maxContext)
         guard let first = contexts.first,
-              let start = reference(model, hardware, runtimes, catalog, context: first),
+              let start = reference(model, hardware, runtimes, catalog, records, context: first),
               start.result.verdict == .fits || start.result.verdict == .tight,
               let runtime = catalog[start.runtime] else { return nil }
+        let prepared = records.records(model, start.quant, runtime)
         let points = contexts.map { tokens -> (tokens: Int, tokensPerSecond: Double?) in
-            let request = FitRequest(model: model, quant: start.quant, runtime: runtime, contextTokens: tokens)
-            let result = FitEngine.evaluate(request, on: hardware)
+            let result = FitEngine.evaluate(FitRequest(prepared, contextTokens: tokens), on: hardware)
             let runs = result.verdict == .fits || result.verdict == .tight
             return (tokens, runs ? result.decode?.atFullContext : nil)
         }
