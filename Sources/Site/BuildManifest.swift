@@ -104,14 +104,16 @@ struct BuildManifest: Equatable, Sendable {
     /// The manifest in `data`, or nil when it is missing, from another version or cut short.
     static func parse(_ data: Data, headerOnly: Bool = false) -> BuildManifest? {
         let text = String(decoding: data, as: UTF8.self)
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)[...]
-        guard lines.popFirst() == "combos-build-manifest \(formatVersion)"[...] else { return nil }
+        // Lines and fields are found byte by byte: splitting by Characters took seconds on the
+        // tens of MB of a large site's manifest, and a header-only read stops at the header.
+        var lines = Lines(text)
+        guard lines.next() == "combos-build-manifest \(formatVersion)"[...] else { return nil }
         var manifest = BuildManifest()
         var keys: [String] = []
         var pageLines: [(path: String, page: Page, targets: Substring)] = []
         var ended = false
-        while let line = lines.popFirst() {
-            guard let space = line.firstIndex(of: " ") else {
+        while let line = lines.next() {
+            guard let space = line.utf8.firstIndex(of: UInt8(ascii: " ")) else {
                 if line == "end" { ended = true; break }
                 if line == "end-inputs" {
                     if headerOnly { return manifest }
@@ -125,25 +127,25 @@ struct BuildManifest: Equatable, Sendable {
             case "fingerprint": manifest.fingerprint = UInt64(rest, radix: 16) ?? 0
             case "counts": continue
             case "input", "file":
-                guard let cut = rest.firstIndex(of: " "), let hash = UInt64(rest[..<cut], radix: 16) else { return nil }
+                guard let cut = rest.utf8.firstIndex(of: UInt8(ascii: " ")), let hash = UInt64(rest[..<cut], radix: 16) else { return nil }
                 let path = String(rest[rest.index(after: cut)...])
                 if tag == "input" { manifest.inputs[path] = hash } else { manifest.files[path] = hash }
             case "references": manifest.references = UInt64(rest, radix: 16) ?? 0
             case "fit-inputs": manifest.fitInputs = UInt64(rest, radix: 16) ?? 0
             case "record":
-                let parts = rest.split(separator: " ")
+                let parts = fields(rest, UInt8(ascii: " "))
                 guard parts.count == 3, let full = UInt64(parts[1], radix: 16), let listing = UInt64(parts[2], radix: 16) else { return nil }
                 manifest.records[String(parts[0])] = RecordHashes(full: full, listing: listing)
             case "combo-key":
-                let parts = rest.split(separator: " ")
+                let parts = fields(rest, UInt8(ascii: " "))
                 guard parts.count == 2, let hash = UInt64(parts[1], radix: 16) else { return nil }
                 manifest.comboKeys[String(parts[0])] = hash
             case "key": keys.append(String(rest))
             case "page":
-                let fields = rest.split(separator: "\t", omittingEmptySubsequences: false)
+                let fields = Self.fields(rest, UInt8(ascii: "\t"), omittingEmpty: false)
                 guard fields.count == 4 else { return nil }
                 var dependencies: Set<String> = []
-                for number in fields[1].split(separator: " ") {
+                for number in Self.fields(fields[1], UInt8(ascii: " ")) {
                     guard let index = Int(number), keys.indices.contains(index) else { return nil }
                     dependencies.insert(keys[index])
                 }
@@ -155,13 +157,37 @@ struct BuildManifest: Equatable, Sendable {
         guard ended else { return nil }
         for (path, page, targets) in pageLines {
             var page = page
-            for number in targets.split(separator: " ") {
+            for number in fields(targets, UInt8(ascii: " ")) {
                 guard let index = Int(number), pageLines.indices.contains(index) else { return nil }
                 page.targets.insert(pageLines[index].path)
             }
             manifest.pages[path] = page
         }
         return manifest
+    }
+
+    /// The lines of a text, one at a time, without their newlines.
+    private struct Lines {
+        let text: String
+        var position: String.Index
+
+        init(_ text: String) {
+            self.text = text
+            position = text.startIndex
+        }
+
+        mutating func next() -> Substring? {
+            let bytes = text.utf8
+            guard position < bytes.endIndex else { return nil }
+            let end = bytes[position...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.endIndex
+            defer { position = end < bytes.endIndex ? bytes.index(after: end) : end }
+            return text[position..<end]
+        }
+    }
+
+    /// `text` split at each `separator` byte (an ASCII character).
+    private static func fields(_ text: Substring, _ separator: UInt8, omittingEmpty: Bool = true) -> [Substring] {
+        text.utf8.split(separator: separator, omittingEmptySubsequences: omittingEmpty).map { Substring($0) }
     }
 
     /// The manifest of an output folder, if it has a whole one.

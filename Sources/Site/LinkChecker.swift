@@ -83,11 +83,11 @@ enum LinkChecker {
         }
         var path = href
         var fragment: String?
-        if let hash = path.firstIndex(of: "#") {
-            fragment = String(path[path.index(after: hash)...])
+        if let hash = path.utf8.firstIndex(of: UInt8(ascii: "#")) {
+            fragment = String(path[path.utf8.index(after: hash)...])
             path = String(path[..<hash])
         }
-        if let query = path.firstIndex(of: "?") { path = String(path[..<query]) }
+        if let query = path.utf8.firstIndex(of: UInt8(ascii: "?")) { path = String(path[..<query]) }
         if path.isEmpty { return .file(pageFile, fragment: fragment) }
         guard let resolved = resolve(path, from: pageFile) else { return .invalid("it points above the site's root folder") }
         return .file(resolved.hasSuffix("/") || resolved.isEmpty ? resolved + "index.html" : resolved, fragment: fragment)
@@ -249,18 +249,33 @@ enum LinkChecker {
     /// Resolved by counting folders instead of splitting both paths (a site of ten thousand
     /// combos has millions of links); nil for anything else, which `resolve` works out in full.
     static func resolveClimbing(_ path: String, from pageFile: String) -> String? {
-        var rest = Substring(path)
+        // Bytes, not Characters: Foundation's `contains` on a substring went through CFString.
+        let dot = UInt8(ascii: "."), slash = UInt8(ascii: "/")
+        let link = Array(path.utf8)
+        var start = 0
         var ups = 0
-        while rest.hasPrefix("../") {
+        while start + 3 <= link.count, link[start] == dot, link[start + 1] == dot, link[start + 2] == slash {
             ups += 1
-            rest = rest.dropFirst(3)
+            start += 3
         }
-        guard !rest.isEmpty, !rest.hasPrefix("."), !rest.contains("//"), !rest.contains("/.") else { return nil }
+        guard start < link.count, link[start] != dot else { return nil }
+        for index in start + 1..<max(link.count, start + 1) where link[index - 1] == slash && (link[index] == slash || link[index] == dot) {
+            return nil
+        }
         // The page's folders: every "/" in its file path ends one.
-        let slashes = pageFile.utf8.indices.filter { pageFile.utf8[$0] == UInt8(ascii: "/") }
-        guard !pageFile.hasPrefix("/"), !pageFile.contains("//"), ups <= slashes.count else { return nil }
+        var slashes: [Int] = []
+        var previous: UInt8 = 0
+        for (index, byte) in pageFile.utf8.enumerated() {
+            if byte == slash {
+                if index == 0 || previous == slash { return nil }
+                slashes.append(index)
+            }
+            previous = byte
+        }
+        guard ups <= slashes.count else { return nil }
         let kept = slashes.count - ups
-        return kept == 0 ? String(rest) : String(pageFile[...slashes[kept - 1]]) + rest
+        let rest = String(decoding: link[start...], as: UTF8.self)
+        return kept == 0 ? rest : String(decoding: pageFile.utf8.prefix(slashes[kept - 1] + 1), as: UTF8.self) + rest
     }
 
     private static func describe(_ file: String) -> String {
@@ -268,8 +283,14 @@ enum LinkChecker {
     }
 
     private static func hasScheme(_ href: String) -> Bool {
-        guard let colon = href.firstIndex(of: ":") else { return false }
-        return !href[..<colon].contains { $0 == "/" || $0 == "?" || $0 == "#" }
+        for byte in href.utf8 {
+            switch byte {
+            case UInt8(ascii: ":"): return true
+            case UInt8(ascii: "/"), UInt8(ascii: "?"), UInt8(ascii: "#"): return false
+            default: continue
+            }
+        }
+        return false
     }
 
     /// Every value of `name="..."` in the markup. Our templates and cmark always quote with
@@ -319,7 +340,7 @@ enum LinkChecker {
     }
 
     static func decodeEntities(_ text: String) -> String {
-        guard text.contains("&") else { return text }
+        guard text.utf8.contains(UInt8(ascii: "&")) else { return text }
         return text.replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'")
             .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
             .replacingOccurrences(of: "&amp;", with: "&")

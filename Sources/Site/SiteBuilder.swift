@@ -120,9 +120,25 @@ public enum SiteBuilder {
         let templates = try timed("load templates") { () throws(DiagnosticsError) -> TemplateSet in
             try TemplateSet.load(from: options.templates).get()
         }
+        // Where pages go: a whole new output beside the old one, or staged beside the files they
+        // replace. Made once the content is known good: an update's hard-linked copy of the
+        // output (tens of thousands of links and folders at ten thousand combos) is made on
+        // another thread while the answers are worked out and the pages planned.
+        let staging: OutputWriter.Staging?
+        let update: OutputWriter.Update?
+        if write, previous == nil { staging = try OutputWriter.Staging(options.output) } else { staging = nil }
+        if write, previous != nil { update = try OutputWriter.Update(options.output) } else { update = nil }
+        func abandon() {
+            staging?.abandon()
+            update?.abandon()
+        }
+
         let fits = try timed("fit answers") { () throws(DiagnosticsError) -> SiteFits in
             let collisions = ComboFacets.collisions(catalog)
-            if !collisions.isEmpty { throw DiagnosticsError(collisions) }
+            if !collisions.isEmpty {
+                abandon()
+                throw DiagnosticsError(collisions)
+            }
             return SiteFits(catalog)
         }
         var specs = try timed("plan pages") { () -> [PageSpec] in
@@ -154,16 +170,6 @@ public enum SiteBuilder {
         for combo in catalog.combos { configuration[Route.willItRun(combo.id).outputFile] = fits.comboKeys[combo.id] }
         let keyed: [(key: String, index: Int)] = toRender.map { index in (configuration[specs[index].path.outputFile] ?? "", index) }
         toRender = keyed.sorted { a, b in a.key == b.key ? a.index < b.index : a.key < b.key }.map(\.index)
-
-        // Where pages go: a whole new output beside the old one, or staged beside the files they replace.
-        let staging: OutputWriter.Staging?
-        let update: OutputWriter.Update?
-        if write, previous == nil { staging = try OutputWriter.Staging(options.output) } else { staging = nil }
-        if write, previous != nil { update = try OutputWriter.Update(options.output) } else { update = nil }
-        func abandon() {
-            staging?.abandon()
-            update?.abandon()
-        }
 
         // The JSON export, feeds, sitemap and search index: written as soon as they are made,
         // and only their paths and hashes kept (the export of a large catalog is tens of MB).
