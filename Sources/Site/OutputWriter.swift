@@ -50,6 +50,8 @@ public enum OutputWriter {
     final class Staging: Sendable {
         let output: URL
         let folder: URL
+        /// `folder` as a path, made once: pages are written from it tens of thousands of times.
+        let folderPath: String
         let display: String
 
         init(_ output: String) throws(DiagnosticsError) {
@@ -67,6 +69,7 @@ public enum OutputWriter {
             }
             removeLeftovers(in: parent, name: name)
             folder = parent.appendingPathComponent(".\(name).tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))")
+            folderPath = folder.path
             do {
                 try fileManager.createDirectory(at: folder, withIntermediateDirectories: true)
                 try Data("Written by `combos build`. This folder is replaced whole on every build.\n".utf8)
@@ -83,14 +86,13 @@ public enum OutputWriter {
             for path in paths {
                 let folder = (path as NSString).deletingLastPathComponent
                 if created.insert(folder).inserted, !folder.isEmpty {
-                    try FileManager.default.createDirectory(
-                        at: self.folder.appendingPathComponent(folder), withIntermediateDirectories: true)
+                    try FileWrite.makeFolder(folderPath + "/" + folder)
                 }
             }
         }
 
         func write(_ path: String, _ contents: Data) throws {
-            try contents.write(to: folder.appendingPathComponent(path))
+            try FileWrite.write(contents, to: folderPath + "/" + path)
         }
 
         /// Writes a file handed over in pieces by `produce`, never holding it whole.
@@ -177,7 +179,7 @@ public enum OutputWriter {
 
         /// Writes a file's new contents beside the output; nothing visible changes yet.
         func stage(_ path: String, _ contents: Data) throws {
-            try contents.write(to: staged(path))
+            try FileWrite.write(contents, to: staged(path).path)
         }
 
         /// Puts the staged files in place, removes `removed`, and writes the manifest.
