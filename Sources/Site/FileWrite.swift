@@ -12,8 +12,14 @@ import Glibc
 /// leaves flushing the files to the system.
 enum FileWrite {
     /// Writes `contents` to a new file (or over an existing one) at `path`, mode 0666 less the umask.
-    static func write(_ contents: Data, to path: String) throws {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
+    /// With `makingFolders`, the folders above it are made when missing (by whichever thread
+    /// gets there first: a folder another thread just made is fine).
+    static func write(_ contents: Data, to path: String, makingFolders: Bool = false) throws {
+        var descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
+        if descriptor < 0, errno == ENOENT, makingFolders {
+            try makeFolder((path as NSString).deletingLastPathComponent)
+            descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
+        }
         guard descriptor >= 0 else { throw failure(path) }
         var written = 0
         let total = contents.count

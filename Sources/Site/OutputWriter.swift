@@ -80,7 +80,8 @@ public enum OutputWriter {
             }
         }
 
-        /// Creates the folders of `paths` up front, so writers on many threads never race to.
+        /// Creates the folders of `paths` up front (`write` also makes a missing folder, on the
+        /// thread that writes into it).
         func makeFolders(for paths: some Sequence<String>) throws {
             var created: Set<String> = []
             for path in paths {
@@ -92,7 +93,7 @@ public enum OutputWriter {
         }
 
         func write(_ path: String, _ contents: Data) throws {
-            try FileWrite.write(contents, to: folderPath + "/" + path)
+            try FileWrite.write(contents, to: folderPath + "/" + path, makingFolders: true)
         }
 
         /// Writes a file handed over in pieces by `produce`, never holding it whole.
@@ -285,7 +286,7 @@ public enum OutputWriter {
     /// Writes a file by a temporary one renamed over it, so it is whole or absent.
     static func writeAtomically(_ contents: Data, to url: URL) throws {
         let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
-        try contents.write(to: temporary)
+        try FileWrite.write(contents, to: temporary.path)
         if rename(temporary.path, url.path) != 0 {
             try? FileManager.default.removeItem(at: temporary)
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
