@@ -66,7 +66,7 @@ let package = Package(
         // Not part of `swift test`: Fuzz/run.sh builds it with libFuzzer and runs it for a bounded time.
         .executableTarget(name: "catalog-fuzz", dependencies: ["Catalog"], path: "Fuzz/CatalogFuzz"),
         .target(name: "FixtureSupport", dependencies: ["Catalog"], path: "Tests/FixtureSupport"),
-        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "FixtureSupport"]),
+        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "FixtureSupport", .product(name: "Yams", package: "Yams")]),
         .testTarget(
             name: "FitTests",
             dependencies: ["Fit", "Catalog", "FixtureSupport", .product(name: "PropertyBased", package: "swift-property-based")]

@@ -35,29 +35,6 @@ struct RecordDecoder {
         return SourceLocation(path: path, line: line + lineOffset, column: column)
     }
 
-    /// YAML's implicit types, less the two no record uses (timestamps, as dates are read from
-    /// strings, and `=` values): every plain scalar is tried against each rule's regular
-    /// expression, which is a good part of loading a large catalog. Integers and floats are
-    /// YAML 1.1's without base 60, where `1:30` means 90: here it is text, so a number field
-    /// says so instead of holding a surprise (and Yams's base-60 arithmetic traps on overflow).
-    static let resolver: Resolver = {
-        let base = Resolver.default.removing(.timestamp).removing(.value)
-        // swiftlint:disable:next force_try
-        return try! base
-            .replacing(.int, with: """
-                ^(?:[-+]?0b[0-1_]+\
-                |[-+]?0o?[0-7_]+\
-                |[-+]?(?:0|[1-9][0-9_]*)\
-                |[-+]?0x[0-9a-fA-F_]+)$
-                """)
-            .replacing(.float, with: """
-                ^(?:[-+]?(?:[0-9][0-9_]*)(?:\\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?\
-                |\\.[0-9_]+(?:[eE][-+][0-9]+)?\
-                |[-+]?\\.(?:inf|Inf|INF)\
-                |\\.(?:nan|NaN|NAN))$
-                """)
-    }()
-
     /// Parses YAML text into a node tree, reporting a syntax error at its place.
     mutating func parse(_ yaml: String) -> Node?? {
         _ = YAMLEvents.limitNesting
@@ -91,7 +68,7 @@ struct RecordDecoder {
             if complexKeys { return .none }
         }
         do {
-            return .some(try Yams.compose(yaml: yaml, Self.resolver))
+            return .some(try Yams.compose(yaml: yaml, YAMLImplicitTypes.composing))
         } catch let error as YamlError {
             report(error, yaml: yaml)
         } catch {
@@ -461,8 +438,12 @@ struct RecordDecoder {
 }
 
 extension Node {
-    /// The resolved YAML tag (str, int, float, bool, null...), which decides what a scalar is.
-    var tagName: Tag.Name { Tag.Name(rawValue: tag.rawValue) }
+    /// The YAML type (str, int, float, bool, null...) that decides what a scalar is: see
+    /// `YAMLImplicitTypes` (a key's, once composed, is its tag as written, else str).
+    var tagName: Tag.Name {
+        guard case .scalar(let scalar) = self else { return Tag.Name(rawValue: tag.rawValue) }
+        return YAMLImplicitTypes.name(of: scalar)
+    }
 }
 
 func isWebAddress(_ text: String) -> Bool {
