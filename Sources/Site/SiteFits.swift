@@ -41,7 +41,10 @@ final class SiteFits: Sendable {
         let hardware: Hardware
         /// The runtimes the combo supports, in the combo's order.
         let runtimes: [Runtime]
+        /// Model by model in catalog order, each model's quants in the model's order.
         let answers: [Answer]
+        /// Where each model's answers are in `answers`.
+        let answerRanges: [RecordID<Model>: Range<Int>]
         /// Quants none of the runtimes loads: (model, quant name, format).
         let unloadable: [(model: RecordID<Model>, quant: String, format: String)]
         /// Per model, the best 4-bit answer at `SiteFits.context` (model pages, comparisons and
@@ -49,6 +52,11 @@ final class SiteFits: Sendable {
         let fourBit: [RecordID<Model>: Answer]
         /// Per model, decode speed against context (absent when the model does not run).
         let curves: [RecordID<Model>: Curve]
+
+        /// One model's answers (a model page asks for them on every combo).
+        func answers(of model: RecordID<Model>) -> ArraySlice<Answer> {
+            answerRanges[model].map { answers[$0] } ?? []
+        }
     }
 
     /// Decode speed at each chart context, holding one 4-bit quant and runtime.
@@ -69,6 +77,8 @@ final class SiteFits: Sendable {
     }
 
     let catalog: Catalog
+    /// Each model's place when models are listed by name (will-it-run pages), worked out once.
+    let modelOrderByName: [RecordID<Model>: Int]
     /// The request records every answer below is worked out from, made once.
     let records: FitRecordTable
     let combos: [RecordID<Combo>: ComboFit]
@@ -88,6 +98,9 @@ final class SiteFits: Sendable {
         self.catalog = catalog
         self.inputs = inputs
         let records = FitRecordTable(catalog)
+        modelOrderByName = Dictionary(uniqueKeysWithValues: catalog.models.all
+            .sorted { $0.name.compare($1.name, options: [.numeric, .caseInsensitive]) == .orderedAscending }
+            .enumerated().map { ($0.element.id, $0.offset) })
         self.records = records
         let sameInputs = inputs != nil && previous?.inputs == inputs
         var changed: Set<String> = []
@@ -193,6 +206,7 @@ final class SiteFits: Sendable {
         var unloadable: [(RecordID<Model>, String, String)] = []
         var fourBit: [RecordID<Model>: Answer] = [:]
         var curves: [RecordID<Model>: Curve] = [:]
+        var ranges: [RecordID<Model>: Range<Int>] = [:]
         for model in catalog.models {
             var mine: [Answer] = []
             for quant in model.quants {
@@ -208,11 +222,14 @@ final class SiteFits: Sendable {
             // one a will-it-run page shows by its ledger, fixes and longest context is worked
             // out in full when that page's row is rendered (`detailed(_:on:)`), once per
             // configuration; holding it for every configuration was most of a build's memory.
+            ranges[model.id] = answers.count..<answers.count + mine.count
             answers += mine.map { $0.brief() }
             fourBit[model.id] = reference(model, hardware, runtimes, catalog, records, context: context)?.brief()
             curves[model.id] = curve(model, hardware, runtimes, catalog, records)
         }
-        return ComboFit(hardware: hardware, runtimes: runtimes, answers: answers, unloadable: unloadable, fourBit: fourBit, curves: curves)
+        return ComboFit(
+            hardware: hardware, runtimes: runtimes, answers: answers, answerRanges: ranges, unloadable: unloadable, fourBit: fourBit,
+            curves: curves)
     }
 
     private static func deviceFit(_ device: Device, _ catalog: Catalog, _ records: FitRecordTable) -> DeviceFit? {

@@ -54,9 +54,7 @@ struct WillItRunPage: Sendable {
         } else {
             usable = "No runtime in the catalog runs on this combo."
         }
-        let order = Dictionary(uniqueKeysWithValues: catalog.models.all
-            .sorted { $0.name.compare($1.name, options: [.numeric, .caseInsensitive]) == .orderedAscending }
-            .enumerated().map { ($0.element.id, $0.offset) })
+        let order = fits.modelOrderByName
         let answers = fit.answers.sorted { (a: SiteFits.Answer, b: SiteFits.Answer) in
             if a.model != b.model { return order[a.model, default: 0] < order[b.model, default: 0] }
             return a.weightBytes > b.weightBytes
