@@ -77,8 +77,8 @@ final class SiteFits: Sendable {
     }
 
     let catalog: Catalog
-    /// Each model's place when models are listed by name (will-it-run pages), worked out once.
-    let modelOrderByName: [RecordID<Model>: Int]
+    /// The models by name, as will-it-run pages list them, worked out once.
+    let modelsByName: [RecordID<Model>]
     /// The request records every answer below is worked out from, made once.
     let records: FitRecordTable
     let combos: [RecordID<Combo>: ComboFit]
@@ -98,9 +98,9 @@ final class SiteFits: Sendable {
         self.catalog = catalog
         self.inputs = inputs
         let records = FitRecordTable(catalog)
-        modelOrderByName = Dictionary(uniqueKeysWithValues: catalog.models.all
+        modelsByName = catalog.models.all
             .sorted { $0.name.compare($1.name, options: [.numeric, .caseInsensitive]) == .orderedAscending }
-            .enumerated().map { ($0.element.id, $0.offset) })
+            .map(\.id)
         self.records = records
         let sameInputs = inputs != nil && previous?.inputs == inputs
         var changed: Set<String> = []

@@ -54,11 +54,9 @@ struct WillItRunPage: Sendable {
         } else {
             usable = "No runtime in the catalog runs on this combo."
         }
-        let order = fits.modelOrderByName
-        let answers = fit.answers.sorted { (a: SiteFits.Answer, b: SiteFits.Answer) in
-            if a.model != b.model { return order[a.model, default: 0] < order[b.model, default: 0] }
-            return a.weightBytes > b.weightBytes
-        }
+        // Models by name, each model's quants from the largest weights down (ties in the
+        // model's order: the sort is stable).
+        let answers = fits.modelsByName.flatMap { model in fit.answers(of: model).sorted { $0.weightBytes > $1.weightBytes } }
         // Each model once, in the tier of the quant it is shown by.
         var groups: [Verdict: [HTML]] = [:]
         var start = answers.startIndex
