@@ -204,7 +204,7 @@ public struct MarkdownRenderer: Sendable {
         var rest = Substring(html)
         for heading in headings {
             let tag = "<h\(heading.level)>"
-            guard let range = rest.range(of: tag) else { break }
+            guard let range = firstRange(of: tag, in: rest) else { break }
             result += rest[..<range.lowerBound]
             result += "<h\(heading.level) id=\"\(escapeHTML(heading.id))\">"
             rest = rest[range.upperBound...]
@@ -214,10 +214,39 @@ public struct MarkdownRenderer: Sendable {
     }
 
     static func unwrapSingleParagraph(_ html: String) -> String {
-        let trimmed = html.trimmingCharacters(in: .whitespacesAndNewlines)
+        // Trimmed and searched by scalars and bytes: Foundation's `trimmingCharacters` and
+        // `contains` bridge the whole text to NSString, for every line of Markdown a page has.
+        let scalars = html.unicodeScalars
+        var start = scalars.startIndex
+        var end = scalars.endIndex
+        while start < end, CharacterSet.whitespacesAndNewlines.contains(scalars[start]) { start = scalars.index(after: start) }
+        while end > start, CharacterSet.whitespacesAndNewlines.contains(scalars[scalars.index(before: end)]) { end = scalars.index(before: end) }
+        let trimmed = html[start..<end]
         guard trimmed.hasPrefix("<p>"), trimmed.hasSuffix("</p>") else { return html }
         let inner = trimmed.dropFirst(3).dropLast(4)
-        return inner.contains("<p>") ? html : String(inner)
+        return firstRange(of: "<p>", in: inner) != nil ? html : String(inner)
+    }
+
+    /// Where `needle` (ASCII) first occurs in `text`, found byte by byte.
+    static func firstRange(of needle: String, in text: Substring) -> Range<String.Index>? {
+        let bytes = text.utf8
+        let pattern = Array(needle.utf8)
+        guard let first = pattern.first else { return nil }
+        var index = bytes.startIndex
+        while let found = bytes[index...].firstIndex(of: first) {
+            var end = found
+            var matched = true
+            for byte in pattern {
+                guard end < bytes.endIndex, bytes[end] == byte else {
+                    matched = false
+                    break
+                }
+                end = bytes.index(after: end)
+            }
+            if matched { return found..<end }
+            index = bytes.index(after: found)
+        }
+        return nil
     }
 }
 
