@@ -239,15 +239,16 @@ final class SiteFits: Sendable {
         var fourBit: [RecordID<Model>: Answer] = [:]
         var mostFaithful: [RecordID<Model>: String] = [:]
         for model in catalog.models {
-            var best: (Quant, Runtime, FitSummary)?
-            for runtime in runtimes {
-                guard let quant = FitChoices.referenceQuant(of: model, for: runtime),
+            var best: (Quant, Int, FitSummary)?
+            // By index: a `for runtime in runtimes` copies each runtime record (dozens of strings and arrays).
+            for index in runtimes.indices {
+                guard let quant = FitChoices.referenceQuant(of: model, for: runtimes[index]),
                       FitChoices.fourBitQuantNames.contains(quant.name) else { continue }
-                let summary = FitEngine.summary(records.request(model, quant, runtime, context: context), on: hardware)
-                if best.map({ FitChoices.isBetter(summary, than: $0.2) }) ?? true { best = (quant, runtime, summary) }
+                let summary = FitEngine.summary(records.request(model, quant, runtimes[index], context: context), on: hardware)
+                if best.map({ FitChoices.isBetter(summary, than: $0.2) }) ?? true { best = (quant, index, summary) }
             }
-            if let (quant, runtime, _) = best {
-                fourBit[model.id] = answer(model, quant, runtime, hardware, catalog, records, detailed: false).brief()
+            if let (quant, index, _) = best {
+                fourBit[model.id] = answer(model, quant, runtimes[index], hardware, catalog, records, detailed: false).brief()
             }
             mostFaithful[model.id] = mostFaithfulQuant(model, runtimes, hardware, records)
         }
@@ -258,9 +259,10 @@ final class SiteFits: Sendable {
     /// offload to system RAM) under some runtime, else the one with the most that is borderline.
     static func mostFaithfulQuant(_ model: Model, _ runtimes: [Runtime], _ hardware: Hardware, _ records: FitRecordTable = .none) -> String? {
         var borderline: String?
-        for quant in model.quants.sorted(by: { bits($0, model) > bits($1, model) }) {
-            for runtime in runtimes where runtime.formats.contains(quant.format) {
-                let summary = FitEngine.summary(records.request(model, quant, runtime, context: context), on: hardware)
+        let bits = model.quants.map { Self.bits($0, model) }
+        for quant in model.quants.indices.sorted(by: { bits[$0] > bits[$1] }).map({ model.quants[$0] }) {
+            for index in runtimes.indices where runtimes[index].formats.contains(quant.format) {
+                let summary = FitEngine.summary(records.request(model, quant, runtimes[index], context: context), on: hardware)
                 guard !(summary.strategy?.offloadsToSystemRAM ?? false) else { continue }
                 if summary.verdict == .fits { return quant.name }
                 if summary.verdict == .tight, borderline == nil { borderline = quant.name }
@@ -279,16 +281,16 @@ final class SiteFits: Sendable {
         _ model: Model, _ quant: Quant, _ runtimes: [Runtime], _ hardware: Hardware, _ catalog: Catalog,
         _ records: FitRecordTable = .none, context: Int = SiteFits.context, detailed: Bool
     ) -> Answer? {
-        var best: (Runtime, FitResult)?
-        for runtime in runtimes where runtime.formats.contains(quant.format) {
-            let result = FitEngine.evaluate(records.request(model, quant, runtime, context: context), on: hardware)
-            if best.map({ FitChoices.isBetter(result, than: $0.1) }) ?? true { best = (runtime, result) }
+        var best: (index: Int, result: FitResult)?
+        for index in runtimes.indices where runtimes[index].formats.contains(quant.format) {
+            let result = FitEngine.evaluate(records.request(model, quant, runtimes[index], context: context), on: hardware)
+            if best.map({ FitChoices.isBetter(result, than: $0.result) }) ?? true { best = (index, result) }
         }
-        guard let (runtime, result) = best else { return nil }
+        guard let best else { return nil }
         // The fixes may suggest another of the same runtimes, never one the page does not offer.
         return answer(
-            model, quant, runtime, hardware, catalog, records, context: context, detailed: detailed, fixRuntimes: runtimes,
-            evaluated: result)
+            model, quant, runtimes[best.index], hardware, catalog, records, context: context, detailed: detailed,
+            fixRuntimes: runtimes, evaluated: best.result)
     }
 
     /// The full answer for one runtime: the result, and when `detailed` the fixes (another
@@ -335,10 +337,10 @@ final class SiteFits: Sendable {
         _ model: Model, _ hardware: Hardware, _ runtimes: [Runtime], _ catalog: Catalog, _ records: FitRecordTable = .none, context: Int
     ) -> Answer? {
         var best: Answer?
-        for runtime in runtimes {
-            guard let quant = FitChoices.referenceQuant(of: model, for: runtime),
+        for index in runtimes.indices {
+            guard let quant = FitChoices.referenceQuant(of: model, for: runtimes[index]),
                   FitChoices.fourBitQuantNames.contains(quant.name) else { continue }
-            let answer = Self.answer(model, quant, runtime, hardware, catalog, records, context: context, detailed: false)
+            let answer = Self.answer(model, quant, runtimes[index], hardware, catalog, records, context: context, detailed: false)
             if best.map({ FitChoices.isBetter(answer.result, than: $0.result) }) ?? true { best = answer }
         }
         return best
