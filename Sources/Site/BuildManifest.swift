@@ -13,7 +13,7 @@ import Foundation
 struct BuildManifest: Equatable, Sendable {
     static let fileName = ".combos-build-manifest"
     /// Raised when the format or what the build writes changes in a way a manifest cannot show.
-    static let formatVersion = 1
+    static let formatVersion = 2
 
     struct Page: Equatable, Sendable {
         var dependencies: Set<String>
@@ -87,6 +87,14 @@ struct BuildManifest: Equatable, Sendable {
             keyNumbers[key] = keyNumbers.count
             try line("key \(key)")
         }
+        // So are element id sets: the twenty thousand pages of a large site have a few dozen
+        // (every will-it-run page has the same model and quant anchors), and written out per
+        // page they were most of its manifest.
+        var idNumbers: [String: Int] = [:]
+        for text in Set(pages.values.map(\.ids.text)).sorted() {
+            idNumbers[text] = idNumbers.count
+            try line("ids \(text)")
+        }
         // Link targets are pages, named by their line's number among the pages.
         let sortedPaths = pages.keys.sorted()
         var pageNumbers: [String: Int] = [:]
@@ -95,7 +103,7 @@ struct BuildManifest: Equatable, Sendable {
             guard let page = pages[path] else { continue }
             let keys = page.dependencies.compactMap { keyNumbers[$0] }.sorted().map(String.init).joined(separator: " ")
             let targets = page.targets.compactMap { pageNumbers[$0] }.sorted().map(String.init).joined(separator: " ")
-            try line("page \(path)\t\(keys)\t\(page.ids.text)\t\(targets)")
+            try line("page \(path)\t\(keys)\t\(idNumbers[page.ids.text] ?? 0)\t\(targets)")
         }
         try line("end")
         if !out.isEmpty { try emit(out) }
@@ -110,6 +118,7 @@ struct BuildManifest: Equatable, Sendable {
         guard lines.next() == "combos-build-manifest \(formatVersion)"[...] else { return nil }
         var manifest = BuildManifest()
         var keys: [String] = []
+        var idSets: [PageIDs] = []
         var pageLines: [(path: String, page: Page, targets: Substring)] = []
         var ended = false
         while let line = lines.next() {
@@ -141,6 +150,7 @@ struct BuildManifest: Equatable, Sendable {
                 guard parts.count == 2, let hash = UInt64(parts[1], radix: 16) else { return nil }
                 manifest.comboKeys[String(parts[0])] = hash
             case "key": keys.append(String(rest))
+            case "ids": idSets.append(PageIDs(text: rest))
             case "page":
                 let fields = Self.fields(rest, UInt8(ascii: "\t"), omittingEmpty: false)
                 guard fields.count == 4 else { return nil }
@@ -149,8 +159,8 @@ struct BuildManifest: Equatable, Sendable {
                     guard let index = Int(number), keys.indices.contains(index) else { return nil }
                     dependencies.insert(keys[index])
                 }
-                pageLines.append((String(fields[0]), Page(
-                    dependencies: dependencies, ids: PageIDs(text: fields[2]), targets: []), fields[3]))
+                guard let ids = Int(fields[2]), idSets.indices.contains(ids) else { return nil }
+                pageLines.append((String(fields[0]), Page(dependencies: dependencies, ids: idSets[ids], targets: []), fields[3]))
             default: return nil
             }
         }
