@@ -232,7 +232,7 @@ struct BuildManifest: Equatable, Sendable {
             }
         }
         let hashes = Parallel.map(paths.map(\.path)) { path in
-            FileManager.default.contents(atPath: path).map { FNV1a.hash($0) } ?? 0
+            FileManager.default.contents(atPath: path).map { StableHash.hash($0) } ?? 0
         }
         var inputs: [String: UInt64] = [:]
         for (entry, hash) in zip(paths, hashes) { inputs[entry.key] = hash }
@@ -249,7 +249,7 @@ struct BuildManifest: Equatable, Sendable {
             let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
             text += "binary \(executable) \(size) \(modified)\n"
         }
-        return FNV1a.hash(text)
+        return StableHash.hash(text)
     }
 
     // MARK: What changed
@@ -261,8 +261,8 @@ struct BuildManifest: Equatable, Sendable {
         for kind in RecordKind.allCases {
             for id in catalog.ids(of: kind) {
                 guard let path = catalog.path(of: kind, id: id), let text = files[path]?.text else { continue }
-                let full = FNV1a.hash(text)
-                hashes["\(kind.rawValue):\(id)"] = RecordHashes(full: full, listing: LiveSite.listing(kind, id, catalog).map(FNV1a.hash) ?? full)
+                let full = StableHash.hash(text)
+                hashes["\(kind.rawValue):\(id)"] = RecordHashes(full: full, listing: LiveSite.listing(kind, id, catalog).map(StableHash.hash) ?? full)
             }
         }
         return hashes
@@ -270,7 +270,7 @@ struct BuildManifest: Equatable, Sendable {
 
     /// The reference graph, one line per record, as `LiveSite` compares it.
     static func referencesHash(_ catalog: Catalog) -> UInt64 {
-        var hash = FNV1a()
+        var hash = StableHash()
         for kind in RecordKind.allCases {
             for id in catalog.ids(of: kind) {
                 let targets = catalog.references(of: kind, id: id).map { "\($0.kind.rawValue):\($0.id)" }.sorted()
@@ -282,7 +282,7 @@ struct BuildManifest: Equatable, Sendable {
 
     /// Every record the fit answers read, by id and full text.
     static func fitInputsHash(_ records: [String: RecordHashes], _ catalog: Catalog) -> UInt64 {
-        var hash = FNV1a()
+        var hash = StableHash()
         for kind in [RecordKind.device, .machine, .platform, .runtime, .model, .benchmark] {
             for id in catalog.ids(of: kind) {
                 hash.combine("\(kind.rawValue):\(id) \(records["\(kind.rawValue):\(id)"]?.full ?? 0)\n")
@@ -325,16 +325,26 @@ struct BuildManifest: Equatable, Sendable {
     }
 }
 
-/// FNV-1a, 64 bits: the same bytes give the same hash in every process (Swift's `Hasher` is
-/// seeded per process, so it cannot be kept in a file).
-struct FNV1a {
+/// A 64-bit hash of bytes that is the same in every process (Swift's `Hasher` is seeded per
+/// process, so it cannot be kept in a file): eight bytes at a time, each word mixed in with a
+/// multiply and a shift, then the last few bytes one by one, FNV-1a style. Byte by byte, hashing
+/// the 1.8 GB a ten-thousand-combo build writes took two seconds of CPU.
+struct StableHash {
     private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
 
     mutating func combine(_ bytes: UnsafeRawBufferPointer) {
         var hash = value
-        for byte in bytes {
-            hash ^= UInt64(byte)
+        let count = bytes.count
+        var index = 0
+        while index + 8 <= count {
+            hash = (hash ^ bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)) &* 0x9e37_79b9_7f4a_7c15
+            hash ^= hash >> 32
+            index += 8
+        }
+        while index < count {
+            hash ^= UInt64(bytes[index])
             hash &*= 0x100_0000_01b3
+            index += 1
         }
         value = hash
     }
@@ -344,14 +354,18 @@ struct FNV1a {
         text.withUTF8 { combine(UnsafeRawBufferPointer($0)) }
     }
 
-    static func hash(_ data: Data) -> UInt64 {
-        var hash = FNV1a()
-        data.withUnsafeBytes { hash.combine($0) }
+    static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        var hash = StableHash()
+        hash.combine(bytes)
         return hash.value
     }
 
+    static func hash(_ data: Data) -> UInt64 {
+        data.withUnsafeBytes { hash($0) }
+    }
+
     static func hash(_ text: String) -> UInt64 {
-        var hash = FNV1a()
+        var hash = StableHash()
         hash.combine(text)
         return hash.value
     }

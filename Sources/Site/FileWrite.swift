@@ -15,6 +15,10 @@ enum FileWrite {
     /// With `makingFolders`, the folders above it are made when missing (by whichever thread
     /// gets there first: a folder another thread just made is fine).
     static func write(_ contents: Data, to path: String, makingFolders: Bool = false) throws {
+        try contents.withUnsafeBytes { try write($0, to: path, makingFolders: makingFolders) }
+    }
+
+    static func write(_ bytes: UnsafeRawBufferPointer, to path: String, makingFolders: Bool = false) throws {
         var descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
         if descriptor < 0, errno == ENOENT, makingFolders {
             try makeFolder((path as NSString).deletingLastPathComponent)
@@ -22,18 +26,18 @@ enum FileWrite {
         }
         guard descriptor >= 0 else { throw failure(path) }
         var written = 0
-        let total = contents.count
-        let failed: Int32? = contents.withUnsafeBytes { buffer -> Int32? in
-            guard let base = buffer.baseAddress else { return nil }
+        let total = bytes.count
+        var failed: Int32?
+        if let base = bytes.baseAddress {
             while written < total {
                 let count = Foundation.write(descriptor, base + written, total - written)
                 if count < 0 {
                     if errno == EINTR { continue }
-                    return errno
+                    failed = errno
+                    break
                 }
                 written += count
             }
-            return nil
         }
         let closed = close(descriptor)
         if let failed { throw failure(path, errno: failed) }

@@ -93,7 +93,11 @@ public enum OutputWriter {
         }
 
         func write(_ path: String, _ contents: Data) throws {
-            try FileWrite.write(contents, to: folderPath + "/" + path, makingFolders: true)
+            try contents.withUnsafeBytes { try write(path, $0) }
+        }
+
+        func write(_ path: String, _ bytes: UnsafeRawBufferPointer) throws {
+            try FileWrite.write(bytes, to: folderPath + "/" + path, makingFolders: true)
         }
 
         /// Writes a file handed over in pieces by `produce`, never holding it whole.
