@@ -48,7 +48,9 @@ public struct SourceFile: Sendable {
         if let text = String(validating: data, as: UTF8.self) {
             // NUL is valid UTF-8 but never text: UTF-16 without a byte-order mark has one in
             // every other byte, and a binary file saved under a record's name has many.
-            if let nul = data.firstIndex(of: 0) {
+            // Searched in the raw bytes: `Data.firstIndex(of:)` checks exclusive access byte by byte.
+            if let offset = data.withUnsafeBytes({ $0.firstIndex(of: 0) }) {
+                let nul = data.startIndex + offset
                 let before = String(decoding: data[data.startIndex..<nul], as: UTF8.self)
                 let lines = before.split(separator: "\n", omittingEmptySubsequences: false)
                 return .failure(Diagnostic(

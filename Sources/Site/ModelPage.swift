@@ -86,7 +86,7 @@ struct ModelPage: Sendable {
         var tooBig: [Combo] = []
         for combo in context.catalog.combos {
             guard let fit = fits.combos[combo.id], let fourBit = fits.reference(model, on: combo.id, context: SiteFits.context) else { continue }
-            let faithful = RunsOnView.mostFaithful(Array(fit.answers(of: model.id)))
+            let faithful = RunsOnView.mostFaithful(Array(fits.answers(of: model.id, in: fit)))
             if faithful == nil, fourBit.result.verdict != .fits, fourBit.result.verdict != .tight {
                 tooBig.append(combo)
             } else {

@@ -43,8 +43,9 @@ final class SiteFits: Sendable {
         let runtimes: [Runtime]
         /// Model by model in catalog order, each model's quants in the model's order.
         let answers: [Answer]
-        /// Where each model's answers are in `answers`.
-        let answerRanges: [RecordID<Model>: Range<Int>]
+        /// Where each model's answers start in `answers`, by the model's place in the catalog
+        /// (one more at the end): a few bytes per configuration, where a dictionary was kilobytes.
+        let answerStarts: [Int32]
         /// Quants none of the runtimes loads: (model, quant name, format).
         let unloadable: [(model: RecordID<Model>, quant: String, format: String)]
         /// Per model, the best 4-bit answer at `SiteFits.context` (model pages, comparisons and
@@ -52,11 +53,6 @@ final class SiteFits: Sendable {
         let fourBit: [RecordID<Model>: Answer]
         /// Per model, decode speed against context (absent when the model does not run).
         let curves: [RecordID<Model>: Curve]
-
-        /// One model's answers (a model page asks for them on every combo).
-        func answers(of model: RecordID<Model>) -> ArraySlice<Answer> {
-            answerRanges[model].map { answers[$0] } ?? []
-        }
     }
 
     /// Decode speed at each chart context, holding one 4-bit quant and runtime.
@@ -79,6 +75,14 @@ final class SiteFits: Sendable {
     let catalog: Catalog
     /// The models by name, as will-it-run pages list them, worked out once.
     let modelsByName: [RecordID<Model>]
+    /// Each model's place in the catalog.
+    let modelIndex: [RecordID<Model>: Int]
+
+    /// One model's answers on a configuration (a model page asks for them on every combo).
+    func answers(of model: RecordID<Model>, in fit: ComboFit) -> ArraySlice<Answer> {
+        guard let index = modelIndex[model], index + 1 < fit.answerStarts.count else { return [] }
+        return fit.answers[Int(fit.answerStarts[index])..<Int(fit.answerStarts[index + 1])]
+    }
     /// The request records every answer below is worked out from, made once.
     let records: FitRecordTable
     let combos: [RecordID<Combo>: ComboFit]
@@ -101,6 +105,7 @@ final class SiteFits: Sendable {
         modelsByName = catalog.models.all
             .sorted { $0.name.compare($1.name, options: [.numeric, .caseInsensitive]) == .orderedAscending }
             .map(\.id)
+        modelIndex = Dictionary(uniqueKeysWithValues: catalog.models.all.enumerated().map { ($0.element.id, $0.offset) })
         self.records = records
         let sameInputs = inputs != nil && previous?.inputs == inputs
         var changed: Set<String> = []
@@ -206,7 +211,7 @@ final class SiteFits: Sendable {
         var unloadable: [(RecordID<Model>, String, String)] = []
         var fourBit: [RecordID<Model>: Answer] = [:]
         var curves: [RecordID<Model>: Curve] = [:]
-        var ranges: [RecordID<Model>: Range<Int>] = [:]
+        var starts: [Int32] = []
         for model in catalog.models {
             var mine: [Answer] = []
             for quant in model.quants {
@@ -222,13 +227,14 @@ final class SiteFits: Sendable {
             // one a will-it-run page shows by its ledger, fixes and longest context is worked
             // out in full when that page's row is rendered (`detailed(_:on:)`), once per
             // configuration; holding it for every configuration was most of a build's memory.
-            ranges[model.id] = answers.count..<answers.count + mine.count
+            starts.append(Int32(answers.count))
             answers += mine.map { $0.brief() }
             fourBit[model.id] = reference(model, hardware, runtimes, catalog, records, context: context)?.brief()
             curves[model.id] = curve(model, hardware, runtimes, catalog, records)
         }
+        starts.append(Int32(answers.count))
         return ComboFit(
-            hardware: hardware, runtimes: runtimes, answers: answers, answerRanges: ranges, unloadable: unloadable, fourBit: fourBit,
+            hardware: hardware, runtimes: runtimes, answers: answers, answerStarts: starts, unloadable: unloadable, fourBit: fourBit,
             curves: curves)
     }
 

@@ -56,7 +56,7 @@ struct WillItRunPage: Sendable {
         }
         // Models by name, each model's quants from the largest weights down (ties in the
         // model's order: the sort is stable).
-        let answers = fits.modelsByName.flatMap { model in fit.answers(of: model).sorted { $0.weightBytes > $1.weightBytes } }
+        let answers = fits.modelsByName.flatMap { model in fits.answers(of: model, in: fit).sorted { $0.weightBytes > $1.weightBytes } }
         // Each model once, in the tier of the quant it is shown by.
         var groups: [Verdict: [HTML]] = [:]
         var start = answers.startIndex
