@@ -54,8 +54,15 @@ enum FileWrite {
         if mkdir(path, 0o777) != 0 && errno != EEXIST { throw failure(path) }
     }
 
+    /// A file or folder that could not be written, and the system's reason ("No space left on
+    /// device"): the build's diagnostic names the page.
+    struct Failure: LocalizedError {
+        let path: String
+        let reason: String
+        var errorDescription: String? { reason }
+    }
+
     private static func failure(_ path: String, errno code: Int32 = errno) -> Error {
-        let reason = String(cString: strerror(code))
-        return CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path, NSLocalizedDescriptionKey: "cannot write \(path): \(reason)"])
+        Failure(path: path, reason: String(cString: strerror(code)))
     }
 }

@@ -272,4 +272,26 @@ struct OutputIntegrityTests {
         _ = try SiteBuilder.build(options)
         #expect(FileManager.default.contents(atPath: site.path("precious.txt")) == Data("keep me".utf8), "a file outside the output was deleted")
     }
+
+    @Test("a page is written into folders made on demand, and a file that cannot be written says why")
+    func writingFiles() throws {
+        let site = FixtureSite()
+        defer { site.destroy() }
+        // Folders above a page are made by whichever writer needs them first.
+        try FileWrite.write(Data("<p>deep</p>".utf8), to: site.path("out/a/b/c/index.html"), makingFolders: true)
+        #expect(site.read("out/a/b/c/index.html") == "<p>deep</p>")
+        // Written again: replaced, not appended to.
+        try FileWrite.write(Data("<p>x</p>".utf8), to: site.path("out/a/b/c/index.html"))
+        #expect(site.read("out/a/b/c/index.html") == "<p>x</p>")
+        // Without `makingFolders`, a missing folder is an error, as is a file where a folder should be.
+        #expect(throws: FileWrite.Failure.self) { try FileWrite.write(Data(), to: site.path("out/missing/index.html")) }
+        site.write("out/blocker", "a file")
+        do {
+            try FileWrite.write(Data("x".utf8), to: site.path("out/blocker/index.html"), makingFolders: true)
+            Issue.record("writing under a file succeeded")
+        } catch {
+            #expect(error.localizedDescription == "Not a directory")
+        }
+        #expect(throws: FileWrite.Failure.self) { try FileWrite.makeFolder(site.path("out/blocker/sub")) }
+    }
 }
