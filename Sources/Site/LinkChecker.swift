@@ -188,11 +188,15 @@ enum LinkChecker {
     /// Every problem of `pages`, in their order, once `ids` knows every page's element ids.
     static func problems(_ pages: [PageLinks], ids: (String) -> PageIDs?) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
-        // Each linked page's ids as a set, made when first asked for.
+        // Each linked page's ids as a set, made when first asked for, and shared by pages with
+        // the same ids (ten thousand will-it-run pages have a few dozen sets between them).
         var sets: [String: Set<Substring>] = [:]
+        var setsByText: [String: Set<Substring>] = [:]
         func has(_ target: String, _ fragment: String) -> Bool {
             if let set = sets[target] { return set.contains(fragment[...]) }
-            guard let set = ids(target)?.set else { return false }
+            guard let ids = ids(target) else { return false }
+            let set = setsByText[ids.text] ?? ids.set
+            setsByText[ids.text] = set
             sets[target] = set
             return set.contains(fragment[...])
         }
