@@ -101,13 +101,21 @@ final class SiteFits: Sendable {
     init(_ catalog: Catalog, reusing previous: SiteFits? = nil, inputs: Int? = nil) {
         self.catalog = catalog
         self.inputs = inputs
-        let records = FitRecordTable(catalog)
-        modelsByName = catalog.models.all
-            .sorted { $0.name.compare($1.name, options: [.numeric, .caseInsensitive]) == .orderedAscending }
-            .map(\.id)
-        modelIndex = Dictionary(uniqueKeysWithValues: catalog.models.all.enumerated().map { ($0.element.id, $0.offset) })
-        self.records = records
         let sameInputs = inputs != nil && previous?.inputs == inputs
+        // Made from the models and runtimes, which `inputs` covers: a preview rebuild after an
+        // edit to a combo's text keeps the last ones (making them is a few ms on every save).
+        if sameInputs, let previous {
+            records = previous.records
+            modelsByName = previous.modelsByName
+            modelIndex = previous.modelIndex
+        } else {
+            records = FitRecordTable(catalog)
+            modelsByName = catalog.models.all
+                .sorted { $0.name.compare($1.name, options: [.numeric, .caseInsensitive]) == .orderedAscending }
+                .map(\.id)
+            modelIndex = Dictionary(uniqueKeysWithValues: catalog.models.all.enumerated().map { ($0.element.id, $0.offset) })
+        }
+        let records = self.records
         var changed: Set<String> = []
         var combos: [RecordID<Combo>: ComboFit] = [:]
         var keys: [RecordID<Combo>: String] = [:]
