@@ -135,7 +135,9 @@ struct FindingBrowserTests {
 
     @Test("from the home page to a combo that runs a 70B model under $4,000 in three clicks, in a browser")
     func threeClicksFromHome() throws {
-        let folder = ShippedSite.output + "/zz-walk"
+        // Its own folder: the builder walk-through writes a harness of its own beside it, and
+        // the two tests run at the same time (sharing one folder, each read the other's page).
+        let folder = ShippedSite.output + "/zz-finding-walk"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try Self.walkFromHome.write(toFile: folder + "/index.html", atomically: true, encoding: .utf8)
