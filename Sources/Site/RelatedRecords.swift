@@ -35,6 +35,9 @@ struct RelatedRecords: Sendable {
     private var pointedKinds: [UInt32] = []
     /// Each record's kind, as its `RecordKind.allCases` index.
     private var kindIndex: [Int] = []
+    /// Each record's place when records are ordered by shown kind, then id (the ranking's tie
+    /// break, compared as one integer), or -1 for a kind the block does not show.
+    private var rank: [Int32] = []
     /// What sharing a record of each kind is worth, by kind index (0: sharing it means nothing).
     private static let weightByKind: [Int] = RecordKind.allCases.map { sharedWeights[$0] ?? 0 }
     /// Every shown record's block, worked out once: a page asks for it twice (its dependencies
@@ -74,6 +77,14 @@ struct RelatedRecords: Sendable {
             kindIndex.append(RecordKind.allCases.firstIndex(of: nodes[number].kind) ?? 0)
         }
         let shown = (0..<nodes.count).filter { Self.shownKinds.contains(nodes[$0].kind) }
+        let order = Self.kindOrder
+        rank = Array(repeating: -1, count: nodes.count)
+        let byOrder = shown.sorted { a, b in
+            let (x, y) = (nodes[a], nodes[b])
+            if x.kind != y.kind { return order[x.kind]! < order[y.kind]! }
+            return x.id < y.id
+        }
+        for (place, number) in byOrder.enumerated() { rank[number] = Int32(place) }
         // Ranked on every core, a slice of records per worker with one scratch array of scores.
         let slices = stride(from: 0, to: shown.count, by: 256).map { Array(shown[$0..<min($0 + 256, shown.count)]) }
         let this = self
@@ -118,26 +129,25 @@ struct RelatedRecords: Sendable {
         }
         for candidate in names[number] where points(number, at: kindIndex[candidate]) { add(candidate, 2) }
         for candidate in namedBy[number] where points(candidate, at: kindIndex[number]) { add(candidate, 2) }
-        let order = Self.kindOrder
         // The best `limit` by a running insertion, not a sort of every candidate: a popular card
-        // is shared by thousands of combos.
-        func better(_ a: (node: Node, score: Int), than b: (node: Node, score: Int)) -> Bool {
+        // is shared by thousands of combos. Candidates are compared by score, then by `rank`
+        // (kind, then id) as integers: comparing their kinds and ids was most of the ranking.
+        func better(_ a: (number: Int, score: Int), than b: (number: Int, score: Int)) -> Bool {
             if a.score != b.score { return a.score > b.score }
-            if a.node.kind != b.node.kind { return order[a.node.kind]! < order[b.node.kind]! }
-            return a.node.id < b.node.id
+            return rank[a.number] < rank[b.number]
         }
-        var best: [(node: Node, score: Int)] = []
+        var best: [(number: Int, score: Int)] = []
         for candidate in touched {
             let score = scores[candidate]
             scores[candidate] = 0
-            guard order[nodes[candidate].kind] != nil else { continue }
-            let entry = (node: nodes[candidate], score: score)
+            guard rank[candidate] >= 0 else { continue }
+            let entry = (number: candidate, score: score)
             if best.count == Self.limit, let last = best.last, !better(entry, than: last) { continue }
             let position = best.firstIndex { better(entry, than: $0) } ?? best.count
             best.insert(entry, at: position)
             if best.count > Self.limit { best.removeLast() }
         }
-        return best.map(\.node)
+        return best.map { nodes[$0.number] }
     }
 
     private static let kindOrder = Dictionary(uniqueKeysWithValues: shownKinds.enumerated().map { ($1, $0) })
