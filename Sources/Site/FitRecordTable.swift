@@ -40,9 +40,7 @@ struct FitRecordTable: Sendable {
             ?? FitRequest.Records(model: model, quant: quant, runtime: runtime)
     }
 
-    func request(
-        _ model: Model, _ quant: Quant, _ runtime: Runtime, context: Int, kvCacheType: KVCacheType = .f16
-    ) -> FitRequest {
-        FitRequest(records(model, quant, runtime), contextTokens: context, kvCacheType: kvCacheType)
+    func request(_ model: Model, _ quant: Quant, _ runtime: Runtime, context: Int) -> FitRequest {
+        FitRequest(records(model, quant, runtime), contextTokens: context)
     }
 }

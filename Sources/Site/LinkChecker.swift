@@ -262,10 +262,9 @@ enum LinkChecker {
             ups += 1
             start += 3
         }
-        guard start < link.count, link[start] != dot else { return nil }
-        for index in start + 1..<max(link.count, start + 1) where link[index - 1] == slash && (link[index] == slash || link[index] == dot) {
-            return nil
-        }
+        guard start < link.count, link[start] != dot,
+              !zip(link[start...], link[(start + 1)...]).contains(where: { $0 == slash && ($1 == slash || $1 == dot) })
+        else { return nil }
         // The page's folders: every "/" in its file path ends one.
         var slashes: [Int] = []
         var previous: UInt8 = 0

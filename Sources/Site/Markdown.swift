@@ -204,7 +204,7 @@ public struct MarkdownRenderer: Sendable {
         var rest = Substring(html)
         for heading in headings {
             let tag = "<h\(heading.level)>"
-            guard let range = firstRange(of: tag, in: rest) else { break }
+            guard let range = rest.utf8.firstRange(of: tag.utf8) else { break }
             result += rest[..<range.lowerBound]
             result += "<h\(heading.level) id=\"\(escapeHTML(heading.id))\">"
             rest = rest[range.upperBound...]
@@ -224,29 +224,7 @@ public struct MarkdownRenderer: Sendable {
         let trimmed = html[start..<end]
         guard trimmed.hasPrefix("<p>"), trimmed.hasSuffix("</p>") else { return html }
         let inner = trimmed.dropFirst(3).dropLast(4)
-        return firstRange(of: "<p>", in: inner) != nil ? html : String(inner)
-    }
-
-    /// Where `needle` (ASCII) first occurs in `text`, found byte by byte.
-    static func firstRange(of needle: String, in text: Substring) -> Range<String.Index>? {
-        let bytes = text.utf8
-        let pattern = Array(needle.utf8)
-        guard let first = pattern.first else { return nil }
-        var index = bytes.startIndex
-        while let found = bytes[index...].firstIndex(of: first) {
-            var end = found
-            var matched = true
-            for byte in pattern {
-                guard end < bytes.endIndex, bytes[end] == byte else {
-                    matched = false
-                    break
-                }
-                end = bytes.index(after: end)
-            }
-            if matched { return found..<end }
-            index = bytes.index(after: found)
-        }
-        return nil
+        return inner.utf8.firstRange(of: "<p>".utf8) != nil ? html : String(inner)
     }
 }
 
