@@ -56,9 +56,20 @@ public struct MarkdownRenderer: Sendable {
         self.page = page
     }
 
+    /// The GFM extensions every document is parsed with.
+    private static let extensionNames = ["table", "strikethrough", "autolink", "tasklist"]
+
     /// cmark-gfm's extension registry is global and not guarded by a lock in Debian's build:
     /// register once, before any concurrent use (a Swift global initializer runs exactly once).
     private static let extensionsRegistered: Void = { cmark_gfm_core_extensions_ensure_registered() }()
+
+    /// Held while cmark-gfm parses a document's inlines. `cmark_parser_finish` marks the
+    /// extensions' trigger characters (`~` for strikethrough, `:` and `w` for autolinks) in a
+    /// process-wide table before it parses inlines and unmarks them after, so a document
+    /// finishing on one core turned strikethrough and autolinks off in a document mid-parse on
+    /// another (7% of documents differed when every core rendered Markdown). Block parsing,
+    /// the walk and HTML rendering stay parallel.
+    private static let inlineParsing = NSLock()
 
     public func render(_ source: MarkdownText, _ options: Options = Options()) -> Output {
         // One parser per call: parsers are not shareable between threads.
@@ -68,13 +79,13 @@ public struct MarkdownRenderer: Sendable {
             return Output(html: HTML(escaping: source.text), links: [], headings: [])
         }
         defer { cmark_parser_free(parser) }
-        for name in ["table", "strikethrough", "autolink", "tasklist"] {
+        for name in Self.extensionNames {
             if let syntaxExtension = cmark_find_syntax_extension(name) {
                 cmark_parser_attach_syntax_extension(parser, syntaxExtension)
             }
         }
         source.text.withCString { cmark_parser_feed(parser, $0, strlen($0)) }
-        guard let document = cmark_parser_finish(parser) else {
+        guard let document = Self.inlineParsing.withLock({ cmark_parser_finish(parser) }) else {
             return Output(html: HTML(escaping: source.text), links: [], headings: [])
         }
         defer { cmark_node_free(document) }
@@ -204,7 +215,7 @@ public struct MarkdownRenderer: Sendable {
         var rest = Substring(html)
         for heading in headings {
             let tag = "<h\(heading.level)>"
-            guard let range = rest.utf8.firstRange(of: tag.utf8) else { break }
+            guard let range = firstUTF8Range(of: tag, in: rest) else { break }
             result += rest[..<range.lowerBound]
             result += "<h\(heading.level) id=\"\(escapeHTML(heading.id))\">"
             rest = rest[range.upperBound...]
@@ -224,7 +235,32 @@ public struct MarkdownRenderer: Sendable {
         let trimmed = html[start..<end]
         guard trimmed.hasPrefix("<p>"), trimmed.hasSuffix("</p>") else { return html }
         let inner = trimmed.dropFirst(3).dropLast(4)
-        return inner.utf8.firstRange(of: "<p>".utf8) != nil ? html : String(inner)
+        return firstUTF8Range(of: "<p>", in: inner) != nil ? html : String(inner)
+    }
+
+    /// Where `needle` first occurs in `text`, found with `memchr` and `memcmp` over the UTF-8 bytes. The
+    /// standard library's `utf8.firstRange(of:)` is generic: it instantiated type metadata and
+    /// compared element by element on every call, a seventh of a preview rebuild's CPU.
+    static func firstUTF8Range(of needle: String, in text: Substring) -> Range<String.Index>? {
+        var needle = needle
+        let offset: Int? = needle.withUTF8 { pattern in
+            func search(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+                guard let base = bytes.baseAddress, let patternBase = pattern.baseAddress, let first = pattern.first else { return nil }
+                var offset = 0
+                while bytes.count - offset >= pattern.count,
+                      let found = memchr(base + offset, Int32(first), bytes.count - offset - pattern.count + 1) {
+                    let at = UnsafeRawPointer(found) - UnsafeRawPointer(base)
+                    if memcmp(base + at, patternBase, pattern.count) == 0 { return at }
+                    offset = at + 1
+                }
+                return nil
+            }
+            // Bridged text has no contiguous UTF-8; Markdown output never is, but stay correct.
+            return text.utf8.withContiguousStorageIfAvailable(search) ?? Array(text.utf8).withUnsafeBufferPointer(search)
+        }
+        guard let offset else { return nil }
+        let lower = text.utf8.index(text.utf8.startIndex, offsetBy: offset)
+        return lower..<text.utf8.index(lower, offsetBy: needle.utf8.count)
     }
 }
 

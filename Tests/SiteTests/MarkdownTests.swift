@@ -1,4 +1,5 @@
 import Catalog
+import Foundation
 import Testing
 @testable import Site
 
@@ -102,6 +103,47 @@ struct MarkdownTests {
     @Test("inline rendering drops the paragraph wrapper")
     func inline() {
         #expect(render("A *short* note.", .init(inline: true)).html.html == "A <em>short</em> note.")
+    }
+
+    @Test("heading ids and the inline unwrap find their tags after text that is not ASCII")
+    func tagsAfterMultibyteText() throws {
+        let output = render("Grüße aus Köln ☕\n\n## Café\n\nTexte\n\n### Ünïcode 🚀")
+        try #require(output.headings.count == 2)
+        #expect(output.html.html.contains("<h2 id=\"\(output.headings[0].id)\">Café</h2>"))
+        #expect(output.html.html.contains("<h3 id=\"\(output.headings[1].id)\">Ünïcode 🚀</h3>"))
+        #expect(output.html.html.hasPrefix("<p>Grüße aus Köln ☕</p>"))
+        #expect(render("Grüße *ja* ☕", .init(inline: true)).html.html == "Grüße <em>ja</em> ☕")
+        #expect(render("Grüße ☕\n\nZwei", .init(inline: true)).html.html.contains("<p>Zwei</p>"), "two paragraphs keep their wrappers")
+
+        let text = Substring("ä☕<p>x<h2>")
+        let range = MarkdownRenderer.firstUTF8Range(of: "<h2>", in: text)
+        #expect(range.map { String(text[$0]) } == "<h2>")
+        #expect(range.map { String(text[..<$0.lowerBound]) } == "ä☕<p>x")
+        #expect(MarkdownRenderer.firstUTF8Range(of: "<h3>", in: text) == nil)
+        #expect(MarkdownRenderer.firstUTF8Range(of: "<h2>", in: text.dropLast()) == nil, "a match cut off at the end is no match")
+        #expect(MarkdownRenderer.firstUTF8Range(of: "<p>", in: text.dropFirst(2)).map { String(text[$0]) } == "<p>", "a substring searches from its own start")
+    }
+
+    @Test("rendering on every core at once gives each text the output it gets alone")
+    func concurrentRendering() {
+        // cmark-gfm marks the extensions' trigger characters (~ for strikethrough, : and w for
+        // autolinks) in a process-wide table while it parses inlines and unmarks them after:
+        // one page finishing could turn autolinks and strikethrough off in another mid-parse.
+        let texts = (0..<64).map { index in
+            "Item \(index): see https://example.com/\(index) or www.example.org/\(index), ~~old~~ new, "
+                + String(repeating: "plain words without any special character at all ", count: index % 7 + 1)
+                + "and mail@example.com.\n\n| a | b |\n|---|---|\n| ~~x~~ | https://example.net |"
+        }
+        let alone = texts.map { render($0).html.html }
+        #expect(alone.allSatisfy { $0.contains("<del>old</del>") && $0.contains("<a href=\"https://example.com/") && $0.contains("<a href=\"http://www.example.org/") })
+        let renderer = renderer
+        let results = Slots<String>(count: texts.count * 40)
+        DispatchQueue.concurrentPerform(iterations: texts.count * 40) { index in
+            let text = texts[index % texts.count]
+            results.set(index, renderer.render(MarkdownText(text, at: SourceLocation(path: "content/combos/example.md", line: 10, column: 1))).html.html)
+        }
+        let differing = results.values.enumerated().filter { $0.element != alone[$0.offset % texts.count] }
+        #expect(differing.isEmpty, "\(differing.count) of \(texts.count * 40) differ; first: \(differing.first?.element ?? "")")
     }
 
     @Test("slugs")
