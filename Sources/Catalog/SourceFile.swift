@@ -13,20 +13,31 @@ public struct SourceFile: Sendable {
         self.path = path
         var text = text
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-        if text.utf8.contains(UInt8(ascii: "\r")) {
+        if Self.offsets(of: UInt8(ascii: "\r"), in: &text).first != nil {
             text = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
         }
-        self.text = text
-        // Byte by byte: a newline is one byte in UTF-8 and never part of another character.
-        var starts = [text.startIndex]
+        // By bytes: a newline is one byte in UTF-8 and never part of another character. The
+        // offsets are taken first, since `withUTF8` may move the text to native storage.
+        let newlines = Self.offsets(of: UInt8(ascii: "\n"), in: &text)
         let utf8 = text.utf8
-        var index = utf8.startIndex
-        while index != utf8.endIndex {
-            let next = utf8.index(after: index)
-            if utf8[index] == UInt8(ascii: "\n") { starts.append(next) }
-            index = next
+        self.lineStarts = [text.startIndex] + newlines.map { utf8.index(utf8.startIndex, offsetBy: $0 + 1) }
+        self.text = text
+    }
+
+    /// The UTF-8 offsets of every `byte` in `text`, found with `memchr` (an editor's rebuild
+    /// reads every content file again, and stepping a String index byte by byte was most of it).
+    private static func offsets(of byte: UInt8, in text: inout String) -> [Int] {
+        text.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else { return [] }
+            var found: [Int] = []
+            var offset = 0
+            while offset < bytes.count, let hit = memchr(base + offset, Int32(byte), bytes.count - offset) {
+                let at = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+                found.append(at)
+                offset = at + 1
+            }
+            return found
         }
-        self.lineStarts = starts
     }
 
     /// Reads a file, or explains why its bytes are not text: the location of the first byte

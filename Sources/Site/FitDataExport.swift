@@ -332,9 +332,9 @@ struct FitDataExport: Encodable {
     func script() -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let json = (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         // Inside a <script> a "</" would end it early; JSON allows the escape.
-        return "window.COMBOS_FIT_DATA = " + json.replacingOccurrences(of: "</", with: "<\\/") + ";\n"
+        let json = (try? encoder.encode(self)).map(scriptSafeJSON) ?? "{}"
+        return "window.COMBOS_FIT_DATA = " + json + ";\n"
     }
 }
 

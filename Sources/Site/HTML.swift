@@ -1,3 +1,5 @@
+import Foundation
+
 /// Markup that is already safe: produced by our Markdown renderer, SVG writer or escaping.
 ///
 /// Templates print it with `{{{name}}}`; plain text is a `String` and printed with `{{name}}`,
@@ -21,5 +23,20 @@ public func escapeHTML(_ text: String) -> String {
     var bytes: [UInt8] = []
     bytes.reserveCapacity(text.utf8.count + 16)
     escapeHTML(text.utf8, into: &bytes)
+    return String(decoding: bytes, as: UTF8.self)
+}
+
+/// JSON text for inside a `<script>`: every "</" written "<\/", which JSON reads back as "</",
+/// so no string in it can end the script early. Done on the encoder's bytes: Foundation's
+/// `replacingOccurrences` bridges the whole text to NSString, a tenth of a preview rebuild.
+func scriptSafeJSON(_ json: Data) -> String {
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(json.count + 16)
+    var previous: UInt8 = 0
+    for byte in json {
+        if previous == UInt8(ascii: "<"), byte == UInt8(ascii: "/") { bytes.append(UInt8(ascii: "\\")) }
+        bytes.append(byte)
+        previous = byte
+    }
     return String(decoding: bytes, as: UTF8.self)
 }

@@ -162,14 +162,21 @@ extension IndexItem {
     /// ends a word (not "e.g." or "4.5") and is followed by a capital.
     static func firstSentence(_ text: String) -> String {
         let abbreviations: Set<String> = ["e.g", "i.e", "vs", "approx", "etc", "Dr", "No"]
-        let characters = Array(text)
+        // By scalars, not Characters: breaking every summary into grapheme clusters was most of
+        // an index card's cost. The three marks looked for are single scalars either way.
+        let scalars = Array(text.unicodeScalars)
         var index = 0
-        while index < characters.count - 2 {
-            if characters[index] == ".", characters[index + 1] == " ", characters[index + 2].isUppercase {
+        while index < scalars.count - 2 {
+            if scalars[index] == ".", scalars[index + 1] == " ", scalars[index + 2].properties.isUppercase {
                 var start = index
-                while start > 0, !characters[start - 1].isWhitespace { start -= 1 }
-                let word = String(characters[start..<index])
-                if !abbreviations.contains(word) { return String(characters[...index]) }
+                while start > 0, !scalars[start - 1].properties.isWhitespace { start -= 1 }
+                var word = String.UnicodeScalarView()
+                word.append(contentsOf: scalars[start..<index])
+                if !abbreviations.contains(String(word)) {
+                    var sentence = String.UnicodeScalarView()
+                    sentence.append(contentsOf: scalars[...index])
+                    return String(sentence)
+                }
             }
             index += 1
         }

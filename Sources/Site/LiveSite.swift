@@ -158,6 +158,15 @@ public final class LiveSite: @unchecked Sendable {
                 || !(old?.dependencies.isDisjoint(with: changed) ?? true)
         }
         if templatesChanged { fragments.removeAll() }
+        // The builder's data and the search index (one core's work, mostly JSON encoding) are
+        // made while the pages render, not after.
+        let builderData = Slots<[OutputWriter.File]>(count: 1)
+        let making = DispatchGroup()
+        if everything || !SitePages.builderDataDependencies.isDisjoint(with: changed) {
+            DispatchQueue.global().async(group: making) { builderData.set(0, SiteRenderer.generatedFiles(catalog)) }
+        } else {
+            builderData.set(0, [])
+        }
         let results = SiteRenderer.render(dirty, catalog: catalog, templates: templates, config: options.config, fragments: fragments)
         var rendered: [(PageSpec, RenderedPage)] = []
         for (spec, result) in zip(dirty, results) {
@@ -179,9 +188,8 @@ public final class LiveSite: @unchecked Sendable {
         }
         if !diagnostics.isEmpty { throw DiagnosticsError(Array(Set(diagnostics))) }
         var generated: [String: Data] = [:]
-        if everything || !SitePages.builderDataDependencies.isDisjoint(with: changed) {
-            for file in SiteRenderer.generatedFiles(catalog) { generated[file.path] = file.contents }
-        }
+        making.wait()
+        for file in builderData.values[0] { generated[file.path] = file.contents }
         // The sitemap, feed and JSON API read every record and the list of pages: made again
         // whenever anything changed (they are plain concatenations, cheap next to one page).
         if everything || !changed.isEmpty, !specs.isEmpty {

@@ -115,4 +115,16 @@ struct LoadingTests {
         #expect(box.deviceCount == 4)
         #expect(box.devices.map(\.count) == [4])
     }
+
+    @Test("a file's lines are found after text that is not ASCII, with CRLF, a lone CR and a byte-order mark")
+    func lines() {
+        let file = SourceFile(path: "content/x.md", text: "\u{FEFF}title: \"Grüße ☕\"\r\nnote: 🚀 é\rlast\n")
+        #expect(file.text == "title: \"Grüße ☕\"\nnote: 🚀 é\nlast\n")
+        #expect(file.lineCount == 4)
+        #expect((1...4).map { file.line($0) } == ["title: \"Grüße ☕\"", "note: 🚀 é", "last", ""])
+        #expect(file.line(5) == nil)
+        let plain = SourceFile(path: "content/y.md", text: "no newline at the end")
+        #expect(plain.lineCount == 1 && plain.line(1) == "no newline at the end")
+        #expect(SourceFile(path: "content/z.md", text: "").line(1) == "")
+    }
 }

@@ -142,6 +142,23 @@ struct BuildTests {
         #expect(html.contains("<link rel=\"canonical\" href=\"https://combos.example/hardware-combos/mini-cluster/\">"))
     }
 
+    @Test("the link checker reads hrefs with the entities escapeHTML writes")
+    func entities() {
+        let hrefs = ["../../will-it-run/custom/index.html?devices=rtx-3090:2&platform=linux", "a\"b'c<d>e&f", "&lt;", "&quot;&amp;", "ü&ü"]
+        for href in hrefs { #expect(LinkChecker.decodeEntities(escapeHTML(href)) == href, "\(href)") }
+        #expect(LinkChecker.decodeEntities("&amp;lt; &nbsp; &#39 &") == "&lt; &nbsp; &#39 &", "an escaped entity stays escaped once; unknown ones stay as written")
+    }
+
+    @Test("JSON for a <script> cannot end it and reads back the same")
+    func scriptJSON() throws {
+        let json = Data(#"{"a":"</script><!-- ü </","b":"<\/ok"}"#.utf8)
+        let safe = scriptSafeJSON(json)
+        #expect(!safe.contains("</"))
+        #expect(safe == #"{"a":"<\/script><!-- ü <\/","b":"<\/ok"}"#)
+        let decoded = try JSONSerialization.jsonObject(with: Data(safe.utf8)) as? [String: String]
+        #expect(decoded == ["a": "</script><!-- ü </", "b": "</ok"])
+    }
+
     @Test("the link checker resolves relative paths and anchors")
     func linkResolution() {
         #expect(LinkChecker.resolve("../../tools/exo/index.html", from: "hardware-combos/x/index.html") == "tools/exo/index.html")
