@@ -13,7 +13,8 @@ public enum CatalogLoader {
     /// Decoded records by file, for loading the same folder again after an edit: a file whose
     /// text has not changed is not parsed again (`combos serve` keeps one for its whole run).
     public final class Cache: @unchecked Sendable {
-        var entries: [String: (text: String, record: Any?, data: RecordData?, problems: [Diagnostic])] = [:]
+        /// Each file as last read: its bytes, and what they decoded to.
+        var entries: [String: (bytes: Data, file: SourceFile, record: Any?, data: RecordData?, problems: [Diagnostic])] = [:]
         public init() {}
     }
 
@@ -92,23 +93,27 @@ public enum CatalogLoader {
             }
             entries.append((String(name.dropLast(expected.count)), displayPath, fullPath))
         }
-        typealias Decoded = (file: SourceFile, record: R?, data: RecordData?, problems: [Diagnostic], todos: [Diagnostic], fresh: Bool)
+        typealias Decoded = (
+            bytes: Data, file: SourceFile, record: R?, data: RecordData?, problems: [Diagnostic], todos: [Diagnostic], fresh: Bool)
         // Only read while the workers run (the records in it are values of type R).
         nonisolated(unsafe) let previous = cache?.entries ?? [:]
         let listed = entries
         let results = Slots<Swift.Result<Decoded, Diagnostic>>(count: entries.count)
         DispatchQueue.concurrentPerform(iterations: entries.count) { index in
             let entry = listed[index]
-            switch SourceFile.read(path: entry.fullPath, displayPath: entry.displayPath) {
+            // A file whose bytes did not change since the last read (`combos serve`) is not
+            // decoded again: its text, record and problems are the last read's.
+            let read = SourceFile.bytes(path: entry.fullPath, displayPath: entry.displayPath)
+            if case .success(let bytes) = read, let hit = previous[entry.displayPath], hit.bytes == bytes {
+                results.set(index, .success((bytes, hit.file, hit.record as? R, hit.data, hit.problems, todoWarnings(in: hit.file), false)))
+                return
+            }
+            switch read.flatMap({ bytes in SourceFile.decode(bytes, displayPath: entry.displayPath).map { (bytes, $0) } }) {
             case .failure(let diagnostic):
                 results.set(index, .failure(diagnostic))
-            case .success(let file):
-                if let hit = previous[entry.displayPath], hit.text == file.text {
-                    results.set(index, .success((file, hit.record as? R, hit.data, hit.problems, todoWarnings(in: file), false)))
-                } else {
-                    let (record, recordData, problems) = decodeWithData(R.self, id: entry.id, file: file)
-                    results.set(index, .success((file, record, recordData, problems, todoWarnings(in: file), true)))
-                }
+            case .success(let (bytes, file)):
+                let (record, recordData, problems) = decodeWithData(R.self, id: entry.id, file: file)
+                results.set(index, .success((bytes, file, record, recordData, problems, todoWarnings(in: file), true)))
             }
         }
         // Ids are lowercase, so of two names differing only in case one is already an error; say
@@ -138,7 +143,7 @@ public enum CatalogLoader {
             case .success(let decoded):
                 files[entry.displayPath] = decoded.file
                 diagnostics += decoded.todos
-                if decoded.fresh { cache?.entries[entry.displayPath] = (decoded.file.text, decoded.record, decoded.data, decoded.problems) }
+                if decoded.fresh { cache?.entries[entry.displayPath] = (decoded.bytes, decoded.file, decoded.record, decoded.data, decoded.problems) }
                 diagnostics += decoded.problems
                 if let record = decoded.record {
                     records.append(record)

@@ -43,10 +43,16 @@ public struct SourceFile: Sendable {
     /// Reads a file, or explains why its bytes are not text: the location of the first byte
     /// that is not UTF-8.
     public static func read(path: String, displayPath: String) -> Result<SourceFile, Diagnostic> {
+        bytes(path: path, displayPath: displayPath).flatMap { decode($0, displayPath: displayPath) }
+    }
+
+    /// A file's bytes, undecoded: `combos serve` compares them with the last read's before
+    /// decoding anything.
+    public static func bytes(path: String, displayPath: String) -> Result<Data, Diagnostic> {
         guard let data = FileManager.default.contents(atPath: path) else {
             return .failure(Diagnostic(at: SourceLocation(path: displayPath, line: 1, column: 1), "cannot read the file"))
         }
-        return decode(data, displayPath: displayPath)
+        return .success(data)
     }
 
     /// A file's bytes as text, or why they are not text (UTF-8 only), with where.

@@ -20,28 +20,51 @@ enum LinkChecker {
         _ pages: [RenderedPage], idsByFile: [String: Set<String>], assets: Set<String>, files: [String: SourceFile],
         siteURL: String? = nil
     ) -> [Diagnostic] {
+        pages.flatMap { page in
+            check(page, attributes: PageAttributes(of: page), idsByFile: idsByFile, assets: assets, files: files, siteURL: siteURL)
+        }
+    }
+
+    /// The ids, hrefs and srcs of a page, read in one pass over its HTML: what the checks and
+    /// `targets` read, kept by `combos serve` so a rebuild reads each page's HTML once.
+    struct PageAttributes: Sendable {
+        let ids: Set<String>
+        let hrefs: Set<String>
+        let sources: Set<String>
+
+        init(of page: RenderedPage) {
+            let found = LinkChecker.attributeValues(["id", "href", "src"], in: page.html)
+            ids = found[0]
+            hrefs = found[1]
+            sources = found[2]
+        }
+    }
+
+    /// Checks one page's links, from attributes already read.
+    static func check(
+        _ page: RenderedPage, attributes: PageAttributes, idsByFile: [String: Set<String>], assets: Set<String>,
+        files: [String: SourceFile], siteURL: String? = nil
+    ) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
-        for page in pages {
-            let pageFile = page.path.outputFile
-            var seen: Set<String> = []
-            for attribute in ["href", "src"] {
-                for raw in attributeValues(attribute, in: page.html).sorted() where seen.insert(raw).inserted {
-                    let href = decodeEntities(raw)
-                    // A link to the site's own URL resolves from the root folder.
-                    let ownPath = siteURL.flatMap { href.hasPrefix($0) ? String(href.dropFirst($0.count)) : nil }.map { $0.isEmpty ? "index.html" : $0 }
-                    guard let problem = problem(
-                        with: ownPath ?? href, on: ownPath == nil ? pageFile : "index.html", idsByFile: idsByFile, assets: assets)
-                    else { continue }
-                    if let origin = page.origins[href] {
-                        let lineText = files[origin.location.path]?.line(origin.location.line)
-                        diagnostics.append(Diagnostic(
-                            at: origin.location, "broken link \"\(origin.written)\": \(problem)",
-                            lineText: lineText, span: origin.written.count + 2))
-                    } else {
-                        diagnostics.append(Diagnostic(
-                            at: SourceLocation(path: page.source, line: 0, column: 0),
-                            "broken link \"\(href)\" on \(page.path) (made by \(page.templatePath)): \(problem)"))
-                    }
+        let pageFile = page.path.outputFile
+        var seen: Set<String> = []
+        for values in [attributes.hrefs, attributes.sources] {
+            for raw in values.sorted() where seen.insert(raw).inserted {
+                let href = decodeEntities(raw)
+                // A link to the site's own URL resolves from the root folder.
+                let ownPath = siteURL.flatMap { href.hasPrefix($0) ? String(href.dropFirst($0.count)) : nil }.map { $0.isEmpty ? "index.html" : $0 }
+                guard let problem = problem(
+                    with: ownPath ?? href, on: ownPath == nil ? pageFile : "index.html", idsByFile: idsByFile, assets: assets)
+                else { continue }
+                if let origin = page.origins[href] {
+                    let lineText = files[origin.location.path]?.line(origin.location.line)
+                    diagnostics.append(Diagnostic(
+                        at: origin.location, "broken link \"\(origin.written)\": \(problem)",
+                        lineText: lineText, span: origin.written.count + 2))
+                } else {
+                    diagnostics.append(Diagnostic(
+                        at: SourceLocation(path: page.source, line: 0, column: 0),
+                        "broken link \"\(href)\" on \(page.path) (made by \(page.templatePath)): \(problem)"))
                 }
             }
         }
@@ -212,11 +235,11 @@ enum LinkChecker {
 
     /// The files a page links to (pages as their index.html), for re-checking it when one of
     /// them changes.
-    static func targets(of page: RenderedPage) -> Set<String> {
+    static func targets(of page: RenderedPage, attributes: PageAttributes) -> Set<String> {
         let pageFile = page.path.outputFile
         var targets: Set<String> = []
-        for attribute in ["href", "src"] {
-            for raw in attributeValues(attribute, in: page.html) {
+        for values in [attributes.hrefs, attributes.sources] {
+            for raw in values {
                 var path = decodeEntities(raw)
                 if path.hasPrefix("//") || hasScheme(path) || path.hasPrefix("/") { continue }
                 if let cut = path.firstIndex(where: { $0 == "#" || $0 == "?" }) { path = String(path[..<cut]) }

@@ -37,8 +37,9 @@ public final class LiveSite: @unchecked Sendable {
     private struct PageRecord: Sendable {
         var page: RenderedPage
         var dependencies: Set<String>
-        var ids: Set<String>
+        var attributes: LinkChecker.PageAttributes
         var targets: Set<String>
+        var ids: Set<String> { attributes.ids }
     }
 
     /// What a rebuild did.
@@ -158,14 +159,23 @@ public final class LiveSite: @unchecked Sendable {
                 || !(old?.dependencies.isDisjoint(with: changed) ?? true)
         }
         if templatesChanged { fragments.removeAll() }
-        // The builder's data and the search index (one core's work, mostly JSON encoding) are
-        // made while the pages render, not after.
-        let builderData = Slots<[OutputWriter.File]>(count: 1)
+        // The builder's data, the search index, the sitemap, the feed and the JSON API (one
+        // core's work, mostly JSON encoding) are made while the pages render, not after.
+        let generatedFiles = Slots<[OutputWriter.File]>(count: 2)
         let making = DispatchGroup()
         if everything || !SitePages.builderDataDependencies.isDisjoint(with: changed) {
-            DispatchQueue.global().async(group: making) { builderData.set(0, SiteRenderer.generatedFiles(catalog)) }
+            DispatchQueue.global().async(group: making) { generatedFiles.set(0, SiteRenderer.generatedFiles(catalog)) }
         } else {
-            builderData.set(0, [])
+            generatedFiles.set(0, [])
+        }
+        // The sitemap, feed and JSON API read every record and the list of pages: made again
+        // whenever anything changed (they are plain concatenations, cheap next to one page).
+        if everything || !changed.isEmpty, !specs.isEmpty {
+            let pagePaths = specs.map(\.path)
+            let config = options.config
+            DispatchQueue.global().async(group: making) { generatedFiles.set(1, SitePlumbing.files(catalog, pages: pagePaths, config: config)) }
+        } else {
+            generatedFiles.set(1, [])
         }
         let results = SiteRenderer.render(dirty, catalog: catalog, templates: templates, config: options.config, fragments: fragments)
         var rendered: [(PageSpec, RenderedPage)] = []
@@ -175,11 +185,12 @@ public final class LiveSite: @unchecked Sendable {
             case .failure(let error): diagnostics += error.diagnostics
             }
         }
-        // Each page's element ids and link targets, read on every core.
+        // Each page's element ids and links, read once, on every core.
         let records = Parallel.map(rendered) { spec, page in
-            PageRecord(
-                page: page, dependencies: spec.dependencies, ids: LinkChecker.attributeValues("id", in: page.html),
-                targets: LinkChecker.targets(of: page))
+            let attributes = LinkChecker.PageAttributes(of: page)
+            return PageRecord(
+                page: page, dependencies: spec.dependencies, attributes: attributes,
+                targets: LinkChecker.targets(of: page, attributes: attributes))
         }
         for record in records {
             let path = record.page.path.outputFile
@@ -189,12 +200,7 @@ public final class LiveSite: @unchecked Sendable {
         if !diagnostics.isEmpty { throw DiagnosticsError(Array(Set(diagnostics))) }
         var generated: [String: Data] = [:]
         making.wait()
-        for file in builderData.values[0] { generated[file.path] = file.contents }
-        // The sitemap, feed and JSON API read every record and the list of pages: made again
-        // whenever anything changed (they are plain concatenations, cheap next to one page).
-        if everything || !changed.isEmpty, !specs.isEmpty {
-            for file in SitePlumbing.files(catalog, pages: specs.map(\.path), config: options.config) { generated[file.path] = file.contents }
-        }
+        for file in generatedFiles.values.joined() { generated[file.path] = file.contents }
         lap("render \(renderedPaths.count) pages")
 
         // Links: the pages rendered, and the pages that link to a page that changed or went.
@@ -204,11 +210,12 @@ public final class LiveSite: @unchecked Sendable {
         let toCheck = Set(renderedPaths).union(pages.filter { !$0.value.targets.isDisjoint(with: moved) }.map(\.key))
         let idsByFile = pages.mapValues(\.ids)
         let knownFiles = Set(assets.keys).union(generated.keys).union(files.keys.filter { !$0.hasSuffix(".html") })
-        let checked = toCheck.sorted().compactMap { pages[$0]?.page }
+        let checked = toCheck.sorted().compactMap { pages[$0] }
         let sources = loaded.files
         let siteURL = options.config.baseURL
-        let problems = Parallel.map(checked) { page in
-            LinkChecker.check([page], idsByFile: idsByFile, assets: knownFiles, files: sources, siteURL: siteURL)
+        let problems = Parallel.map(checked) { record in
+            LinkChecker.check(
+                record.page, attributes: record.attributes, idsByFile: idsByFile, assets: knownFiles, files: sources, siteURL: siteURL)
         }.flatMap { $0 }
         if !problems.isEmpty { throw DiagnosticsError(problems) }
         lap("check \(toCheck.count) pages' links")
