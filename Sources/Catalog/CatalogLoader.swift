@@ -97,6 +97,7 @@ public enum CatalogLoader {
             bytes: Data, file: SourceFile, record: R?, data: RecordData?, problems: [Diagnostic], todos: [Diagnostic], fresh: Bool)
         // Only read while the workers run (the records in it are values of type R).
         nonisolated(unsafe) let previous = cache?.entries ?? [:]
+        let keepBytes = cache != nil
         let listed = entries
         let results = Slots<Swift.Result<Decoded, Diagnostic>>(count: entries.count)
         DispatchQueue.concurrentPerform(iterations: entries.count) { index in
@@ -113,7 +114,9 @@ public enum CatalogLoader {
                 results.set(index, .failure(diagnostic))
             case .success(let (bytes, file)):
                 let (record, recordData, problems) = decodeWithData(R.self, id: entry.id, file: file)
-                results.set(index, .success((bytes, file, record, recordData, problems, todoWarnings(in: file), true)))
+                // The bytes are kept only for the cache: a build has no use for a second copy of
+                // every file (80 MB at ten thousand combos).
+                results.set(index, .success((keepBytes ? bytes : Data(), file, record, recordData, problems, todoWarnings(in: file), true)))
             }
         }
         // Ids are lowercase, so of two names differing only in case one is already an error; say
