@@ -27,6 +27,9 @@ public final class LiveSite: @unchecked Sendable {
         var pages: [String: PageRecord]
         /// Every record's references, one line each: the "See also" blocks change only with it.
         var references: String
+        /// The "See also" ranking those references give (at ten thousand combos, a second of
+        /// every rebuild).
+        var related: RelatedRecords
     }
 
     private struct Facets: Equatable {
@@ -35,6 +38,8 @@ public final class LiveSite: @unchecked Sendable {
     }
 
     private struct PageRecord: Sendable {
+        /// The page without its HTML (served from `files`; its ids and links are in `attributes`):
+        /// a second copy of every page was 1.8 GB at ten thousand combos.
         var page: RenderedPage
         var dependencies: Set<String>
         var attributes: LinkChecker.PageAttributes
@@ -146,7 +151,8 @@ public final class LiveSite: @unchecked Sendable {
         lap("fit answers")
 
         // Pages: the ones that show something that changed.
-        let specs = SitePages.all(catalog, templates: templates, fits: fits)
+        let related = state.flatMap { $0.references == references ? $0.related : nil } ?? RelatedRecords(catalog)
+        let specs = SitePages.all(catalog, templates: templates, fits: fits, related: related)
         let everything = state == nil || templatesChanged
         var pages = state?.pages ?? [:]
         var renderedPaths: [String] = []
@@ -177,25 +183,30 @@ public final class LiveSite: @unchecked Sendable {
         } else {
             generatedFiles.set(1, [])
         }
-        let results = SiteRenderer.render(dirty, catalog: catalog, templates: templates, config: options.config, fragments: fragments)
-        var rendered: [(PageSpec, RenderedPage)] = []
-        for (spec, result) in zip(dirty, results) {
-            switch result {
-            case .success(let page): rendered.append((spec, page))
-            case .failure(let error): diagnostics += error.diagnostics
+        // Each page rendered, its element ids and links read once and its bytes made, on every
+        // core; its HTML goes as soon as that is done (at ten thousand combos, holding every
+        // page's text beside its bytes until the end was 1.8 GB more at the peak).
+        let renderConfig = options.config
+        let results = Parallel.map(dirty) { spec -> Result<(PageRecord, Data), DiagnosticsError> in
+            SiteRenderer.render(spec, catalog: catalog, templates: templates, config: renderConfig, fragments: fragments).map { page in
+                let attributes = LinkChecker.PageAttributes(of: page)
+                let record = PageRecord(
+                    page: page.withoutHTML, dependencies: spec.dependencies, attributes: attributes,
+                    targets: LinkChecker.targets(of: page, attributes: attributes))
+                return (record, Data(page.html.utf8))
             }
         }
-        // Each page's element ids and links, read once, on every core.
-        let records = Parallel.map(rendered) { spec, page in
-            let attributes = LinkChecker.PageAttributes(of: page)
-            return PageRecord(
-                page: page, dependencies: spec.dependencies, attributes: attributes,
-                targets: LinkChecker.targets(of: page, attributes: attributes))
-        }
-        for record in records {
-            let path = record.page.path.outputFile
-            pages[path] = record
-            renderedPaths.append(path)
+        var renderedFiles: [String: Data] = [:]
+        for result in results {
+            switch result {
+            case .success(let (record, bytes)):
+                let path = record.page.path.outputFile
+                pages[path] = record
+                renderedFiles[path] = bytes
+                renderedPaths.append(path)
+            case .failure(let error):
+                diagnostics += error.diagnostics
+            }
         }
         if !diagnostics.isEmpty { throw DiagnosticsError(Array(Set(diagnostics))) }
         var generated: [String: Data] = [:]
@@ -223,14 +234,14 @@ public final class LiveSite: @unchecked Sendable {
         // Commit: the new site replaces the old one whole.
         var next = files
         for path in next.keys where path.hasSuffix(".html") && pages[path] == nil { next[path] = nil }
-        for path in renderedPaths { next[path] = pages[path].map { Data($0.page.html.utf8) } }
+        for (path, bytes) in renderedFiles { next[path] = bytes }
         for (path, data) in generated { next[path] = data }
         for path in next.keys where path.hasPrefix("assets/") && assets[path] == nil { next[path] = nil }
         for (path, data) in assets { next[path] = data }
         files = next
         state = State(
             facets: facets, templateTexts: templateTexts, templates: templates, assets: assets, fits: fits, pages: pages,
-            references: references)
+            references: references, related: related)
         return Report(
             changed: changed.filter { $0.hasPrefix("full:") }.count, renderedPaths: renderedPaths.sorted(), checked: toCheck.count,
             total: pages.count, phases: phases)

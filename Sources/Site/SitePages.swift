@@ -32,9 +32,11 @@ struct PageSpec: Sendable {
 
 /// Every page of the site, in the order the build renders them.
 enum SitePages {
-    static func all(_ catalog: Catalog, templates: TemplateSet, fits: SiteFits) -> [PageSpec] {
+    /// `related`: the "See also" ranking of a catalog with the same references, when the caller
+    /// kept one (`combos serve` between edits that do not change what names what).
+    static func all(_ catalog: Catalog, templates: TemplateSet, fits: SiteFits, related: RelatedRecords? = nil) -> [PageSpec] {
         let backlinks = Backlinks(catalog)
-        let related = RelatedRecords(catalog)
+        let related = related ?? RelatedRecords(catalog)
         let comparisons = fits.comparisons
         let facets = ComboFacets(catalog, fits: fits)
         var pages: [PageSpec] = []

@@ -12,6 +12,11 @@ public struct RenderedPage: Sendable {
     public let templatePath: String
     /// For each link in the page, the content line that produced it.
     let origins: [String: LinkOrigin]
+
+    /// The page with its HTML dropped, for what outlives it: where it came from and its links' origins.
+    var withoutHTML: RenderedPage {
+        RenderedPage(path: path, html: "", source: source, template: template, templatePath: templatePath, origins: origins)
+    }
 }
 
 /// Builds the view model of every page and renders it through its template.

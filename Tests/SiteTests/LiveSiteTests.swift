@@ -91,6 +91,13 @@ struct LiveSiteTests {
         workspace.replace("content/devices/rtx-3090.yaml", "bandwidth_gb_s: 936", with: "bandwidth_gb_s: 900")
         _ = try site.rebuild().get()
         expectSame(site.files, try workspace.fullBuild(), "after a device edit")
+
+        // What names what: the "See also" ranking, kept between edits that leave it alone, is
+        // worked out again.
+        workspace.replace("content/combos/quad-rtx-3090.md", "alternatives: [mac-studio-m3-ultra-256gb, quad-mac-mini-m4-pro-exo, dual-rtx-3090]",
+                          with: "alternatives: [mac-studio-m3-ultra-256gb, dual-rtx-3090, rtx-4090-single]")
+        _ = try site.rebuild().get()
+        expectSame(site.files, try workspace.fullBuild(), "after an alternatives edit")
     }
 
     @Test("a broken edit fails and keeps the last good site; fixing it rebuilds")
