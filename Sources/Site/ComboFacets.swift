@@ -153,6 +153,18 @@ struct ComboFacets: Sendable {
     /// The combos having every value of `selection`, cheapest first, unpriced last, then by title.
     /// Every page of filters and every filter panel asks this (a panel once per value), so the
     /// combos are sorted once and each answer is kept.
+    /// Every combo's filter values as one number, the same in every process: what the filter
+    /// panels' counts and the narrower links' counts are made of (the order of a list is not
+    /// in it; each page of cards keeps its own, `DependencyKey.listed`).
+    var digest: UInt64 {
+        var hash = StableHash()
+        for id in valuesByCombo.keys.sorted(by: { $0.raw < $1.raw }) {
+            let values = (valuesByCombo[id] ?? []).map { "\($0.facet.rawValue)/\($0.slug)/\($0.order)/\($0.label)" }.sorted()
+            hash.combine(id.raw + ":" + values.joined(separator: ",") + "\n")
+        }
+        return hash.value
+    }
+
     func combos(matching selection: Selection) -> [RecordID<Combo>] {
         if let known = matches.get(selection) { return known }
         let found = selection.values.isEmpty

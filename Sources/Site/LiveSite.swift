@@ -161,7 +161,9 @@ public final class LiveSite: @unchecked Sendable {
         for path in pages.keys where !livePaths.contains(path) { pages[path] = nil }
         let dirty = specs.filter { spec in
             let old = state?.pages[spec.path.outputFile]
-            return everything || old == nil || !spec.dependencies.isDisjoint(with: changed)
+            // A page whose dependencies are not the last build's shows something else now
+            // (a list of cards whose members or counts changed).
+            return everything || old == nil || old?.dependencies != spec.dependencies || !spec.dependencies.isDisjoint(with: changed)
                 || !(old?.dependencies.isDisjoint(with: changed) ?? true)
         }
         if templatesChanged { fragments.removeAll() }

@@ -18,6 +18,11 @@ enum DependencyKey {
     static let fits = "fits"
     /// Which records name which: what the computed "See also" blocks are chosen from.
     static let references = "references"
+    /// What a list of combo cards shows beyond the cards themselves: which combos, in which
+    /// order, how many, and every combo's filter values (the filter panel's counts), as a
+    /// digest. A page whose dependencies differ from its last build's is rendered again, so an
+    /// edit that moves a combo onto or off a page, or changes a count, renders that page.
+    static func listed(_ digest: UInt64) -> String { "listed:" + String(digest, radix: 16) }
 }
 
 /// One page of the site: where it goes, what it is made from, what it shows, how to build it.
@@ -42,7 +47,23 @@ enum SitePages {
         var pages: [PageSpec] = []
         typealias Key = DependencyKey
         let everyKind = Set(RecordKind.allCases.map(Key.kind))
-        let comboCardKeys: Set<String> = [Key.kind(.combo), Key.kind(.machine), Key.kind(.device), Key.kind(.platform), Key.fits]
+        // A page of combo cards (a combo card shows totals from its machines and devices, and
+        // fit answers) shows those combos' listings and fit figures, the list's order
+        // and length, and the filter values of every combo: not every combo's title, so a title
+        // edit renders the list pages the combo is on, not all of them (1,471 at 10,000 combos).
+        let facetsDigest = facets.digest
+        func comboListKeys(_ ids: [RecordID<Combo>], page: Pagination?) -> Set<String> {
+            var keys: Set<String> = [Key.kind(.machine), Key.kind(.device), Key.kind(.platform)]
+            let shown = page?.slice(ids) ?? ids[...]
+            for id in shown {
+                keys.insert(Key.listing(.combo, id.raw))
+                keys.insert(Key.comboFits(id))
+            }
+            var digest = StableHash()
+            digest.combine("\(ids.count) \(facetsDigest) " + shown.map(\.raw).joined(separator: " "))
+            keys.insert(Key.listed(digest.value))
+            return keys
+        }
 
         /// A record's listing and, for machines, their devices' listings: what a link to it shows.
         func listings(_ references: [AnyReference]) -> Set<String> {
@@ -63,24 +84,27 @@ enum SitePages {
             HomePage(fits: fits, facets: facets, context: &$0)
         })
         for kind in RecordKind.allCases where kind != .benchmark {
-            // A combo card shows totals from its machines and devices, and fit answers.
-            let keys: Set<String> = kind == .combo ? comboCardKeys : [Key.kind(kind)]
             let source = templates.path(of: "pages/index")
             guard kind == .combo else {
-                pages.append(PageSpec(path: Route.index(of: kind), source: source, template: "pages/index", dependencies: keys) {
+                pages.append(PageSpec(path: Route.index(of: kind), source: source, template: "pages/index", dependencies: [Key.kind(kind)]) {
                     IndexPage(kind: kind, fits: fits, facets: facets, context: &$0)
                 })
                 continue
             }
+            let ordered = facets.combos(matching: ComboFacets.Selection([]))
             for page in Pagination.all(Route.index(of: kind), total: catalog.combos.count) {
-                pages.append(PageSpec(path: page.path, source: source, template: "pages/index", dependencies: keys) {
+                pages.append(PageSpec(path: page.path, source: source, template: "pages/index", dependencies: comboListKeys(ordered, page: page)) {
                     IndexPage(kind: kind, page: page, fits: fits, facets: facets, context: &$0)
                 })
             }
         }
         for selection in facets.pageSelections {
-            for page in Pagination.all(selection.path, total: facets.combos(matching: selection).count) {
-                pages.append(PageSpec(path: page.path, source: templates.path(of: "pages/combo-filter"), template: "pages/combo-filter", dependencies: comboCardKeys) {
+            let matching = facets.combos(matching: selection)
+            for page in Pagination.all(selection.path, total: matching.count) {
+                pages.append(PageSpec(
+                    path: page.path, source: templates.path(of: "pages/combo-filter"), template: "pages/combo-filter",
+                    dependencies: comboListKeys(matching, page: page)
+                ) {
                     ComboFilterPage(selection: selection, page: page, facets: facets, fits: fits, context: &$0)
                 })
             }

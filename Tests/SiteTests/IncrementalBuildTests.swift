@@ -98,7 +98,29 @@ struct IncrementalBuildTests {
             #expect(written.contains(path), "\(path) shows the title")
         }
         #expect(!written.contains("methodology/index.html"))
+        // A list of cards the combo is not on shows nothing of its title.
+        for path in ["hardware-combos/difficulty/advanced/index.html", "hardware-combos/interconnect/thunderbolt-5/index.html"] {
+            #expect(!written.contains(path), "\(path) does not list the combo")
+        }
         #expect(written.count < report.pages)
+        try expectSameAsClean(site)
+    }
+
+    @Test("a new combo: the lists it joins, and every list's filter counts, are written again")
+    func comboAdded() throws {
+        let site = try makeSite()
+        defer { site.destroy() }
+        _ = try SiteBuilder.build(options(site))
+        let cluster = try String(contentsOfFile: site.path("content/combos/mini-cluster.md"), encoding: .utf8)
+        try cluster.replacingOccurrences(of: "title: Four test minis", with: "title: Five test minis")
+            .write(toFile: site.path("content/combos/mini-cluster-2.md"), atomically: true, encoding: .utf8)
+        let report = try SiteBuilder.build(options(site))
+        let written = htmlWritten(report)
+        #expect(written.contains("hardware-combos/interconnect/thunderbolt-5/index.html"), "it lists the new combo")
+        // These list only the other combo, but their filter panels count every combo.
+        for path in ["hardware-combos/interconnect/in-box/index.html", "hardware-combos/platform/linux-test/index.html"] {
+            #expect(written.contains(path), "\(path) counts the new combo")
+        }
         try expectSameAsClean(site)
     }
 

@@ -98,6 +98,11 @@ struct LiveSiteTests {
                           with: "alternatives: [mac-studio-m3-ultra-256gb, dual-rtx-3090, rtx-4090-single]")
         _ = try site.rebuild().get()
         expectSame(site.files, try workspace.fullBuild(), "after an alternatives edit")
+
+        // A filter value: the combo moves between lists, and every list's counts change.
+        workspace.replace("content/combos/quad-rtx-3090.md", "difficulty: advanced", with: "difficulty: beginner")
+        _ = try site.rebuild().get()
+        expectSame(site.files, try workspace.fullBuild(), "after a difficulty edit")
     }
 
     @Test("a broken edit fails and keeps the last good site; fixing it rebuilds")
