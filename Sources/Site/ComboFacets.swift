@@ -150,9 +150,6 @@ struct ComboFacets: Sendable {
         return Value(facet: .interconnect, slug: "none", label: "One device, no link", order: 0)
     }
 
-    /// The combos having every value of `selection`, cheapest first, unpriced last, then by title.
-    /// Every page of filters and every filter panel asks this (a panel once per value), so the
-    /// combos are sorted once and each answer is kept.
     /// Every combo's filter values as one number, the same in every process: what the filter
     /// panels' counts and the narrower links' counts are made of (the order of a list is not
     /// in it; each page of cards keeps its own, `DependencyKey.listed`).
@@ -165,6 +162,9 @@ struct ComboFacets: Sendable {
         return hash.value
     }
 
+    /// The combos having every value of `selection`, cheapest first, unpriced last, then by title.
+    /// Every page of filters and every filter panel asks this (a panel once per value), so the
+    /// combos are sorted once and each answer is kept.
     func combos(matching selection: Selection) -> [RecordID<Combo>] {
         if let known = matches.get(selection) { return known }
         let found = selection.values.isEmpty

@@ -365,22 +365,24 @@ enum LinkChecker {
         return values
     }
 
+    /// The entities `escapeHTML` writes, and the byte each stands for.
+    private static let entities: [(name: [UInt8], byte: UInt8)] = [
+        (Array("&quot;".utf8), UInt8(ascii: "\"")), (Array("&#39;".utf8), UInt8(ascii: "'")),
+        (Array("&lt;".utf8), UInt8(ascii: "<")), (Array("&gt;".utf8), UInt8(ascii: ">")),
+        (Array("&amp;".utf8), UInt8(ascii: "&")),
+    ]
+
     /// The five entities `escapeHTML` writes, decoded in one pass over the bytes (every builder
     /// link has `&amp;`; Foundation's `replacingOccurrences` bridged each to NSString five times).
     static func decodeEntities(_ text: String) -> String {
         guard text.utf8.contains(UInt8(ascii: "&")) else { return text }
-        let entities: [(name: [UInt8], byte: UInt8)] = [
-            (Array("&quot;".utf8), UInt8(ascii: "\"")), (Array("&#39;".utf8), UInt8(ascii: "'")),
-            (Array("&lt;".utf8), UInt8(ascii: "<")), (Array("&gt;".utf8), UInt8(ascii: ">")),
-            (Array("&amp;".utf8), UInt8(ascii: "&")),
-        ]
         let bytes = Array(text.utf8)
         var decoded: [UInt8] = []
         decoded.reserveCapacity(bytes.count)
         var index = 0
         next: while index < bytes.count {
             if bytes[index] == UInt8(ascii: "&") {
-                for entity in entities where bytes[index...].starts(with: entity.name) {
+                for entity in Self.entities where bytes[index...].starts(with: entity.name) {
                     decoded.append(entity.byte)
                     index += entity.name.count
                     continue next

@@ -47,10 +47,10 @@ enum SitePages {
         var pages: [PageSpec] = []
         typealias Key = DependencyKey
         let everyKind = Set(RecordKind.allCases.map(Key.kind))
-        // A page of combo cards (a combo card shows totals from its machines and devices, and
-        // fit answers) shows those combos' listings and fit figures, the list's order
-        // and length, and the filter values of every combo: not every combo's title, so a title
-        // edit renders the list pages the combo is on, not all of them (1,471 at 10,000 combos).
+        // A page of combo cards shows each card's combo (its listing and fit figures, and totals
+        // from its machines and devices), the list's order and length, and every combo's filter
+        // values (the filter counts): not every combo's title, so a title edit renders the lists
+        // the combo is on, not all of them (1,471 at 10,000 combos).
         let facetsDigest = facets.digest
         // Each combo's two keys made once and shared by the lists it is on (a combo is on half a
         // dozen; separate copies were 40 MB at 10,000 combos).
