@@ -91,7 +91,7 @@ struct PreviewLoadTests {
         defer { server.stop() }
         let port = server.port
         // Warm up, then count the server's open files.
-        #expect(RawHTTP.get(port, Self.page)?.status == 200)
+        #expect(RawHTTP.get(port, Self.page)?.status == 200, "\(server.state)")
         Thread.sleep(forTimeInterval: 0.3)
         let filesBefore = server.openFiles
 
@@ -204,11 +204,11 @@ struct PreviewLoadTests {
             }
             return opened
         }
-        #expect(churn(300) == 300)
+        #expect(churn(300) == 300, "\(server.state)")
         Thread.sleep(forTimeInterval: 0.5)
         let before = try #require(server.residentKiB)
         let filesBefore = server.openFiles
-        #expect(churn(2000) == 2000)
+        #expect(churn(2000) == 2000, "\(server.state)")
         Thread.sleep(forTimeInterval: 0.5)
         let after = try #require(server.residentKiB)
         print("2,000 event streams opened and closed: server RSS \(before / 1024) MiB before, \(after / 1024) MiB after")

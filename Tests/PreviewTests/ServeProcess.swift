@@ -86,6 +86,14 @@ final class ServeProcess: @unchecked Sendable {
 
     var isRunning: Bool { process.isRunning }
 
+    /// For a failed expectation: whether the server still runs, and the last lines it printed
+    /// (these load tests have failed under a loaded machine with connections refused; this says
+    /// whether the server had died and why).
+    var state: String {
+        let status = process.isRunning ? "running" : "stopped (exit status \(process.terminationStatus))"
+        return "server \(status) on port \(port); its last lines: " + lines.all.suffix(10).joined(separator: " | ")
+    }
+
     /// The server's resident memory (VmRSS), in KiB.
     var residentKiB: Int? {
         guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8),
