@@ -160,30 +160,27 @@ public final class LiveSite: @unchecked Sendable {
         let livePaths = Set(specs.map(\.path.outputFile))
         for path in pages.keys where !livePaths.contains(path) { pages[path] = nil }
         let dirty = specs.filter { spec in
-            let old = state?.pages[spec.path.outputFile]
-            // A page whose dependencies are not the last build's shows something else now
-            // (a list of cards whose members or counts changed).
-            return everything || old == nil || old?.dependencies != spec.dependencies || !spec.dependencies.isDisjoint(with: changed)
-                || !(old?.dependencies.isDisjoint(with: changed) ?? true)
+            guard !everything, let old = state?.pages[spec.path.outputFile] else { return true }
+            return spec.isStale(old: old.dependencies, changed: changed)
         }
         if templatesChanged { fragments.removeAll() }
         // The builder's data, the search index, the sitemap, the feed and the JSON API (one
         // core's work, mostly JSON encoding) are made while the pages render, not after.
-        let generatedFiles = Slots<[OutputWriter.File]>(count: 2)
+        let otherFiles = Slots<[OutputWriter.File]>(count: 2)
         let making = DispatchGroup()
         if everything || !SitePages.builderDataDependencies.isDisjoint(with: changed) {
-            DispatchQueue.global().async(group: making) { generatedFiles.set(0, SiteRenderer.generatedFiles(catalog)) }
+            DispatchQueue.global().async(group: making) { otherFiles.set(0, SiteRenderer.generatedFiles(catalog)) }
         } else {
-            generatedFiles.set(0, [])
+            otherFiles.set(0, [])
         }
         // The sitemap, feed and JSON API read every record and the list of pages: made again
         // whenever anything changed (they are plain concatenations, cheap next to one page).
         if everything || !changed.isEmpty, !specs.isEmpty {
             let pagePaths = specs.map(\.path)
             let config = options.config
-            DispatchQueue.global().async(group: making) { generatedFiles.set(1, SitePlumbing.files(catalog, pages: pagePaths, config: config)) }
+            DispatchQueue.global().async(group: making) { otherFiles.set(1, SitePlumbing.files(catalog, pages: pagePaths, config: config)) }
         } else {
-            generatedFiles.set(1, [])
+            otherFiles.set(1, [])
         }
         // Each page rendered, its element ids and links read once and its bytes made, on every
         // core; its HTML goes as soon as that is done (at ten thousand combos, holding every
@@ -213,7 +210,7 @@ public final class LiveSite: @unchecked Sendable {
         if !diagnostics.isEmpty { throw DiagnosticsError(Array(Set(diagnostics))) }
         var generated: [String: Data] = [:]
         making.wait()
-        for file in generatedFiles.values.joined() { generated[file.path] = file.contents }
+        for file in otherFiles.values.joined() { generated[file.path] = file.contents }
         lap("render \(renderedPaths.count) pages")
 
         // Links: the pages rendered, and the pages that link to a page that changed or went.

@@ -157,12 +157,7 @@ public enum SiteBuilder {
                 toRender.append(index)
                 continue
             }
-            // A page whose dependencies are not the last build's shows something else now (a
-            // list of cards whose members or counts changed).
-            if old.dependencies != spec.dependencies || !spec.dependencies.isDisjoint(with: changed)
-                || !old.dependencies.isDisjoint(with: changed) {
-                toRender.append(index)
-            }
+            if spec.isStale(old: old.dependencies, changed: changed) { toRender.append(index) }
         }
 
         // Hashed by now: the texts go, and a broken link's line is read again from its file.

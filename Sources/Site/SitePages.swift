@@ -33,6 +33,14 @@ struct PageSpec: Sendable {
     let template: String
     let dependencies: Set<String>
     let build: @Sendable (inout PageContext) -> Any
+
+    /// Whether a page built before with `old` dependencies must be rendered again after the
+    /// `changed` keys: it shows something that changed, or its dependencies are not the last
+    /// build's (a list of cards whose members or counts changed). `combos build` and
+    /// `combos serve` both decide by this.
+    func isStale(old: Set<String>, changed: Set<String>) -> Bool {
+        old != dependencies || !dependencies.isDisjoint(with: changed) || !old.isDisjoint(with: changed)
+    }
 }
 
 /// Every page of the site, in the order the build renders them.
