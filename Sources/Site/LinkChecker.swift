@@ -1,4 +1,5 @@
 import Catalog
+import Foundation
 
 /// Checks every internal link and anchor in the rendered site. A link to a page or element
 /// that does not exist is an error at the content line that produced it (or at the page's
@@ -329,37 +330,35 @@ enum LinkChecker {
     /// ids, hrefs and srcs): for each name, its set of values.
     static func attributeValues(_ names: [String], in html: String) -> [Set<String>] {
         var values = [Set<String>](repeating: [], count: names.count)
-        // Each needle without its leading space: ` id="`, ` href="`, ` src="`.
-        let needles = names.map { Array("\($0)=\"".utf8) }
+        // Each name with the space before it: ` id`, ` href`, ` src`. A match is one of these
+        // right before an `=` that is followed by `"`.
+        let names = names.map { name in
+            precondition(!name.utf8.contains { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "=") || $0 == UInt8(ascii: "\"") },
+                         "an attribute name has no space, = or quote")
+            return Array(" \(name)".utf8)
+        }
         var html = html
         html.withUTF8 { bytes in
-            // A plain byte scan: Foundation's range(of:) re-measures the string on every call.
+            guard let base = bytes.baseAddress else { return }
             let count = bytes.count
+            // From one `=` to the next with memchr (a build reads some 1.7 GB of pages at 10,000
+            // combos; a byte loop stopping at every space was a fifteenth of the build). Names
+            // hold no space, `=` or quote, so no two matches overlap and the `=`s find the same
+            // matches, in the same order, as reading every position would.
             var index = 0
-            while index < count {
-                guard bytes[index] == UInt8(ascii: " ") else {
-                    index += 1
-                    continue
-                }
-                let at = index + 1
-                var matched = false
-                for (which, needle) in needles.enumerated() where at + needle.count <= count && bytes[at] == needle[0] {
-                    var same = true
-                    for offset in 1..<needle.count where bytes[at + offset] != needle[offset] {
-                        same = false
-                        break
-                    }
-                    guard same else { continue }
-                    let start = at + needle.count
-                    var end = start
-                    while end < count, bytes[end] != UInt8(ascii: "\"") { end += 1 }
-                    guard end < count else { return }
-                    values[which].insert(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self))
+            while index < count, let found = memchr(base + index, Int32(UInt8(ascii: "=")), count - index) {
+                let equals = UnsafePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - base
+                index = equals + 1
+                guard index < count, bytes[index] == UInt8(ascii: "\"") else { continue }
+                for (which, name) in names.enumerated() where equals >= name.count {
+                    guard memcmp(base + equals - name.count, name, name.count) == 0 else { continue }
+                    let start = index + 1
+                    guard let close = memchr(base + start, Int32(UInt8(ascii: "\"")), count - start) else { return }
+                    let end = UnsafePointer<UInt8>(close.assumingMemoryBound(to: UInt8.self)) - base
+                    values[which].insert(String(decoding: UnsafeBufferPointer(start: base + start, count: end - start), as: UTF8.self))
                     index = end + 1
-                    matched = true
                     break
                 }
-                if !matched { index += 1 }
             }
         }
         return values

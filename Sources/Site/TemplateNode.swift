@@ -297,6 +297,8 @@ final class TemplateTag: Sendable {
     let offset: Int
     /// `record.name` as `["record", "name"]`; empty for `.`.
     let path: [String]
+    /// Each part of `path` by its number in `FieldNames`.
+    let pathIDs: [Int]
 
     init(text: String, argument: String, transforms: [String], offset: Int) {
         self.text = text
@@ -304,5 +306,6 @@ final class TemplateTag: Sendable {
         self.transforms = transforms
         self.offset = offset
         path = argument == "." ? [] : argument.split(separator: ".").map(String.init)
+        pathIDs = path.map(FieldNames.shared.id)
     }
 }

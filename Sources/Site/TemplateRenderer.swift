@@ -330,7 +330,10 @@ struct TemplateRenderer {
         var same = true
         var index = stack.count - 1
         while index >= 0 {
-            if let field = Self.field(first, of: stack[index]) {
+            // The node alone is read off the stack: copying the whole frame (an `Any`) for every
+            // object climbed past was a tenth of the lookups.
+            let field = if let node = stack[index].node { node.field(id: tag.pathIDs[0]) } else { Self.field(first, id: tag.pathIDs[0], of: stack[index]) }
+            if let field {
                 if found == nil {
                     found = Found(type: field.type, value: field.value)
                     if field.value != nil {
@@ -358,9 +361,9 @@ struct TemplateRenderer {
         guard path.count > 1 else { return Resolved(found: current, value: value, same: same) }
         // The rest of a dotted name reads fields of what the first part found.
         var checkFailed = false
-        for part in path.dropFirst() {
+        for (part, id) in zip(path, tag.pathIDs).dropFirst() {
             guard let object = current.value else { break }
-            guard let child = Self.field(part, of: Frame(object)) else {
+            guard let child = Self.field(part, id: id, of: Frame(object)) else {
                 if check {
                     report(template, tag.offset, "{{\(tag.argument)}}: \"\(part)\" is not a field of \(Self.typeName(object))")
                 }
@@ -373,9 +376,9 @@ struct TemplateRenderer {
             return Resolved(found: checkFailed ? nil : current, value: checkFailed ? nil : current.value, same: true)
         }
         var rendered = value
-        for part in path.dropFirst() {
+        for (part, id) in zip(path, tag.pathIDs).dropFirst() {
             guard let object = rendered else { break }
-            rendered = Self.field(part, of: Frame(object))?.value
+            rendered = Self.field(part, id: id, of: Frame(object))?.value
         }
         return Resolved(found: checkFailed ? nil : current, value: rendered, same: false)
     }
@@ -385,8 +388,8 @@ struct TemplateRenderer {
         stack.last(where: { !$0.hidden }) ?? stack[stack.count - 1]
     }
 
-    private static func field(_ name: String, of frame: Frame) -> (type: Any.Type, value: Any?)? {
-        if let node = frame.node { return node.field(name) }
+    private static func field(_ name: String, id: Int, of frame: Frame) -> (type: Any.Type, value: Any?)? {
+        if let node = frame.node { return node.field(id: id) }
         let object = frame.value
         if object is String || object is Int || object is Double || object is Bool || object is [Any] { return nil }
         if let html = object as? HTML { return name == "html" ? (String.self, html.html) : nil }

@@ -142,6 +142,62 @@ struct BuildTests {
         #expect(html.contains("<link rel=\"canonical\" href=\"https://combos.example/hardware-combos/mini-cluster/\">"))
     }
 
+    @Test("a relative link climbs one folder per folder of the page it is on, and resolves back to its target")
+    func relativeHrefs() {
+        let page = SitePath("/hardware-combos/x/")
+        #expect(Route.page(.runtime, "exo").href(from: page) == "../../tools/exo/index.html")
+        #expect(Route.home.href(from: page) == "../../index.html")
+        #expect(Route.home.href(from: Route.home) == "index.html")
+        #expect(Route.asset("site.css").href(from: Route.home) == "assets/site.css")
+        #expect(Route.home.href(from: Route.sitemap) == "index.html", "a file at the root is in no folder")
+        #expect(Route.builderData.href(from: SitePath("/assets/site.css")) == "../will-it-run/custom/fit-data.js")
+        #expect(Route.index(of: .benchmark).href(from: SitePath("/will-it-run/combo/x/"), fragment: "benchmark-b") == "../../../benchmarks/index.html#benchmark-b")
+        #expect(SitePath("/a//b/").href(from: SitePath("//x///y/")) == "../../a//b/index.html", "empty segments are not folders")
+        let pages = ["/", "/a/", "/a/b/", "/will-it-run/combo/x/", "/assets/site.css", "/a/b/c.js"]
+        let targets = ["/", "/tools/exo/", "/assets/site.css", "/will-it-run/custom/fit-data.js"]
+        for from in pages.map(SitePath.init) {
+            for target in targets.map(SitePath.init) {
+                #expect(LinkChecker.resolve(target.href(from: from), from: from.outputFile) == target.outputFile, "\(target) from \(from)")
+            }
+        }
+    }
+
+    @Test("the link checker finds the same attribute values as reading the markup byte by byte")
+    func attributeScan() {
+        // The reference: at every space, try each name followed by `="`; a match's value runs to
+        // the next quote (none: stop), and reading goes on after it.
+        func reference(_ names: [String], _ html: String) -> [Set<String>] {
+            let bytes = Array(html.utf8)
+            var values = [Set<String>](repeating: [], count: names.count)
+            var index = 0
+            scan: while index < bytes.count {
+                if bytes[index] == UInt8(ascii: " ") {
+                    for (which, name) in names.enumerated() {
+                        let needle = Array("\(name)=\"".utf8)
+                        guard bytes[(index + 1)...].starts(with: needle) else { continue }
+                        let start = index + 1 + needle.count
+                        guard let end = bytes[start...].firstIndex(of: UInt8(ascii: "\"")) else { break scan }
+                        values[which].insert(String(decoding: bytes[start..<end], as: UTF8.self))
+                        index = end + 1
+                        continue scan
+                    }
+                }
+                index += 1
+            }
+            return values
+        }
+        let names = ["id", "href", "src"]
+        let pieces = [" ", "=", "\"", "id", "href", "src", "d", "x", " id=\"", " href=\"a b\"", "<a", ">", "é", "\n"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<3_000 {
+            let html = (0..<Int.random(in: 0...24, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            #expect(LinkChecker.attributeValues(names, in: html) == reference(names, html), "\(html.debugDescription)")
+        }
+        let page = ##"<a href="../x/index.html" id="top" class="a id=b"><img src="p.png" alt=" src=&quot;"> id=x href="#h"##
+        #expect(LinkChecker.attributeValues(names, in: page) == [["top"], ["../x/index.html"], ["p.png"]],
+                "an unclosed value ends the scan")
+    }
+
     @Test("the link checker reads hrefs with the entities escapeHTML writes")
     func entities() {
         let hrefs = ["../../will-it-run/custom/index.html?devices=rtx-3090:2&platform=linux", "a\"b'c<d>e&f", "&lt;", "&quot;&amp;", "ü&ü"]
