@@ -82,15 +82,19 @@ struct ModelPage: Sendable {
 
         contextTokens = Format.context(SiteFits.context)
         methodologyHref = context.href(Route.methodology)
-        var runs: [(combo: Combo, fourBit: SiteFits.Answer, faithful: SiteFits.Answer?)] = []
-        var tooBig: [Combo] = []
-        for combo in context.catalog.combos {
-            guard let fit = fits.combos[combo.id], let fourBit = fits.reference(model, on: combo.id, context: SiteFits.context) else { continue }
-            let faithful = RunsOnView.mostFaithful(Array(fits.answers(of: model.id, in: fit)))
+        // Each combo by its place in the catalog's list: every model page visits every combo,
+        // and copying a combo out of the list (a few dozen references) was most of that.
+        let combos = context.catalog.combos.all
+        var runs: [(combo: Int, fourBit: SiteFits.Answer, faithful: SiteFits.Answer?)] = []
+        var tooBig: [Int] = []
+        for index in combos.indices {
+            let id = combos[index].id
+            guard let fit = fits.combos[id], let fourBit = fits.reference(model, on: id, context: SiteFits.context) else { continue }
+            let faithful = RunsOnView.mostFaithful(fits.answers(of: model.id, in: fit))
             if faithful == nil, fourBit.result.verdict != .fits, fourBit.result.verdict != .tight {
-                tooBig.append(combo)
+                tooBig.append(index)
             } else {
-                runs.append((combo, fourBit, faithful))
+                runs.append((index, fourBit, faithful))
             }
         }
         // A long list keeps the fastest at 4-bit (in catalog order when short).
@@ -101,16 +105,16 @@ struct ModelPage: Sendable {
         onCombos = shownRuns.map { entry in
             let detail = LinkView(
                 label: "will it run",
-                href: context.href(Route.willItRun(entry.combo.id), fragment: FitRowView.anchor(model: model.id, quant: entry.fourBit.quant.name)))
+                href: context.href(Route.willItRun(combos[entry.combo].id), fragment: FitRowView.anchor(model: model.id, quant: entry.fourBit.quant.name)))
             return RunsOnView(
-                subject: context.link(entry.combo.title, to: Route.combo(entry.combo.id)), answer: entry.fourBit,
+                subject: context.link(combos[entry.combo].title, to: Route.combo(combos[entry.combo].id)), answer: entry.fourBit,
                 mostFaithful: entry.faithful?.quant.name, detail: detail, context: context)
         }
         moreOnCombos = MoreView(
             hidden: hiddenRuns, noun: "combos run it; these are the fastest at 4-bit",
             link: context.link("Browse every combo", to: Route.index(of: .combo)))
         let (shownTooBig, hiddenTooBig) = ListLimit.cap(tooBig)
-        tooBigFor = shownTooBig.map { context.link($0.title, to: Route.combo($0.id)) }
+        tooBigFor = shownTooBig.map { context.link(combos[$0].title, to: Route.combo(combos[$0].id)) }
         moreTooBigFor = MoreView(hidden: hiddenTooBig, noun: "combos", link: context.link("Browse every combo", to: Route.index(of: .combo)))
         let devicesKey = "\(model.id.raw)\u{1F}\(fits.inputs.map(String.init) ?? "")"
         if fits.inputs != nil, let cached = context.cachedFragment("partials/device-runs", key: devicesKey) {
@@ -122,13 +126,16 @@ struct ModelPage: Sendable {
         }
 
         // The fastest few combos it runs on, charted against context.
-        var series: [(ContextChart.Series, Double)] = []
-        for combo in context.catalog.combos {
-            guard let curve = fits.curve(model, on: combo.id), let first = curve.points.first?.tokensPerSecond else { continue }
-            let runtime = context.catalog[curve.answer.runtime]?.name ?? curve.answer.runtime.raw
-            series.append((ContextChart.Series(label: "\(combo.title): \(curve.answer.quant.name), \(runtime)", points: curve.points), first))
+        // The label is made for the four shown only.
+        var fastest: [(combo: Int, curve: SiteFits.Curve, first: Double)] = []
+        for index in combos.indices {
+            guard let curve = fits.curve(model, on: combos[index].id), let first = curve.points.first?.tokensPerSecond else { continue }
+            fastest.append((index, curve, first))
         }
-        let shown = series.sorted { $0.1 > $1.1 }.prefix(4).map(\.0)
+        let shown = fastest.sorted { $0.first > $1.first }.prefix(4).map { entry in
+            let runtime = context.catalog[entry.curve.answer.runtime]?.name ?? entry.curve.answer.runtime.raw
+            return ContextChart.Series(label: "\(combos[entry.combo].title): \(entry.curve.answer.quant.name), \(runtime)", points: entry.curve.points)
+        }
         chart = ContextChart.svg(Array(shown))
         chartLegend = shown.enumerated().map { LegendItem(style: "s\($0.offset % 4)", label: $0.element.label) }
     }

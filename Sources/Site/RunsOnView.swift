@@ -32,12 +32,16 @@ struct RunsOnView: Sendable {
 
     /// The most faithful quant among a configuration's answers that fits comfortably in device
     /// memory (no offload to system RAM), else the most faithful that is borderline.
-    static func mostFaithful(_ answers: [SiteFits.Answer]) -> SiteFits.Answer? {
-        let inDeviceMemory = answers.filter { !($0.result.strategy?.offloadsToSystemRAM ?? false) }
+    static func mostFaithful<Answers: Collection<SiteFits.Answer>>(_ answers: Answers) -> SiteFits.Answer? {
+        // By index, copying only the answer chosen: each model page asks this of every combo.
         for verdict in [Verdict.fits, .tight] {
-            if let best = inDeviceMemory.filter({ $0.result.verdict == verdict }).max(by: { $0.weightBytes < $1.weightBytes }) {
-                return best
+            var best: Answers.Index?
+            for index in answers.indices where answers[index].result.verdict == verdict
+                && !(answers[index].result.strategy?.offloadsToSystemRAM ?? false) {
+                // The first of the largest, as `max(by:)` keeps it.
+                if best.map({ answers[$0].weightBytes < answers[index].weightBytes }) ?? true { best = index }
             }
+            if let best { return answers[best] }
         }
         return nil
     }

@@ -57,29 +57,33 @@ struct RuntimePage: Sendable {
         multiHostNote = runtime.multiHost.note.map { context.inline($0) }
         constraints = runtime.constraints.map { context.inline($0) }
         review = context.markdown(runtime.review, .init(headingOffset: 1, reservedIDs: ["rules", "review", "combos", "sources", "see-also"]))
-        var recommended: [Combo] = []
-        var supported: [Combo] = []
-        var unsupported: [(Combo, RuntimeVerdict)] = []
-        for combo in catalog.combos {
-            guard let verdict = combo.verdict(for: runtime.id) else { continue }
-            if combo.recommendedRuntimes.contains(where: { $0.id == runtime.id }) {
-                recommended.append(combo)
+        // Combos by their place in the catalog's list, not copied out of it: each runtime page
+        // reads every combo.
+        let combos = catalog.combos.all
+        var recommended: [Int] = []
+        var supported: [Int] = []
+        var unsupported: [(Int, RuntimeVerdict)] = []
+        for position in combos.indices {
+            guard let verdict = combos[position].verdict(for: runtime.id) else { continue }
+            if combos[position].recommendedRuntimes.contains(where: { $0.id == runtime.id }) {
+                recommended.append(position)
             } else if verdict.supported {
-                supported.append(combo)
+                supported.append(position)
             } else {
-                unsupported.append((combo, verdict))
+                unsupported.append((position, verdict))
             }
         }
+        func link(_ position: Int) -> LinkView { context.link(combos[position].title, to: Route.combo(combos[position].id)) }
         let index = Route.index(of: .combo)
         let (shownRecommended, hiddenRecommended) = ListLimit.cap(recommended)
-        recommendedOn = shownRecommended.map { context.link($0.title, to: Route.combo($0.id)) }
+        recommendedOn = shownRecommended.map(link)
         moreRecommended = MoreView(hidden: hiddenRecommended, noun: "combos", link: context.link("Browse every combo", to: index))
         let (shownSupported, hiddenSupported) = ListLimit.cap(supported)
-        supportedOn = shownSupported.map { context.link($0.title, to: Route.combo($0.id)) }
+        supportedOn = shownSupported.map(link)
         moreSupported = MoreView(hidden: hiddenSupported, noun: "combos", link: context.link("Browse every combo", to: index))
         let (shownUnsupported, hiddenUnsupported) = ListLimit.cap(unsupported)
-        unsupportedOn = shownUnsupported.map { combo, verdict in
-            CompatibilityLink(link: context.link(combo.title, to: Route.combo(combo.id)), note: context.inline(verdict.note))
+        unsupportedOn = shownUnsupported.map { position, verdict in
+            CompatibilityLink(link: link(position), note: context.inline(verdict.note))
         }
         moreUnsupported = MoreView(hidden: hiddenUnsupported, noun: "combos", link: context.link("Browse every combo", to: index))
         sources = runtime.sources.views
