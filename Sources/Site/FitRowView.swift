@@ -52,14 +52,14 @@ struct FitRowView: Sendable {
         decodeValue = speed.map { Format.plain($0.tokensPerSecond, decimals: 2) } ?? "0"
         prefill = (runs ? result.prefill : nil).map { Format.tokensPerSecond($0.tokensPerSecond) } ?? "—"
         memory = Self.fullestMemory(result)
-        chart = LedgerChart.svg(result.ledger)
+        let groups = LedgerGroup.groups(result.ledger)
+        chart = LedgerChart.svg(result.ledger, groups: groups)
         constraint = result.bindingConstraint
         longestContext = answer.longestContext.map { Format.context($0) }
         var rules: [String] = []
-        let groups = LedgerGroup.groups(result.ledger)
-        for group in groups {
-            let rule = group.device.rule.description
-            let labels = groups.filter { $0.device.rule.description == rule }.map(\.label)
+        let ruleTexts = groups.map { $0.device.rule.description }
+        for rule in ruleTexts {
+            let labels = groups.indices.filter { ruleTexts[$0] == rule }.map { groups[$0].label }
             let text = "\(listing(labels, conjunction: "and")): \(rule)"
             if !rules.contains(text) { rules.append(text) }
         }

@@ -162,23 +162,27 @@ extension IndexItem {
     /// ends a word (not "e.g." or "4.5") and is followed by a capital.
     static func firstSentence(_ text: String) -> String {
         let abbreviations: Set<String> = ["e.g", "i.e", "vs", "approx", "etc", "Dr", "No"]
-        // By scalars, not Characters: breaking every summary into grapheme clusters was most of
-        // an index card's cost. The three marks looked for are single scalars either way.
-        let scalars = Array(text.unicodeScalars)
-        var index = 0
-        while index < scalars.count - 2 {
-            if scalars[index] == ".", scalars[index + 1] == " ", scalars[index + 2].properties.isUppercase {
-                var start = index
-                while start > 0, !scalars[start - 1].properties.isWhitespace { start -= 1 }
-                var word = String.UnicodeScalarView()
-                word.append(contentsOf: scalars[start..<index])
-                if !abbreviations.contains(String(word)) {
-                    var sentence = String.UnicodeScalarView()
-                    sentence.append(contentsOf: scalars[...index])
-                    return String(sentence)
-                }
+        // ". " is found on the bytes and only what surrounds it read as scalars: every card on
+        // every list page asks, and reading each summary's scalars and their properties was
+        // most of a card's cost. The marks looked for are ASCII, so a byte match is a scalar one.
+        let utf8 = text.utf8
+        let scalars = text.unicodeScalars
+        var from = utf8.startIndex
+        while let dot = utf8[from...].firstIndex(of: UInt8(ascii: ".")) {
+            from = utf8.index(after: dot)
+            guard from < utf8.endIndex, utf8[from] == UInt8(ascii: " ") else { continue }
+            let next = utf8.index(after: from)
+            // After an ASCII space: a scalar starts here.
+            guard next < utf8.endIndex, scalars[next].properties.isUppercase else { continue }
+            var start = dot
+            while start > scalars.startIndex {
+                let before = scalars.index(before: start)
+                if scalars[before].properties.isWhitespace { break }
+                start = before
             }
-            index += 1
+            if !abbreviations.contains(String(decoding: utf8[start..<dot], as: UTF8.self)) {
+                return String(decoding: utf8[...dot], as: UTF8.self)
+            }
         }
         return text
     }

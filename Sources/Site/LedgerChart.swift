@@ -12,8 +12,12 @@ enum LedgerChart {
     static let labelWidth = 76.0
 
     static func svg(_ ledger: [DeviceLedger]) -> HTML {
+        svg(ledger, groups: LedgerGroup.groups(ledger))
+    }
+
+    /// The same, with the ledger's groups already made (a fit row shows them in its table too).
+    static func svg(_ ledger: [DeviceLedger], groups: [LedgerGroup]) -> HTML {
         guard !ledger.isEmpty else { return HTML(escaping: "") }
-        let groups = LedgerGroup.groups(ledger)
         let gib = FitConstants.gibibyte
         let scale = ledger.map { max($0.usableBytes, $0.neededBytes) }.max() ?? 1
         let barWidth = width - labelWidth - 4

@@ -96,6 +96,46 @@ struct FindingTests {
         #expect(prices == prices.sorted())
     }
 
+    @Test("a card's summary ends at the first full stop after a word, followed by a capital")
+    func firstSentence() {
+        #expect(IndexItem.firstSentence("Fast. Cheap too.") == "Fast.")
+        #expect(IndexItem.firstSentence("Runs 4.5 GB models, e.g. Llama. Quiet.") == "Runs 4.5 GB models, e.g. Llama.")
+        #expect(IndexItem.firstSentence("Four cards vs. Two. Then more.") == "Four cards vs. Two.")
+        #expect(IndexItem.firstSentence("Schnell. Über alles.") == "Schnell.", "a capital past ASCII counts")
+        #expect(IndexItem.firstSentence("Vite. éclair.") == "Vite. éclair.", "a lowercase letter does not start a sentence")
+        #expect(IndexItem.firstSentence("No. 5 ships. Done.") == "No. 5 ships.", "abbreviations and numbers do not end it")
+        #expect(IndexItem.firstSentence("Ends here. ") == "Ends here. ")
+        #expect(IndexItem.firstSentence("") == "")
+        #expect(IndexItem.firstSentence("Ein\u{2003}Dr. Who. Yes") == "Ein\u{2003}Dr. Who.", "a word starts after any whitespace")
+        // The rule as first written, scalar by scalar, holds on random texts.
+        func reference(_ text: String) -> String {
+            let abbreviations: Set<String> = ["e.g", "i.e", "vs", "approx", "etc", "Dr", "No"]
+            let scalars = Array(text.unicodeScalars)
+            var index = 0
+            while index < scalars.count - 2 {
+                if scalars[index] == ".", scalars[index + 1] == " ", scalars[index + 2].properties.isUppercase {
+                    var start = index
+                    while start > 0, !scalars[start - 1].properties.isWhitespace { start -= 1 }
+                    var word = String.UnicodeScalarView()
+                    word.append(contentsOf: scalars[start..<index])
+                    if !abbreviations.contains(String(word)) {
+                        var sentence = String.UnicodeScalarView()
+                        sentence.append(contentsOf: scalars[...index])
+                        return String(sentence)
+                    }
+                }
+                index += 1
+            }
+            return text
+        }
+        let pieces = [".", " ", "A", "a", "É", "é", "e.g", "Dr", "4", "\u{2003}", "\u{301}", "No", "\n", "."]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<3_000 {
+            let text = (0..<Int.random(in: 0...16, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            #expect(IndexItem.firstSentence(text) == reference(text), "\(text.debugDescription)")
+        }
+    }
+
     @Test("a card's data attributes are the facet values its records and the fit engine give, not typed")
     func cardData() throws {
         let cards = Self.cards(try ShippedSite.page("hardware-combos/index.html"))
