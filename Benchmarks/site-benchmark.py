@@ -103,6 +103,11 @@ def count_html(folder: Path) -> int:
     return sum(1 for _ in folder.rglob("*.html"))
 
 
+def html_bytes(folder: Path) -> int:
+    """The bytes of every .html file in an output: what the pages weigh, next to how many."""
+    return sum(page.stat().st_size for page in folder.rglob("*.html"))
+
+
 def remove(path: Path) -> None:
     if path.is_dir() and not path.is_symlink():
         shutil.rmtree(path)
@@ -129,6 +134,7 @@ WROTE = re.compile(r"wrote (\d+) of (\d+) files")
 class ComboResult:
     size: int
     pages: int
+    html_bytes: int
     full: Run
     phases: list[str]
     incremental: list[tuple[str, Run, str]] = field(default_factory=list)
@@ -198,7 +204,7 @@ def bench_combos(binary: Path, work: Path, size: int, seed: int) -> tuple[ComboR
     best = min(runs, key=lambda r: r.wall)
     pages = count_html(output)
     phases = [line.rstrip() for line in best.stdout.splitlines() if PHASE_LINE.match(line)]
-    return ComboResult(size=size, pages=pages, full=best, phases=phases), catalog
+    return ComboResult(size=size, pages=pages, html_bytes=html_bytes(output), full=best, phases=phases), catalog
 
 
 def bench_incremental(binary: Path, work: Path, result: ComboResult, catalog: Path) -> None:
@@ -442,6 +448,7 @@ def write_hugo_site(site: Path, catalog: Path, target_pages: int, seed: int) -> 
 @dataclass
 class HugoResult:
     pages: int
+    html_bytes: int
     run: Run
 
 
@@ -457,7 +464,7 @@ def bench_hugo(hugo: str, work: Path, size: int, catalog: Path, target_pages: in
         runs.append(check(run_measured([hugo, "--quiet", "--source", str(site), "--destination", str(output)],
                                        work / "logs" / f"hugo-{size}-{attempt}", timeout=TIMEOUT), "hugo"))
     best = min(runs, key=lambda r: r.wall)
-    return HugoResult(pages=count_html(output), run=best)
+    return HugoResult(pages=count_html(output), html_bytes=html_bytes(output), run=best)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -514,15 +521,19 @@ def report(args, binary: Path, hugo: str | None, results: list[tuple[ComboResult
            *machine_lines(binary, hugo), "",
            f"Full builds from an empty output folder, best of {BEST_OF} by wall time for each tool (CPU and peak "
            "from that run). Wall, user+sys CPU and peak resident memory (ru_maxrss) are of the build process "
-           "alone; pages are the .html files in its output.", ""]
+           "alone; pages are the .html files in its output, HTML MiB their size on disk (what the pages "
+           "weigh: pages/s compares tools only as far as their pages carry the same).", ""]
     for combo, hugo_result in results:
         out += [f"### {combo.size:,} combos", "",
-                "| tool | pages | wall s | pages/s | CPU s | peak MiB |", "|---|---:|---:|---:|---:|---:|"]
-        rows = [("combos", combo.pages, combo.full)]
+                "| tool | pages | HTML MiB | wall s | pages/s | HTML MiB/s | CPU s | peak MiB |",
+                "|---|---:|---:|---:|---:|---:|---:|---:|"]
+        rows = [("combos", combo.pages, combo.html_bytes, combo.full)]
         if hugo_result:
-            rows.append(("hugo", hugo_result.pages, hugo_result.run))
-        for name, pages, run in rows:
-            out.append(f"| {name} | {pages:,} | {run.wall:.2f} | {rate(pages, run.wall):,.0f} | {run.cpu:.2f} | {mib(run.peak_kib)} |")
+            rows.append(("hugo", hugo_result.pages, hugo_result.html_bytes, hugo_result.run))
+        for name, pages, size, run in rows:
+            html_mib = size / 1048576
+            out.append(f"| {name} | {pages:,} | {html_mib:,.1f} | {run.wall:.2f} | {rate(pages, run.wall):,.0f} | "
+                       f"{rate(html_mib, run.wall):,.1f} | {run.cpu:.2f} | {mib(run.peak_kib)} |")
         out.append("")
         if hugo_result:
             diff = abs(hugo_result.pages - combo.pages) / max(combo.pages, 1) * 100
@@ -532,8 +543,9 @@ def report(args, binary: Path, hugo: str | None, results: list[tuple[ComboResult
     largest = results[-1][0].size
     if any(h for _, h in results):
         out += ["### combos against Hugo", "",
-                "| combos | speed (combos pages/s ÷ Hugo pages/s) | memory (Hugo peak ÷ combos peak) | verdict |",
-                "|---:|---:|---:|---|"]
+                "| combos | speed (combos pages/s ÷ Hugo pages/s) | memory (Hugo peak ÷ combos peak) "
+                "| HTML written (combos ÷ Hugo) | verdict |",
+                "|---:|---:|---:|---:|---|"]
         for combo, hugo_result in results:
             if not hugo_result:
                 continue
@@ -545,7 +557,8 @@ def report(args, binary: Path, hugo: str | None, results: list[tuple[ComboResult
                 where = "" if combo.size == TARGET_SIZE else f" (targets are for {TARGET_SIZE:,}; largest size run)"
                 verdict = (f"speed {'PASS' if ok_speed else 'FAIL'} (>= {SPEED_TARGET:g}x), memory "
                            f"{'PASS' if ok_memory else 'FAIL'} (<= 1/{MEMORY_TARGET:g}){where}")
-            out.append(f"| {combo.size:,} | {speed:.2f}x | {memory:.2f}x | {verdict} |")
+            weight = combo.html_bytes / max(hugo_result.html_bytes, 1)
+            out.append(f"| {combo.size:,} | {speed:.2f}x | {memory:.2f}x | {weight:.1f}x | {verdict} |")
         out.append("")
 
     out += ["### Incremental builds", "",
