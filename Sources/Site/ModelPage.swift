@@ -126,15 +126,17 @@ struct ModelPage: Sendable {
         }
 
         // The fastest few combos it runs on, charted against context.
-        // The label is made for the four shown only.
-        var fastest: [(combo: Int, curve: SiteFits.Curve, first: Double)] = []
+        // Ranked by the speed at the first context; the curves and labels are made for the
+        // four shown only.
+        var fastest: [(combo: Int, first: Double)] = []
         for index in combos.indices {
-            guard let curve = fits.curve(model, on: combos[index].id), let first = curve.points.first?.tokensPerSecond else { continue }
-            fastest.append((index, curve, first))
+            guard let first = fits.curveStart(model, on: combos[index].id)?.tokensPerSecond else { continue }
+            fastest.append((index, first))
         }
-        let shown = fastest.sorted { $0.first > $1.first }.prefix(4).map { entry in
-            let runtime = context.catalog[entry.curve.answer.runtime]?.name ?? entry.curve.answer.runtime.raw
-            return ContextChart.Series(label: "\(combos[entry.combo].title): \(entry.curve.answer.quant.name), \(runtime)", points: entry.curve.points)
+        let shown = fastest.sorted { $0.first > $1.first }.prefix(4).compactMap { entry -> ContextChart.Series? in
+            guard let curve = fits.curve(model, on: combos[entry.combo].id) else { return nil }
+            let runtime = context.catalog[curve.answer.runtime]?.name ?? curve.answer.runtime.raw
+            return ContextChart.Series(label: "\(combos[entry.combo].title): \(curve.answer.quant.name), \(runtime)", points: curve.points)
         }
         chart = ContextChart.svg(Array(shown))
         chartLegend = shown.enumerated().map { LegendItem(style: "s\($0.offset % 4)", label: $0.element.label) }

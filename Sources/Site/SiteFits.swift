@@ -51,8 +51,16 @@ final class SiteFits: Sendable {
         /// Per model, the best 4-bit answer at `SiteFits.context` (model pages, comparisons and
         /// filters all ask for it), worked out with the rest of the configuration's answers.
         let fourBit: [RecordID<Model>: Answer]
-        /// Per model, decode speed against context (absent when the model does not run).
-        let curves: [RecordID<Model>: Curve]
+        /// Per model, where its speed-against-context curve starts (absent when the model does
+        /// not run): enough to rank the combos by. Model pages chart a few; only those curves
+        /// are worked out in full (`curve(_:on:)`).
+        let curveStarts: [RecordID<Model>: CurveStart]
+    }
+
+    /// A model's 4-bit answer at the chart's first context, and its decode speed there.
+    struct CurveStart: Sendable {
+        let answer: Answer
+        let tokensPerSecond: Double?
     }
 
     /// Decode speed at each chart context, holding one 4-bit quant and runtime.
@@ -218,7 +226,7 @@ final class SiteFits: Sendable {
         var answers: [Answer] = []
         var unloadable: [(RecordID<Model>, String, String)] = []
         var fourBit: [RecordID<Model>: Answer] = [:]
-        var curves: [RecordID<Model>: Curve] = [:]
+        var curveStarts: [RecordID<Model>: CurveStart] = [:]
         var starts: [Int32] = []
         for model in catalog.models {
             var mine: [Answer] = []
@@ -238,12 +246,12 @@ final class SiteFits: Sendable {
             starts.append(Int32(answers.count))
             answers += mine.map { $0.brief() }
             fourBit[model.id] = reference(model, hardware, runtimes, catalog, records, context: context)?.brief()
-            curves[model.id] = curve(model, hardware, runtimes, catalog, records)
+            curveStarts[model.id] = curveStart(model, hardware, runtimes, catalog, records)
         }
         starts.append(Int32(answers.count))
         return ComboFit(
             hardware: hardware, runtimes: runtimes, answers: answers, answerStarts: starts, unloadable: unloadable, fourBit: fourBit,
-            curves: curves)
+            curveStarts: curveStarts)
     }
 
     private static func deviceFit(_ device: Device, _ catalog: Catalog, _ records: FitRecordTable) -> DeviceFit? {
@@ -373,25 +381,32 @@ extension SiteFits {
         return contexts
     }
 
+    /// Where the curve below starts on a combo, nil where the model does not run there.
+    func curveStart(_ model: Model, on combo: RecordID<Combo>) -> CurveStart? {
+        combos[combo]?.curveStarts[model.id]
+    }
+
     /// Decode speed at each chart context on a combo, holding the 4-bit quant and runtime that
     /// serve the model best at the shortest context; nil where it no longer fits.
     func curve(_ model: Model, on combo: RecordID<Combo>) -> Curve? {
-        combos[combo]?.curves[model.id]
-    }
-
-    static func curve(_ model: Model, _ hardware: Hardware, _ runtimes: [Runtime], _ catalog: Catalog, _ records: FitRecordTable = .none) -> Curve? {
-        let contexts = Self.chartContexts(upTo: model.maxContext)
-        guard let first = contexts.first,
-              let start = reference(model, hardware, runtimes, catalog, records, context: first),
-              start.result.verdict == .fits || start.result.verdict == .tight,
-              let runtime = catalog[start.runtime] else { return nil }
-        let prepared = records.records(model, start.quant, runtime)
-        let points = contexts.map { tokens -> (tokens: Int, tokensPerSecond: Double?) in
-            let result = FitEngine.evaluate(FitRequest(prepared, contextTokens: tokens), on: hardware)
+        guard let fit = combos[combo], let start = fit.curveStarts[model.id], let runtime = catalog[start.answer.runtime] else { return nil }
+        let prepared = records.records(model, start.answer.quant, runtime)
+        let points = Self.chartContexts(upTo: model.maxContext).map { tokens -> (tokens: Int, tokensPerSecond: Double?) in
+            let result = FitEngine.evaluate(FitRequest(prepared, contextTokens: tokens), on: fit.hardware)
             let runs = result.verdict == .fits || result.verdict == .tight
             return (tokens, runs ? result.decode?.atFullContext : nil)
         }
-        return Curve(answer: start.brief(), points: points)
+        return Curve(answer: start.answer, points: points)
+    }
+
+    /// The 4-bit answer at the first chart context, as `reference` gives it, when it runs. Its
+    /// speed is the curve's first point: the same request the curve evaluates there.
+    static func curveStart(_ model: Model, _ hardware: Hardware, _ runtimes: [Runtime], _ catalog: Catalog, _ records: FitRecordTable = .none) -> CurveStart? {
+        guard let first = Self.chartContexts(upTo: model.maxContext).first,
+              let start = reference(model, hardware, runtimes, catalog, records, context: first),
+              start.result.verdict == .fits || start.result.verdict == .tight,
+              catalog[start.runtime] != nil else { return nil }
+        return CurveStart(answer: start.brief(), tokensPerSecond: start.result.decode?.atFullContext)
     }
 }
 
