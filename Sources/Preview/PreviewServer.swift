@@ -15,8 +15,10 @@ public enum PreviewServer {
     public static let idleTimeout = Duration.seconds(30)
 
     /// The HTTP side: every GET and HEAD answered from the session's current site.
+    /// `onRunning` is called once the port is listening.
     public static func application(
-        session: PreviewSession, host: String, port: Int, idleTimeout: Duration = PreviewServer.idleTimeout
+        session: PreviewSession, host: String, port: Int, idleTimeout: Duration = PreviewServer.idleTimeout,
+        onRunning: @escaping @Sendable () -> Void = {}
     ) -> some ApplicationProtocol {
         let router = Router()
         let hub = session.hub
@@ -66,7 +68,8 @@ public enum PreviewServer {
         return Application(
             router: router,
             server: .http1(configuration: .init(idleTimeout: idle)),
-            configuration: .init(address: .hostname(host, port: port), serverName: "combos serve"))
+            configuration: .init(address: .hostname(host, port: port), serverName: "combos serve"),
+            onServerRunning: { _ in onRunning() })
     }
 
     /// Builds, watches and serves until Ctrl-C (or SIGTERM), then stops cleanly.
@@ -77,8 +80,14 @@ public enum PreviewServer {
         defer { session.stop() }
         // Hummingbird's own log lines (start, shutdown) would only repeat ours; LOG_LEVEL=info brings them back.
         if ProcessInfo.processInfo.environment["LOG_LEVEL"] == nil { setenv("LOG_LEVEL", "critical", 1) }
-        let app = application(session: session, host: host, port: port)
-        PreviewSession.say("serving \(displayPath(options.content)) at http://\(host.contains(":") ? "[\(host)]" : host):\(port)/ (Ctrl-C stops)")
+        // Said once the port listens, not before: a script (or a test) that opens the address as
+        // soon as it reads this line must not find the port closed, as it did about one start
+        // in three on a loaded machine.
+        let address = "http://\(host.contains(":") ? "[\(host)]" : host):\(port)/"
+        let content = displayPath(options.content)
+        let app = application(session: session, host: host, port: port) {
+            PreviewSession.say("serving \(content) at \(address) (Ctrl-C stops)")
+        }
         let server = Task { try await app.run() }
         // Ctrl-C and SIGTERM: close the open event streams, say so, and exit. The preview holds
         // nothing to save, and a graceful stop of the server is not safe: a connection accepted

@@ -13,6 +13,9 @@ final class ServeProcess: @unchecked Sendable {
     private let pipe = Pipe()
     private var pending = Data()
     private let pendingLock = NSLock()
+    /// Whether a connection to the port, made the moment the "serving" line arrived, was
+    /// accepted (nil until the line arrives): the line promises the port is open.
+    private(set) var listeningWhenServingSaid: Bool?
 
     /// The `combos` executable built beside the test bundle (`swift build --build-tests` and
     /// `swift test` build it), else the package's debug or release build.
@@ -52,7 +55,13 @@ final class ServeProcess: @unchecked Sendable {
             self.pendingLock.withLock {
                 self.pending.append(data)
                 while let newline = self.pending.firstIndex(of: 10) {
-                    self.lines.append(String(decoding: self.pending[self.pending.startIndex..<newline], as: UTF8.self))
+                    let line = String(decoding: self.pending[self.pending.startIndex..<newline], as: UTF8.self)
+                    if line.hasPrefix("serving "), self.listeningWhenServingSaid == nil {
+                        let socket = RawHTTP.connect(self.port)
+                        self.listeningWhenServingSaid = socket != nil
+                        if let socket { close(socket) }
+                    }
+                    self.lines.append(line)
                     self.pending.removeSubrange(self.pending.startIndex...newline)
                 }
             }
