@@ -62,13 +62,13 @@ struct TemplateRenderer {
     /// An object on the context stack. An inverted section over an empty list pushes the list
     /// (swift-mustache does, and `{{.}}` prints it), but the check does not see it: it is `hidden`.
     private struct Frame {
-        let value: Any
+        let value: TemplateValue
         let node: ViewNode?
         let hidden: Bool
 
-        init(_ value: Any, hidden: Bool = false) {
+        init(_ value: TemplateValue, hidden: Bool = false) {
             self.value = value
-            node = value as? ViewNode
+            if case .node(let node) = value { self.node = node } else { node = nil }
             self.hidden = hidden
         }
     }
@@ -88,7 +88,7 @@ struct TemplateRenderer {
         output.reserveCapacity(capacity)
     }
 
-    mutating func render(_ template: CompiledTemplate, model: Any) {
+    mutating func render(_ template: CompiledTemplate, model: TemplateValue) {
         stack = [Frame(model)]
         walk(template.nodes, in: template, overrides: [:], indentation: nil, emit: true, check: true, depth: 0)
     }
@@ -149,17 +149,17 @@ struct TemplateRenderer {
                 let checked = check && resolved.found != nil
                 var rendered = false
                 if emit {
-                    var hiddenList: [Any]?
+                    var hiddenList: [TemplateValue]?
                     let renders: Bool
                     switch resolved.value {
                     case nil: renders = true
-                    case let list as [Any]: renders = list.isEmpty; hiddenList = list
-                    case let flag as Bool: renders = !flag
-                    case let html as HTML: renders = html.html.isEmpty
+                    case .list(let list): renders = list.isEmpty; hiddenList = list
+                    case .bool(let flag): renders = !flag
+                    case .html(let html): renders = html.html.isEmpty
                     default: renders = false
                     }
                     if renders {
-                        if let hiddenList { stack.append(Frame(hiddenList, hidden: true)) }
+                        if let hiddenList { stack.append(Frame(.list(hiddenList), hidden: true)) }
                         body(true, checked)
                         if hiddenList != nil { stack.removeLast() }
                         rendered = true
@@ -171,19 +171,19 @@ struct TemplateRenderer {
                 if emit, let value = resolved.value {
                     let checked = check && resolved.same
                     switch value {
-                    case let list as [Any]:
+                    case .list(let list):
                         for item in list {
                             stack.append(Frame(item))
                             body(true, checked)
                             stack.removeLast()
                         }
                         checkedAlong = checked
-                    case let flag as Bool:
+                    case .bool(let flag):
                         if flag {
                             body(true, checked)
                             checkedAlong = checked
                         }
-                    case let html as HTML where html.html.isEmpty:
+                    case .html(let html) where html.html.isEmpty:
                         break
                     default:
                         stack.append(Frame(value))
@@ -195,13 +195,13 @@ struct TemplateRenderer {
                 // What the check walks that the output did not.
                 if check, !checkedAlong, let value = resolved.found?.value {
                     switch value {
-                    case let list as [Any]:
+                    case .list(let list):
                         for item in list {
                             stack.append(Frame(item))
                             body(false, true)
                             stack.removeLast()
                         }
-                    case is Bool:
+                    case .bool:
                         body(false, true)
                     default:
                         stack.append(Frame(value))
@@ -248,7 +248,7 @@ struct TemplateRenderer {
     /// optional is empty) and its value, unwrapped.
     private struct Found {
         var type: Any.Type
-        var value: Any?
+        var value: TemplateValue?
     }
 
     /// A tag's name looked up twice over, usually in one pass: as the check reads it (the first
@@ -256,7 +256,7 @@ struct TemplateRenderer {
     /// object whose field has a value). `same` says the two agree, so one walk serves both.
     private struct Resolved {
         var found: Found?
-        var value: Any?
+        var value: TemplateValue?
         var same: Bool
     }
 
@@ -266,13 +266,13 @@ struct TemplateRenderer {
         // Innermost first. The check's rules and swift-mustache's differ for an absent argument.
         for (level, transform) in tag.transforms.enumerated().reversed() {
             if resolved.found != nil {
-                let items = resolved.found?.value as? [Any]
+                let items: [TemplateValue]? = if case .list(let items) = resolved.found?.value { items } else { nil }
                 switch transform {
-                case "empty": resolved.found = Found(type: Bool.self, value: items?.isEmpty ?? true)
-                case "count": resolved.found = Found(type: Int.self, value: items?.count ?? 0)
+                case "empty": resolved.found = Found(type: Bool.self, value: .bool(items?.isEmpty ?? true))
+                case "count": resolved.found = Found(type: Int.self, value: .int(items?.count ?? 0))
                 case "first": resolved.found = Found(type: Any.self, value: items?.first)
                 case "last": resolved.found = Found(type: Any.self, value: items?.last)
-                case "reversed": resolved.found = Found(type: [Any].self, value: items.map { Array($0.reversed()) })
+                case "reversed": resolved.found = Found(type: [Any].self, value: items.map { .list(Array($0.reversed())) })
                 default:
                     let name = tag.transforms[level...].joined(separator: "(") + "(" + tag.argument
                         + String(repeating: ")", count: tag.transforms.count - level)
@@ -285,32 +285,32 @@ struct TemplateRenderer {
             resolved.value = resolved.value.flatMap { Self.transform($0, transform) }
         }
         switch (resolved.found?.value, resolved.value) {
-        case (let a as Bool, let b as Bool): resolved.same = a == b
-        case (let a as Int, let b as Int): resolved.same = a == b
+        case (.bool(let a), .bool(let b)): resolved.same = a == b
+        case (.int(let a), .int(let b)): resolved.same = a == b
         default: resolved.same = false
         }
         return resolved
     }
 
     /// swift-mustache's transforms of lists and text.
-    private static func transform(_ value: Any, _ name: String) -> Any? {
-        if let items = value as? [Any] {
+    private static func transform(_ value: TemplateValue, _ name: String) -> TemplateValue? {
+        if case .list(let items) = value {
             switch name {
             case "first": return items.first
             case "last": return items.last
-            case "reversed": return Array(items.reversed())
-            case "count": return items.count
-            case "empty": return items.isEmpty
+            case "reversed": return .list(Array(items.reversed()))
+            case "count": return .int(items.count)
+            case "empty": return .bool(items.isEmpty)
             default: return nil
             }
         }
-        if let text = value as? String {
+        if case .text(let text) = value {
             switch name {
-            case "empty": return text.isEmpty
-            case "capitalized": return text.capitalized
-            case "lowercased": return text.lowercased()
-            case "uppercased": return text.uppercased()
-            case "reversed": return String(text.reversed())
+            case "empty": return .bool(text.isEmpty)
+            case "capitalized": return .text(text.capitalized)
+            case "lowercased": return .text(text.lowercased())
+            case "uppercased": return .text(text.uppercased())
+            case "reversed": return .text(String(text.reversed()))
             default: return nil
             }
         }
@@ -322,11 +322,11 @@ struct TemplateRenderer {
         guard let first = path.first else {
             let top = stack[stack.count - 1]
             let checked = checkedTop
-            return Resolved(found: Found(type: type(of: checked.value), value: checked.value), value: top.value, same: !top.hidden)
+            return Resolved(found: Found(type: checked.value.dynamicType, value: checked.value), value: top.value, same: !top.hidden)
         }
         // The first part climbs the stack.
         var found: Found?
-        var value: Any?
+        var value: TemplateValue?
         var same = true
         var index = stack.count - 1
         while index >= 0 {
@@ -388,42 +388,45 @@ struct TemplateRenderer {
         stack.last(where: { !$0.hidden }) ?? stack[stack.count - 1]
     }
 
-    private static func field(_ name: String, id: Int, of frame: Frame) -> (type: Any.Type, value: Any?)? {
-        if let node = frame.node { return node.field(id: id) }
-        let object = frame.value
-        if object is String || object is Int || object is Double || object is Bool || object is [Any] { return nil }
-        if let html = object as? HTML { return name == "html" ? (String.self, html.html) : nil }
-        for child in Mirror(reflecting: object).children where child.label == name {
-            return (type(of: child.value), unwrap(child.value))
+    private static func field(_ name: String, id: Int, of frame: Frame) -> (type: Any.Type, value: TemplateValue?)? {
+        switch frame.value {
+        case .node(let node): return node.field(id: id)
+        case .text, .int, .double, .bool, .list: return nil
+        case .html(let html): return name == "html" ? (String.self, .text(html.html)) : nil
+        case .other(let object):
+            for child in Mirror(reflecting: object).children where child.label == name {
+                return (type(of: child.value), ViewTree.make(child.value))
+            }
+            return nil
         }
-        return nil
     }
 
-    private static func unwrap(_ value: Any) -> Any? {
-        let mirror = Mirror(reflecting: value)
-        guard mirror.displayStyle == .optional else { return value }
-        return mirror.children.first.map { unwrap($0.value) } ?? nil
+    private static func typeName(_ object: TemplateValue) -> String {
+        if case .node(let node) = object { return node.typeName }
+        return "\(object.dynamicType)"
     }
 
-    private static func typeName(_ object: Any) -> String {
-        (object as? ViewNode)?.typeName ?? "\(type(of: object))"
-    }
-
-    private static func fieldNames(of object: Any) -> [String] {
-        if let node = object as? ViewNode { return node.fieldNames }
-        return Mirror(reflecting: object).children.compactMap(\.label)
+    private static func fieldNames(of object: TemplateValue) -> [String] {
+        switch object {
+        case .node(let node): node.fieldNames
+        case .html: ["html"]
+        case .other(let value): Mirror(reflecting: value).children.compactMap(\.label)
+        case .text, .int, .double, .bool, .list: []
+        }
     }
 
     // MARK: Output
 
-    private mutating func write(_ value: Any, escaped: Bool) {
+    private mutating func write(_ value: TemplateValue, escaped: Bool) {
         switch value {
-        case let text as String: append(text, escaped: escaped)
-        case let html as HTML: append(html.html, escaped: escaped)
-        case let number as Int: append(String(number), escaped: false)
-        case let number as Double: append(String(describing: number), escaped: false)
-        case let flag as Bool: append(flag ? "true" : "false", escaped: false)
-        default: append(String(describing: value), escaped: escaped)
+        case .text(let text): append(text, escaped: escaped)
+        case .html(let html): append(html.html, escaped: escaped)
+        case .int(let number): append(String(number), escaped: false)
+        case .double(let number): append(String(describing: number), escaped: false)
+        case .bool(let flag): append(flag ? "true" : "false", escaped: false)
+        case .list(let items): append(String(describing: items), escaped: escaped)
+        case .node(let node): append(String(describing: node), escaped: escaped)
+        case .other(let object): append(String(describing: object), escaped: escaped)
         }
     }
 

@@ -69,7 +69,7 @@ public struct TemplateSet: Sendable {
                 "missing template \"\(name)\" (\(path(of: name)) does not exist)")])
         }
         // Reflected once here, then read by name as the template renders.
-        let tree = ViewTree.make(model) ?? model
+        let tree = ViewTree.make(model) ?? .other(model)
         var renderer = TemplateRenderer(templates: self)
         renderer.render(template, model: tree)
         if !renderer.diagnostics.isEmpty { throw DiagnosticsError(renderer.diagnostics) }

@@ -5,6 +5,34 @@ import Foundation
 @_spi(Reflection) import Swift
 #endif
 
+/// A value as a template sees it: the renderer switches on its case, where casting an `Any` to
+/// each type in turn (and copying the box) was a third of the template walk.
+enum TemplateValue: @unchecked Sendable {
+    case text(String)
+    case html(HTML)
+    case int(Int)
+    case double(Double)
+    case bool(Bool)
+    case list([TemplateValue])
+    case node(ViewNode)
+    /// Anything else (an enum, a tuple): printed with `String(describing:)`, read by `Mirror`.
+    case other(Any)
+
+    /// The type the value had in the view model, as the check names it.
+    var dynamicType: Any.Type {
+        switch self {
+        case .text: String.self
+        case .html: HTML.self
+        case .int: Int.self
+        case .double: Double.self
+        case .bool: Bool.self
+        case .list: [Any].self
+        case .node: ViewNode.self
+        case .other(let value): type(of: value)
+        }
+    }
+}
+
 /// A view model turned into nodes the template renderer reads by name, once per page.
 ///
 /// Reading a field of a plain struct by building a `Mirror` of it, on every tag and again for
@@ -14,9 +42,9 @@ import Foundation
 final class ViewNode: @unchecked Sendable {
     let shape: ViewShape
     /// One per field of `shape`; nil for an empty optional.
-    let values: [Any?]
+    let values: [TemplateValue?]
 
-    init(shape: ViewShape, values: [Any?]) {
+    init(shape: ViewShape, values: [TemplateValue?]) {
         self.shape = shape
         self.values = values
     }
@@ -25,7 +53,7 @@ final class ViewNode: @unchecked Sendable {
     /// when the type has no field of that name. An array read: hashing the name on every tag
     /// was a fortieth of a build.
     @inline(__always)
-    func field(id: Int) -> (type: Any.Type, value: Any?)? {
+    func field(id: Int) -> (type: Any.Type, value: TemplateValue?)? {
         guard id < shape.slots.count else { return nil }
         let index = Int(shape.slots[id])
         guard index >= 0 else { return nil }
@@ -83,50 +111,51 @@ final class FieldNames: @unchecked Sendable {
     }
 }
 
-/// Turns view models into `ViewNode`s.
+/// Turns view models into `TemplateValue`s.
 ///
 /// How to convert a value depends only on its type, so that is worked out once per type (a
 /// `ViewKind`) and kept. A plain struct's fields are then read straight from its memory at the
 /// offsets the runtime reports (`_forEachField`, the reflection metadata `Mirror` itself reads),
-/// with no `Mirror` per value. Anything else (classes, types with a custom mirror, structs with
-/// a class or existential field, whose declared and dynamic types differ) goes through `Mirror`
-/// as before; the result is the same either way.
+/// with no `Mirror` per value, and a struct inside a struct or an array is read where it lies,
+/// not copied out into a box first. Anything else (classes, types with a custom mirror, structs
+/// with a class or existential field, whose declared and dynamic types differ) goes through
+/// `Mirror` as before; the result is the same either way.
 enum ViewTree {
-    /// The value as templates see it: structs and classes become `ViewNode`s, arrays `[Any]` of
-    /// nodes, optionals their content; text, numbers, HTML and the like stay as they are.
-    static func make(_ value: Any) -> Any? {
+    /// The value as templates see it: structs and classes become nodes, arrays lists, optionals
+    /// their content; text, numbers and HTML their own cases; anything else `.other`.
+    static func make(_ value: Any) -> TemplateValue? {
         convert(value, kinds.kind(of: type(of: value)))
     }
 
-    static func convert(_ value: Any, _ kind: ViewKind) -> Any? {
+    static func convert(_ value: Any, _ kind: ViewKind) -> TemplateValue? {
         switch kind {
-        case .leaf:
-            return value
+        case .leaf(let leaf):
+            return leaf.value(value)
         case .optional(let optional, let wrapped):
             return optional.unwrap(value).flatMap { convert($0, wrapped) }
         case .array(let array, let element):
-            return array.elements(of: value).compactMap { convert($0, element) }
+            return .list(array.elements(of: value).compactMap { convert($0, element) })
         case .structure(let structure):
-            return structure.node(of: value) ?? reflect(value)
+            return structure.node(of: value).map(TemplateValue.node) ?? reflect(value)
         case .reflected:
             return reflect(value)
         }
     }
 
     /// The general case, by `Mirror`.
-    static func reflect(_ value: Any) -> Any? {
-        if value is String || value is HTML || value is Bool || value is Int || value is Double { return value }
+    static func reflect(_ value: Any) -> TemplateValue? {
+        if let leaf = Leaf.value(of: value) { return leaf }
         let mirror = Mirror(reflecting: value)
         switch mirror.displayStyle {
         case .optional:
             return mirror.children.first.flatMap { make($0.value) }
         case .collection, .set:
-            return mirror.children.compactMap { make($0.value) }
+            return .list(mirror.children.compactMap { make($0.value) })
         case .struct, .class:
             let valueType = type(of: value)
             var labels: [String] = []
             var types: [Any.Type] = []
-            var values: [Any?] = []
+            var values: [TemplateValue?] = []
             for child in mirror.children {
                 guard let label = child.label else { continue }
                 labels.append(label)
@@ -135,23 +164,68 @@ enum ViewTree {
             }
             let cached = kinds.reflectedShape(for: valueType)
             if let cached, cached.matches(labels: labels, types: types) {
-                return ViewNode(shape: cached, values: values)
+                return .node(ViewNode(shape: cached, values: values))
             }
             let shape = ViewShape(type: valueType, labels: labels, types: types)
             if cached == nil { kinds.store(shape, for: valueType) }
-            return ViewNode(shape: shape, values: values)
+            return .node(ViewNode(shape: shape, values: values))
         default:
-            return value
+            return .other(value)
         }
     }
 
     private static let kinds = ViewKinds()
 }
 
+/// Text, numbers and HTML, each its own case; anything else that `Mirror` does not open.
+enum Leaf: Sendable {
+    case text, html, bool, int, double, other
+
+    init(_ type: Any.Type) {
+        self = type == String.self ? .text : type == HTML.self ? .html : type == Bool.self ? .bool
+            : type == Int.self ? .int : type == Double.self ? .double : .other
+    }
+
+    func value(_ value: Any) -> TemplateValue {
+        switch self {
+        case .text: .text(value as! String)
+        case .html: .html(value as! HTML)
+        case .bool: .bool(value as! Bool)
+        case .int: .int(value as! Int)
+        case .double: .double(value as! Double)
+        case .other: .other(value)
+        }
+    }
+
+    /// The value's own case when it is text, a number or HTML.
+    static func value(of value: Any) -> TemplateValue? {
+        switch value {
+        case let text as String: .text(text)
+        case let html as HTML: .html(html)
+        case let flag as Bool: .bool(flag)
+        case let number as Int: .int(number)
+        case let number as Double: .double(number)
+        default: nil
+        }
+    }
+
+    /// Reads a field of this kind where it lies.
+    func reader(at offset: Int) -> (UnsafeRawPointer) -> TemplateValue? {
+        switch self {
+        case .text: { .text(($0 + offset).assumingMemoryBound(to: String.self).pointee) }
+        case .html: { .html(($0 + offset).assumingMemoryBound(to: HTML.self).pointee) }
+        case .bool: { .bool(($0 + offset).assumingMemoryBound(to: Bool.self).pointee) }
+        case .int: { .int(($0 + offset).assumingMemoryBound(to: Int.self).pointee) }
+        case .double: { .double(($0 + offset).assumingMemoryBound(to: Double.self).pointee) }
+        case .other: preconditionFailure("read through the type's loader")
+        }
+    }
+}
+
 /// How values of one type become template values.
 indirect enum ViewKind: @unchecked Sendable {
     /// Text, numbers, HTML, enums: as they are.
-    case leaf
+    case leaf(Leaf)
     case optional(any ViewOptional.Type, ViewKind)
     case array(any ViewArray.Type, ViewKind)
     case structure(ViewStructure)
@@ -173,11 +247,19 @@ extension Optional: ViewOptional {
 protocol ViewArray {
     static var elementType: Any.Type { get }
     static func elements(of value: Any) -> [Any]
+    /// The array at `pointer`, each element of a struct type read where it lies.
+    static func nodes(at pointer: UnsafeRawPointer, _ structure: ViewStructure) -> [TemplateValue]
 }
 
 extension Array: ViewArray {
     static var elementType: Any.Type { Element.self }
     static func elements(of value: Any) -> [Any] { (value as! Self).map { $0 } }
+    static func nodes(at pointer: UnsafeRawPointer, _ structure: ViewStructure) -> [TemplateValue] {
+        pointer.assumingMemoryBound(to: Self.self).pointee.withUnsafeBufferPointer { elements in
+            guard let base = elements.baseAddress else { return [] }
+            return elements.indices.compactMap { structure.value(at: UnsafeRawPointer(base + $0)) }
+        }
+    }
 }
 
 /// A plain struct's fields: where each lies in the struct's memory and how to convert it.
@@ -185,20 +267,31 @@ final class ViewStructure: @unchecked Sendable {
     let type: Any.Type
     /// Filled in after the structure is registered, so a type that contains itself finds it.
     fileprivate(set) var shape: ViewShape?
-    fileprivate(set) var readers: [(UnsafeRawPointer) -> Any?] = []
+    fileprivate(set) var readers: [(UnsafeRawPointer) -> TemplateValue?] = []
+    /// Copies a value of the type out of memory, boxed: for `Mirror`, when the type needs it.
+    let load: (UnsafeRawPointer) -> Any
 
-    init(type: Any.Type) { self.type = type }
+    init(type: Any.Type, load: @escaping (UnsafeRawPointer) -> Any) {
+        self.type = type
+        self.load = load
+    }
 
     /// Nil when the type turned out to need `Mirror` after all.
     func node(of value: Any) -> ViewNode? {
         guard let shape else { return nil }
-        func read<T>(_ value: T) -> [Any?] {
+        func read<T>(_ value: T) -> [TemplateValue?] {
             withUnsafeBytes(of: value) { bytes in
                 guard let base = bytes.baseAddress else { return readers.map { _ in nil } }
                 return readers.map { $0(base) }
             }
         }
         return ViewNode(shape: shape, values: _openExistential(value, do: read))
+    }
+
+    /// A value of the type at `pointer`, read in place.
+    func value(at pointer: UnsafeRawPointer) -> TemplateValue? {
+        guard let shape else { return ViewTree.reflect(load(pointer)) }
+        return .node(ViewNode(shape: shape, values: readers.map { $0(pointer) }))
     }
 }
 
@@ -240,7 +333,7 @@ private final class ViewKinds: @unchecked Sendable {
         let kind: ViewKind
         let metadataKind = Self.metadataKind(type)
         if type == String.self || type == HTML.self || type == Bool.self || type == Int.self || type == Double.self {
-            kind = .leaf
+            kind = .leaf(Leaf(type))
         } else if let optional = type as? any ViewOptional.Type {
             kind = .optional(optional, kindLocked(optional.wrappedType))
         } else if let array = type as? any ViewArray.Type {
@@ -250,9 +343,9 @@ private final class ViewKinds: @unchecked Sendable {
         } else if metadataKind == Self.enumKind || metadataKind == Self.tupleKind || metadataKind == Self.functionKind
             || metadataKind == Self.metatypeKind {
             // `Mirror` gives these no display style `make` converts: they stay as they are.
-            kind = .leaf
+            kind = .leaf(.other)
         } else if metadataKind == Self.structKind {
-            let structure = ViewStructure(type: type)
+            let structure = ViewStructure(type: type, load: Self.loader(type))
             kinds[id] = .structure(structure)
             if fill(structure) { return .structure(structure) }
             kind = .reflected
@@ -282,13 +375,23 @@ private final class ViewKinds: @unchecked Sendable {
             guard [Self.structKind, Self.enumKind, Self.optionalKind, Self.tupleKind, Self.functionKind, Self.metatypeKind]
                 .contains(metadataKind) else { return false }
         }
-        var readers: [(UnsafeRawPointer) -> Any?] = []
+        var readers: [(UnsafeRawPointer) -> TemplateValue?] = []
         for field in fields {
             let offset = field.offset
             let kind = kindLocked(field.type)
-            if case .optional(let optional, let wrapped) = kind {
+            switch kind {
+            case .leaf(let leaf) where leaf != .other:
+                readers.append(leaf.reader(at: offset))
+            case .structure(let inner):
+                readers.append { inner.value(at: $0 + offset) }
+            case .array(let array, .structure(let element)):
+                readers.append { .list(array.nodes(at: $0 + offset, element)) }
+            case .array(_, .leaf(.text)):
+                // Element type String: the array is a [String].
+                readers.append { .list(($0 + offset).assumingMemoryBound(to: [String].self).pointee.map(TemplateValue.text)) }
+            case .optional(let optional, let wrapped):
                 readers.append { optional.read($0 + offset).flatMap { ViewTree.convert($0, wrapped) } }
-            } else {
+            default:
                 let load = Self.loader(field.type)
                 readers.append { ViewTree.convert(load($0 + offset), kind) }
             }

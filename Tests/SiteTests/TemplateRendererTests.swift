@@ -99,6 +99,32 @@ struct TemplateRendererTests {
         #expect(try set.render(Outer(inner: Inner(value: "v"), missing: nil), template: "page") == "v||v")
     }
 
+    @Test("every kind of field swift-mustache reads renders as it renders it: structs in structs and lists, lists of text, numbers, enums, classes")
+    func fieldKinds() throws {
+        enum Mood { case calm, loud(Int) }
+        final class Box { let label = "boxed"; let items = ["x", "y"] }
+        struct Cell { let text: String; let size: Double; let mood: Mood; let tags: [String]; let spare: Cell2? }
+        struct Cell2 { let text: String }
+        struct Row { let cell: Cell; let cells: [Cell]; let count: Int; let ratio: Double; let words: [String]; let box: Box; let mood: Mood; let maybe: [String]? }
+        let row = Row(
+            cell: Cell(text: "in <place>", size: 1.5, mood: .calm, tags: ["a", "b"], spare: Cell2(text: "spare")),
+            cells: [Cell(text: "one", size: 0.25, mood: .loud(3), tags: [], spare: nil), Cell(text: "two & two", size: 1e21, mood: .calm, tags: ["t"], spare: nil)],
+            count: -7, ratio: 2.0, words: ["w1", "w<2>"], box: Box(), mood: .loud(9), maybe: ["m"])
+        let template = """
+            {{cell.text}}|{{cell.size}}|{{cell.mood}}|{{#cell.tags}}{{.}},{{/cell.tags}}|{{cell.spare.text}}|\
+            {{#cells}}[{{text}} {{size}} {{mood}} {{#tags}}{{.}}{{/tags}}{{^tags}}none{{/tags}} {{#spare}}s{{/spare}}]{{/cells}}|\
+            {{count}}|{{ratio}}|{{#words}}{{.}};{{/words}}|{{box.label}}{{#box.items}}{{.}}{{/box.items}}|{{mood}}|{{#maybe}}{{.}}{{/maybe}}|\
+            {{#first(cells)}}{{text}}{{/first(cells)}}{{#last(words)}}{{.}}{{/last(words)}}{{count(words)}}{{#reversed(words)}}{{.}}{{/reversed(words)}}
+            """
+        let site = FixtureSite()
+        defer { site.destroy() }
+        site.write("templates/page.mustache", template)
+        let set = try TemplateSet.load(from: site.path("templates")).get()
+        let ours = try set.render(row, template: "page")
+        #expect(ours == (try mustache(["page": template], row)))
+        #expect(ours.hasPrefix("in &lt;place&gt;|1.5|calm|a,b,|spare|[one 0.25 loud(3) none ][two &amp; two 1e+21 calm t ]|-7|2.0|w1;w&lt;2&gt;;|boxedxy|loud(9)|m|"))
+    }
+
     @Test("inverted sections render for an empty list, false, an absent optional, and empty()")
     func invertedSections() throws {
         let html = try render(["page": "{{^none}}1{{/none}}{{^off}}2{{/off}}{{^note}}3{{/note}}{{^flag}}x{{/flag}}{{^groups}}x{{/groups}}{{^empty(none)}}x{{/empty(none)}}{{^empty(groups)}}4{{/empty(groups)}}{{#count(groups)}}{{.}}{{/count(groups)}}"])
