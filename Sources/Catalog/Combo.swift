@@ -137,6 +137,8 @@ public struct Combo: Record {
     /// How many machines, counting each node's count.
     public var nodeCount: Int { nodes.reduce(0) { $0 + $1.count } }
 
+    /// Inlinable: pages ask it of every combo, and a call across modules copied the whole combo.
+    @inlinable
     public func verdict(for runtime: RecordID<Runtime>) -> RuntimeVerdict? {
         runtimeCompatibility.first { $0.runtime.id == runtime }
     }
