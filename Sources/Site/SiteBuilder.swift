@@ -133,14 +133,50 @@ public enum SiteBuilder {
             update?.abandon()
         }
 
-        let fits = try timed("fit answers") { () throws(DiagnosticsError) -> SiteFits in
-            let collisions = ComboFacets.collisions(catalog)
-            if !collisions.isEmpty {
-                abandon()
-                throw DiagnosticsError(collisions)
-            }
-            return SiteFits(catalog)
+        let collisions = ComboFacets.collisions(catalog)
+        if !collisions.isEmpty {
+            abandon()
+            throw DiagnosticsError(collisions)
         }
+
+        // The builder's data, search index, robots file, feed and JSON API read only the
+        // catalog: made and written on another core while the fit answers are worked out and the
+        // pages planned (planning is mostly one core's work), and joined before the sitemap.
+        // Only their paths and hashes are kept (the export of a large catalog is tens of MB).
+        let early = SiteRenderer.generated(catalog) + SitePlumbing.catalogFiles(catalog, config: options.config)
+        let earlyWritten = Slots<Result<(hash: UInt64, written: Bool), DiagnosticsError>>(count: early.count)
+        let making = DispatchGroup()
+        if write {
+            let previousFiles = previous?.files ?? [:]
+            DispatchQueue.global().async(group: making) {
+                do {
+                    try staging?.makeFolders(for: early.map(\.path))
+                } catch {
+                    let failed = failure(options.output, "cannot write the new output: \(error.localizedDescription)")
+                    for index in early.indices { earlyWritten.set(index, .failure(failed)) }
+                    return
+                }
+                for (index, maker) in early.enumerated() {
+                    let file = maker.made()
+                    let hash = StableHash.hash(file.contents)
+                    do {
+                        if let staging {
+                            try staging.write(file.path, file.contents)
+                            earlyWritten.set(index, .success((hash, true)))
+                        } else if let update, previousFiles[file.path] != hash {
+                            try update.stage(file.path, file.contents)
+                            earlyWritten.set(index, .success((hash, true)))
+                        } else {
+                            earlyWritten.set(index, .success((hash, false)))
+                        }
+                    } catch {
+                        earlyWritten.set(index, .failure(failure(options.output, "cannot write the new output: \(error.localizedDescription)")))
+                    }
+                }
+            }
+        }
+
+        let fits = try timed("fit answers") { SiteFits(catalog) }
         var specs = try timed("plan pages") { () -> [PageSpec] in
             next.records = BuildManifest.recordHashes(catalog, files: loaded.files)
             next.references = BuildManifest.referencesHash(catalog)
@@ -175,7 +211,21 @@ public enum SiteBuilder {
         // and only their paths and hashes kept (the export of a large catalog is tens of MB).
         var writtenPaths: [String] = []
         let generatedPaths = try timed("export data") { () throws(DiagnosticsError) -> [String] in
-            let generated = SiteRenderer.generated(catalog) + SitePlumbing.generated(catalog, pages: specs.map(\.path), config: options.config)
+            let sitemap = SitePlumbing.sitemap(catalog, pages: specs.map(\.path), config: options.config)
+            making.wait()
+            if write {
+                for (maker, outcome) in zip(early, earlyWritten.values) {
+                    switch outcome {
+                    case .success(let written):
+                        next.files[maker.path] = written.hash
+                        if written.written { writtenPaths.append(maker.path) }
+                    case .failure(let error):
+                        abandon()
+                        throw error
+                    }
+                }
+            }
+            let generated = [sitemap]
             do {
                 // The pages' folders are made as they are written, on the render workers: made here
                 // one after another, the twenty thousand of a large site took seconds of one core.
@@ -196,7 +246,7 @@ public enum SiteBuilder {
                 abandon()
                 throw failure(options.output, "cannot write the new output: \(error.localizedDescription)")
             }
-            return generated.map(\.path)
+            return early.map(\.path) + generated.map(\.path)
         }
         let assetsDirectory = options.templates + "/assets"
         let assetPaths = FileManager.default.fileExists(atPath: assetsDirectory) ? OutputWriter.assetPaths(in: assetsDirectory) : []

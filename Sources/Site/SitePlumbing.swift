@@ -10,8 +10,17 @@ enum SitePlumbing {
     }
 
     static func generated(_ catalog: Catalog, pages: [SitePath], config: SiteConfig) -> [OutputWriter.Generated] {
+        [sitemap(catalog, pages: pages, config: config)] + catalogFiles(catalog, config: config)
+    }
+
+    /// The sitemap, which lists the pages.
+    static func sitemap(_ catalog: Catalog, pages: [SitePath], config: SiteConfig) -> OutputWriter.Generated {
+        file(Route.sitemap) { Sitemap.xml(pages: pages, catalog: catalog, config: config) }
+    }
+
+    /// The files made from the catalog alone, which `combos build` makes while it plans the pages.
+    static func catalogFiles(_ catalog: Catalog, config: SiteConfig) -> [OutputWriter.Generated] {
         [
-            file(Route.sitemap) { Sitemap.xml(pages: pages, catalog: catalog, config: config) },
             file(Route.robots) { robots(config) },
             file(Route.feed) { AtomFeed.xml(catalog, config: config) },
             OutputWriter.Generated(path: Route.catalogAPI.outputFile) { CatalogAPI.data(catalog, config: config) },
