@@ -19,11 +19,11 @@ struct ComboFilterPage: Sendable {
         let count: String
     }
 
-    init(selection: ComboFacets.Selection, page: Pagination? = nil, facets: ComboFacets, fits: SiteFits, context: inout PageContext) {
+    init(selection: ComboFacets.Selection, page: Pagination? = nil, facets: ComboFacets, cards: ComboCards, fits: SiteFits, context: inout PageContext) {
         let catalog = context.catalog
         title = selection.title + (page.map { $0.number > 1 ? ", page \($0.number)" : "" } ?? "")
         let ids = facets.combos(matching: selection)
-        items = (page?.slice(ids) ?? ids[...]).compactMap { catalog[$0] }.map { IndexItem.combo($0, fits: fits, facets: facets, &context) }
+        items = (page?.slice(ids) ?? ids[...]).compactMap { IndexItem.combo($0, cards: cards, fits: fits, facets: facets, &context) }
         pager = page?.view(&context)
         intro = Self.intro(selection, count: ids.count)
         meta = context.meta(title: title, description: intro, breadcrumbs: [

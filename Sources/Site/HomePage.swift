@@ -26,7 +26,7 @@ struct HomePage: Sendable {
         let intro: String
     }
 
-    init(fits: SiteFits, facets: ComboFacets, context: inout PageContext) {
+    init(fits: SiteFits, facets: ComboFacets, cards: ComboCards, context: inout PageContext) {
         let catalog = context.catalog
         title = context.config.title
         meta = context.meta(
@@ -34,8 +34,7 @@ struct HomePage: Sendable {
             description: "Which hardware runs which local AI models, how it is wired, and what goes wrong.",
             breadcrumbs: [])
         let all = facets.combos(matching: ComboFacets.Selection([]))
-        combos = all.prefix(Pagination.perPage).compactMap { catalog[$0] }
-            .map { IndexItem.combo($0, fits: fits, facets: facets, &context) }
+        combos = all.prefix(Pagination.perPage).compactMap { IndexItem.combo($0, cards: cards, fits: fits, facets: facets, &context) }
         moreCombos = MoreView(
             hidden: all.count - combos.count, noun: "combos, cheapest first",
             link: context.link("See them all in the combo index", to: Route.index(of: .combo)))

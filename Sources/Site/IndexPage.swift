@@ -12,7 +12,7 @@ struct IndexPage: Sendable {
     /// Links to the other pages of the combo index, when it has more than one.
     let pager: PagerView?
 
-    init(kind: RecordKind, page: Pagination? = nil, fits: SiteFits, facets: ComboFacets, context: inout PageContext) {
+    init(kind: RecordKind, page: Pagination? = nil, fits: SiteFits, facets: ComboFacets, cards: ComboCards, context: inout PageContext) {
         let catalog = context.catalog
         title = Self.title(kind) + (page.map { $0.number > 1 ? ", page \($0.number)" : "" } ?? "")
         intro = Self.intro(kind)
@@ -20,7 +20,7 @@ struct IndexPage: Sendable {
         if kind == .combo {
             let ids = facets.combos(matching: ComboFacets.Selection([]))
             let shown = page?.slice(ids) ?? ids[...]
-            items = shown.compactMap { catalog[$0] }.map { IndexItem.combo($0, fits: fits, facets: facets, &context) }
+            items = shown.compactMap { IndexItem.combo($0, cards: cards, fits: fits, facets: facets, &context) }
             filters = FilterPanel(facets: facets, current: nil, total: ids.count, &context)
         } else {
             items = Self.items(of: kind, &context)
@@ -138,22 +138,15 @@ struct IndexItem: Sendable {
 
     /// A combo's card: its title and summary; total memory, what the fit engine leaves usable,
     /// power and cost; topology class, interconnect, difficulty and platform; and, for the
-    /// filter, the facet values the card has.
-    static func combo(_ combo: Combo, fits: SiteFits, facets: ComboFacets, _ context: inout PageContext) -> IndexItem {
-        let totals = context.catalog.totals(of: combo)
-        let usable = ComparisonTable.usableCell(combo, fits)
-        var tags = ComboPage.tags(combo, totals)
-        if let platform = context.catalog[combo.platform.id] { tags.append(platform.name) }
-        let values = facets.valuesByCombo[combo.id] ?? []
+    /// filter, the facet values the card has. Nil for an id the catalog does not have.
+    static func combo(
+        _ id: RecordID<Combo>, cards: ComboCards, fits: SiteFits, facets: ComboFacets, _ context: inout PageContext
+    ) -> IndexItem? {
+        let catalog = context.catalog
+        guard let card = cards.card(id, make: { catalog[id].map { ComboCards.Card($0, fits: fits, facets: facets, catalog: catalog) } }) else { return nil }
         return IndexItem(
-            link: context.link(combo.title, to: Route.combo(combo.id)),
-            summary: Self.firstSentence(combo.summary),
-            figures: [ComboPage.memoryValue(totals), "\(usable.text) usable" + (usable.detail.map { " \($0)" } ?? ""),
-                      Format.watts(totals.powerW), ComboPage.cost(totals)],
-            tags: tags,
-            data: ComboFacets.Facet.allCases.map { facet in
-                DataAttribute(name: facet.rawValue, value: values.filter { $0.facet == facet }.map(\.slug).sorted().joined(separator: " "))
-            })
+            link: context.link(card.title, to: Route.combo(id)), summary: card.summary, figures: card.figures, tags: card.tags,
+            data: card.data)
     }
 }
 

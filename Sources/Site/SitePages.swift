@@ -52,6 +52,7 @@ enum SitePages {
         let related = related ?? RelatedRecords(catalog)
         let comparisons = fits.comparisons
         let facets = ComboFacets(catalog, fits: fits)
+        let cards = ComboCards()
         var pages: [PageSpec] = []
         typealias Key = DependencyKey
         let everyKind = Set(RecordKind.allCases.map(Key.kind))
@@ -94,20 +95,20 @@ enum SitePages {
         }
 
         pages.append(PageSpec(path: Route.home, source: templates.path(of: "pages/home"), template: "pages/home", dependencies: everyKind.union([Key.fits])) {
-            HomePage(fits: fits, facets: facets, context: &$0)
+            HomePage(fits: fits, facets: facets, cards: cards, context: &$0)
         })
         for kind in RecordKind.allCases where kind != .benchmark {
             let source = templates.path(of: "pages/index")
             guard kind == .combo else {
                 pages.append(PageSpec(path: Route.index(of: kind), source: source, template: "pages/index", dependencies: [Key.kind(kind)]) {
-                    IndexPage(kind: kind, fits: fits, facets: facets, context: &$0)
+                    IndexPage(kind: kind, fits: fits, facets: facets, cards: cards, context: &$0)
                 })
                 continue
             }
             let ordered = facets.combos(matching: ComboFacets.Selection([]))
             for page in Pagination.all(Route.index(of: kind), total: catalog.combos.count) {
                 pages.append(PageSpec(path: page.path, source: source, template: "pages/index", dependencies: comboListKeys(ordered, page: page)) {
-                    IndexPage(kind: kind, page: page, fits: fits, facets: facets, context: &$0)
+                    IndexPage(kind: kind, page: page, fits: fits, facets: facets, cards: cards, context: &$0)
                 })
             }
         }
@@ -118,7 +119,7 @@ enum SitePages {
                     path: page.path, source: templates.path(of: "pages/combo-filter"), template: "pages/combo-filter",
                     dependencies: comboListKeys(matching, page: page)
                 ) {
-                    ComboFilterPage(selection: selection, page: page, facets: facets, fits: fits, context: &$0)
+                    ComboFilterPage(selection: selection, page: page, facets: facets, cards: cards, fits: fits, context: &$0)
                 })
             }
         }
