@@ -157,18 +157,8 @@ public enum SiteBuilder {
                     return
                 }
                 for (index, maker) in early.enumerated() {
-                    let file = maker.made()
-                    let hash = StableHash.hash(file.contents)
                     do {
-                        if let staging {
-                            try staging.write(file.path, file.contents)
-                            earlyWritten.set(index, .success((hash, true)))
-                        } else if let update, previousFiles[file.path] != hash {
-                            try update.stage(file.path, file.contents)
-                            earlyWritten.set(index, .success((hash, true)))
-                        } else {
-                            earlyWritten.set(index, .success((hash, false)))
-                        }
+                        earlyWritten.set(index, .success(try put(maker.made(), staging: staging, update: update, previous: previousFiles)))
                     } catch {
                         earlyWritten.set(index, .failure(failure(options.output, "cannot write the new output: \(error.localizedDescription)")))
                     }
@@ -207,8 +197,8 @@ public enum SiteBuilder {
         let keyed: [(key: String, index: Int)] = toRender.map { index in (configuration[specs[index].path.outputFile] ?? "", index) }
         toRender = keyed.sorted { a, b in a.key == b.key ? a.index < b.index : a.key < b.key }.map(\.index)
 
-        // The JSON export, feeds, sitemap and search index: written as soon as they are made,
-        // and only their paths and hashes kept (the export of a large catalog is tens of MB).
+        // The sitemap, once the pages are known, and the files made early joined: only their
+        // paths and hashes are kept.
         var writtenPaths: [String] = []
         let generatedPaths = try timed("export data") { () throws(DiagnosticsError) -> [String] in
             let sitemap = SitePlumbing.sitemap(catalog, pages: specs.map(\.path), config: options.config)
@@ -231,16 +221,9 @@ public enum SiteBuilder {
                 // one after another, the twenty thousand of a large site took seconds of one core.
                 try staging?.makeFolders(for: generated.map(\.path))
                 for maker in generated where write {
-                    let file = maker.made()
-                    let hash = StableHash.hash(file.contents)
-                    next.files[file.path] = hash
-                    if let staging {
-                        try staging.write(file.path, file.contents)
-                        writtenPaths.append(file.path)
-                    } else if let update, previous?.files[file.path] != hash {
-                        try update.stage(file.path, file.contents)
-                        writtenPaths.append(file.path)
-                    }
+                    let written = try put(maker.made(), staging: staging, update: update, previous: previous?.files ?? [:])
+                    next.files[maker.path] = written.hash
+                    if written.written { writtenPaths.append(maker.path) }
                 }
             } catch {
                 abandon()
@@ -381,6 +364,23 @@ public enum SiteBuilder {
         report.written = report.writtenPaths.count
         report.files = write ? next.files.count : planned.count + generatedPaths.count + assetPaths.count
         return report
+    }
+
+    /// A generated file written into a new output, or staged when an update changes it: its
+    /// hash, and whether it was written.
+    private static func put(
+        _ file: OutputWriter.File, staging: OutputWriter.Staging?, update: OutputWriter.Update?, previous: [String: UInt64]
+    ) throws -> (hash: UInt64, written: Bool) {
+        let hash = StableHash.hash(file.contents)
+        if let staging {
+            try staging.write(file.path, file.contents)
+            return (hash, true)
+        }
+        if let update, previous[file.path] != hash {
+            try update.stage(file.path, file.contents)
+            return (hash, true)
+        }
+        return (hash, false)
     }
 
     private static func failure(_ path: String, _ message: String) -> DiagnosticsError {
