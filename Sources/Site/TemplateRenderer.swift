@@ -330,8 +330,8 @@ struct TemplateRenderer {
         var same = true
         var index = stack.count - 1
         while index >= 0 {
-            // The node alone is read off the stack: copying the whole frame (an `Any`) for every
-            // object climbed past was a tenth of the lookups.
+            // The node alone is read off the stack: copying the whole frame for every object
+            // climbed past was a tenth of the lookups.
             let field = if let node = stack[index].node { node.field(id: tag.pathIDs[0]) } else { Self.field(first, id: tag.pathIDs[0], of: stack[index]) }
             if let field {
                 if found == nil {
