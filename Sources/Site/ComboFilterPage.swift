@@ -20,7 +20,6 @@ struct ComboFilterPage: Sendable {
     }
 
     init(selection: ComboFacets.Selection, page: Pagination? = nil, facets: ComboFacets, cards: ComboCards, fits: SiteFits, context: inout PageContext) {
-        let catalog = context.catalog
         title = selection.title + (page.map { $0.number > 1 ? ", page \($0.number)" : "" } ?? "")
         let ids = facets.combos(matching: selection)
         items = (page?.slice(ids) ?? ids[...]).compactMap { IndexItem.combo($0, cards: cards, fits: fits, facets: facets, &context) }

@@ -13,7 +13,6 @@ struct IndexPage: Sendable {
     let pager: PagerView?
 
     init(kind: RecordKind, page: Pagination? = nil, fits: SiteFits, facets: ComboFacets, cards: ComboCards, context: inout PageContext) {
-        let catalog = context.catalog
         title = Self.title(kind) + (page.map { $0.number > 1 ? ", page \($0.number)" : "" } ?? "")
         intro = Self.intro(kind)
         meta = context.meta(title: title, description: intro, breadcrumbs: [(Self.title(kind), nil)])
