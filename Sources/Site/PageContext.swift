@@ -220,9 +220,19 @@ final class FragmentCache: @unchecked Sendable {
     func set(_ key: String, _ html: HTML, uses: Int? = nil) {
         lock.withLock {
             if evictingAfterUse, let uses, uses <= 1 { return }
+            // Two pages that show the same piece can both miss it and render it at once (pages
+            // of one configuration are rendered side by side): the second is one of its uses,
+            // not a new start, or the piece would wait for a page that already came.
+            if evictingAfterUse, let existing = entries[key], let remaining = existing.remaining {
+                entries[key] = remaining > 1 ? (existing.html, remaining - 1) : nil
+                return
+            }
             entries[key] = (html, uses.map { $0 - 1 })
         }
     }
 
     func removeAll() { lock.withLock { entries = [:] } }
+
+    /// How many pieces are held.
+    var count: Int { lock.withLock { entries.count } }
 }
