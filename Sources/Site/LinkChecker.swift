@@ -168,9 +168,10 @@ enum LinkChecker {
     }
 
     /// Reads a page's links and checks all but the anchors on other pages. `pageFiles` are every
-    /// page of the site; `assets` every other file.
+    /// page of the site; `assets` every other file. A page's ids are kept from `pool` when
+    /// another page has the same.
     static func links(
-        of page: RenderedPage, pageFiles: Set<String>, assets: Set<String>, siteURL: String?
+        of page: RenderedPage, pageFiles: Set<String>, assets: Set<String>, siteURL: String?, pool: PageIDs.Pool? = nil
     ) -> PageLinks {
         let pageFile = page.path.outputFile
         let found = attributeValues(["id", "href", "src"], in: page.html)
@@ -206,7 +207,8 @@ enum LinkChecker {
                 }
             }
         }
-        return PageLinks(file: pageFile, ids: PageIDs(ids), targets: targets, problems: problems, anchors: anchors)
+        let pageIDs = PageIDs(ids)
+        return PageLinks(file: pageFile, ids: pool?.shared(pageIDs) ?? pageIDs, targets: targets, problems: problems, anchors: anchors)
     }
 
     /// Every problem of `pages`, in their order, once `ids` knows every page's element ids.

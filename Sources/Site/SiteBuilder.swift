@@ -240,6 +240,7 @@ public enum SiteBuilder {
         var results: [Int: PageResult] = [:]
         // Fit rows are rendered once per answer and page depth, then shared by every page showing them.
         let fragments = FragmentCache(evictingAfterUse: true)
+        let idPool = PageIDs.Pool()
         func renderPages(_ indices: [Int]) -> [Diagnostic] {
             let plan = specs
             let outcomes = Parallel.map(indices) { index -> Result<PageResult, DiagnosticsError> in
@@ -248,7 +249,7 @@ public enum SiteBuilder {
                 case .failure(let error): return .failure(error)
                 case .success(let page):
                     let links = LinkChecker.links(
-                        of: page, pageFiles: pageFiles, assets: otherFiles, siteURL: options.config.baseURL)
+                        of: page, pageFiles: pageFiles, assets: otherFiles, siteURL: options.config.baseURL, pool: idPool)
                     let path = spec.path.outputFile
                     // Hashed and written from the page's own bytes (a copy of each was 1.8 GB at
                     // ten thousand combos).
