@@ -48,13 +48,15 @@ final class SiteFits: Sendable {
         let answerStarts: [Int32]
         /// Quants none of the runtimes loads: (model, quant name, format).
         let unloadable: [(model: RecordID<Model>, quant: String, format: String)]
-        /// Per model, the best 4-bit answer at `SiteFits.context` (model pages, comparisons and
-        /// filters all ask for it), worked out with the rest of the configuration's answers.
-        let fourBit: [RecordID<Model>: Answer]
-        /// Per model, where its speed-against-context curve starts (absent when the model does
-        /// not run): enough to rank the combos by. Model pages chart a few; only those curves
-        /// are worked out in full (`curve(_:on:)`).
-        let curveStarts: [RecordID<Model>: CurveStart]
+        /// Per model, by its place in the catalog, the best 4-bit answer at `SiteFits.context`
+        /// (model pages, comparisons and filters all ask for it), worked out with the rest of the
+        /// configuration's answers. An array, not a dictionary keyed by model: a dictionary's
+        /// buckets for a few dozen answers were about half of each configuration's memory.
+        let fourBit: [Answer?]
+        /// Per model, by its place in the catalog, where its speed-against-context curve starts
+        /// (nil when the model does not run): enough to rank the combos by. Model pages chart a
+        /// few; only those curves are worked out in full (`curve(_:on:)`).
+        let curveStarts: [CurveStart?]
     }
 
     /// A model's 4-bit answer at the chart's first context, and its decode speed there.
@@ -224,10 +226,16 @@ final class SiteFits: Sendable {
     private static func comboFit(_ combo: Combo, _ hardware: Hardware, _ catalog: Catalog, _ records: FitRecordTable) -> ComboFit {
         let runtimes = runtimes(of: combo, catalog)
         var answers: [Answer] = []
+        // Sized once: grown by doubling, the array kept up to a sixth of it unused, for every
+        // configuration until the end of the build.
+        answers.reserveCapacity(catalog.models.all.reduce(0) { $0 + $1.quants.count })
         var unloadable: [(RecordID<Model>, String, String)] = []
-        var fourBit: [RecordID<Model>: Answer] = [:]
-        var curveStarts: [RecordID<Model>: CurveStart] = [:]
+        var fourBit: [Answer?] = []
+        var curveStarts: [CurveStart?] = []
+        fourBit.reserveCapacity(catalog.models.count)
+        curveStarts.reserveCapacity(catalog.models.count)
         var starts: [Int32] = []
+        starts.reserveCapacity(catalog.models.count + 1)
         for model in catalog.models {
             var mine: [Answer] = []
             for quant in model.quants {
@@ -245,8 +253,8 @@ final class SiteFits: Sendable {
             // configuration; holding it for every configuration was most of a build's memory.
             starts.append(Int32(answers.count))
             answers += mine.map { $0.brief() }
-            fourBit[model.id] = reference(model, hardware, runtimes, catalog, records, context: context)?.brief()
-            curveStarts[model.id] = curveStart(model, hardware, runtimes, catalog, records)
+            fourBit.append(reference(model, hardware, runtimes, catalog, records, context: context)?.brief())
+            curveStarts.append(curveStart(model, hardware, runtimes, catalog, records))
         }
         starts.append(Int32(answers.count))
         return ComboFit(
@@ -351,7 +359,7 @@ final class SiteFits: Sendable {
     /// A combo's answer for a model at 4-bit: each runtime's 4-bit quant, the best of them.
     func reference(_ model: Model, on combo: RecordID<Combo>, context: Int) -> Answer? {
         guard let fit = combos[combo] else { return nil }
-        if context == Self.context { return fit.fourBit[model.id] }
+        if context == Self.context { return modelIndex[model.id].flatMap { fit.fourBit.indices.contains($0) ? fit.fourBit[$0] : nil } }
         return Self.reference(model, fit.hardware, fit.runtimes, catalog, records, context: context)
     }
 
@@ -383,13 +391,14 @@ extension SiteFits {
 
     /// Where the curve below starts on a combo, nil where the model does not run there.
     func curveStart(_ model: Model, on combo: RecordID<Combo>) -> CurveStart? {
-        combos[combo]?.curveStarts[model.id]
+        guard let fit = combos[combo], let index = modelIndex[model.id], fit.curveStarts.indices.contains(index) else { return nil }
+        return fit.curveStarts[index]
     }
 
     /// Decode speed at each chart context on a combo, holding the 4-bit quant and runtime that
     /// serve the model best at the shortest context; nil where it no longer fits.
     func curve(_ model: Model, on combo: RecordID<Combo>) -> Curve? {
-        guard let fit = combos[combo], let start = fit.curveStarts[model.id], let runtime = catalog[start.answer.runtime] else { return nil }
+        guard let fit = combos[combo], let start = curveStart(model, on: combo), let runtime = catalog[start.answer.runtime] else { return nil }
         let prepared = records.records(model, start.answer.quant, runtime)
         let points = Self.chartContexts(upTo: model.maxContext).map { tokens -> (tokens: Int, tokensPerSecond: Double?) in
             let result = FitEngine.evaluate(FitRequest(prepared, contextTokens: tokens), on: fit.hardware)
