@@ -51,7 +51,7 @@ struct DevicePage: Sendable {
         if let nvlink = device.nvlinkGBs { facts.append(Fact("NVLink", Format.bandwidth(nvlink))) }
         self.facts = facts
         machines = (backlinks.machinesByDevice[device.id] ?? []).map { context.link($0.name, to: Route.machine($0.id)) }
-        let (shownCombos, hiddenCombos) = ListLimit.cap(backlinks.combosByDevice[device.id] ?? [])
+        let (shownCombos, hiddenCombos) = ListLimit.cap(backlinks.combos(withDevice: device.id))
         combos = shownCombos.map { context.link($0.title, to: Route.combo($0.id)) }
         moreCombos = MoreView(
             hidden: hiddenCombos, noun: "combos that use it",

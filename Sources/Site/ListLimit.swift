@@ -5,7 +5,7 @@ enum ListLimit {
     /// Benchmark requests are one line each and every combo makes a few.
     static let requests = 200
 
-    static func cap<T>(_ items: [T]) -> (shown: [T], hidden: Int) {
+    static func cap<Items: Collection>(_ items: Items) -> (shown: [Items.Element], hidden: Int) {
         (Array(items.prefix(inline)), max(0, items.count - inline))
     }
 }

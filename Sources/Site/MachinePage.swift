@@ -49,7 +49,7 @@ struct MachinePage: Sendable {
         ports = machine.ports.map { port in
             "\(Format.count(port.count))\(port.kind.label) at \(Format.number(port.gbitPerSecond)) Gb/s" + (port.note.map { ": \($0)" } ?? "")
         }
-        let (shownCombos, hiddenCombos) = ListLimit.cap(backlinks.combosByMachine[machine.id] ?? [])
+        let (shownCombos, hiddenCombos) = ListLimit.cap(backlinks.combos(onMachine: machine.id))
         combos = shownCombos.map { context.link($0.title, to: Route.combo($0.id)) }
         moreCombos = MoreView(
             hidden: hiddenCombos, noun: "combos built on it",

@@ -75,7 +75,7 @@ struct ModelPage: Sendable {
                 bitsPerWeight: quant.bitsPerWeight.map { Format.number($0) } ?? "—",
                 fileSize: quant.fileSizeGB.map { Format.gigabytes($0) } ?? "—")
         }
-        let (shownCombos, hiddenCombos) = ListLimit.cap(backlinks.combosByModel[model.id] ?? [])
+        let (shownCombos, hiddenCombos) = ListLimit.cap(backlinks.combos(naming: model.id))
         combos = shownCombos.map { context.link($0.title, to: Route.combo($0.id)) }
         moreCombos = MoreView(hidden: hiddenCombos, noun: "combos name it", link: context.link("Browse every combo", to: Route.index(of: .combo)))
         sources = model.sources.views

@@ -47,7 +47,7 @@ struct PlatformPage: Sendable {
         }
         raiseCommand = platform.raiseWiredLimit
         notes = platform.notes.map { context.markdown($0, .init(headingOffset: 2)) }
-        let (shownCombos, hiddenCombos) = ListLimit.cap(backlinks.combosByPlatform[platform.id] ?? [])
+        let (shownCombos, hiddenCombos) = ListLimit.cap(backlinks.combos(onPlatform: platform.id))
         combos = shownCombos.map { context.link($0.title, to: Route.combo($0.id)) }
         moreCombos = MoreView(
             hidden: hiddenCombos, noun: "combos on this platform",

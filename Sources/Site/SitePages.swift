@@ -90,7 +90,7 @@ enum SitePages {
             }
             return keys
         }
-        func comboListings(_ combos: [Combo]) -> Set<String> {
+        func comboListings(_ combos: Backlinks.ComboList) -> Set<String> {
             Set(combos.map { Key.listing(.combo, $0.id.raw) })
         }
 
@@ -164,7 +164,7 @@ enum SitePages {
                 Key.full(.device, device.id.raw), Key.deviceFits(device.id), Key.kind(.model), Key.kind(.runtime), Key.kind(.platform),
             ]
             keys.formUnion((backlinks.machinesByDevice[device.id] ?? []).map { Key.listing(.machine, $0.id.raw) })
-            keys.formUnion(comboListings(backlinks.combosByDevice[device.id] ?? []))
+            keys.formUnion(comboListings(backlinks.combos(withDevice: device.id)))
             keys.formUnion(related.dependencies(of: .init(kind: .device, id: device.id.raw)))
             pages.append(PageSpec(path: Route.device(device.id), source: device.path, template: "pages/device", dependencies: keys) {
                 DevicePage(device: device, backlinks: backlinks, fits: fits, related: related, context: &$0)
@@ -173,7 +173,7 @@ enum SitePages {
         for machine in catalog.machines {
             var keys: Set<String> = [Key.full(.machine, machine.id.raw)]
             keys.formUnion(listings(machine.references))
-            keys.formUnion(comboListings(backlinks.combosByMachine[machine.id] ?? []))
+            keys.formUnion(comboListings(backlinks.combos(onMachine: machine.id)))
             keys.formUnion(related.dependencies(of: .init(kind: .machine, id: machine.id.raw)))
             pages.append(PageSpec(path: Route.machine(machine.id), source: machine.path, template: "pages/machine", dependencies: keys) {
                 MachinePage(machine: machine, backlinks: backlinks, related: related, context: &$0)
@@ -181,7 +181,7 @@ enum SitePages {
         }
         for platform in catalog.platforms {
             var keys: Set<String> = [Key.full(.platform, platform.id.raw)]
-            keys.formUnion(comboListings(backlinks.combosByPlatform[platform.id] ?? []))
+            keys.formUnion(comboListings(backlinks.combos(onPlatform: platform.id)))
             keys.formUnion(related.dependencies(of: .init(kind: .platform, id: platform.id.raw)))
             pages.append(PageSpec(path: Route.platform(platform.id), source: platform.path, template: "pages/platform", dependencies: keys) {
                 PlatformPage(platform: platform, backlinks: backlinks, related: related, context: &$0)
@@ -197,7 +197,7 @@ enum SitePages {
         }
         for model in catalog.models {
             var keys: Set<String> = [Key.full(.model, model.id.raw), Key.kind(.combo), Key.kind(.device), Key.kind(.runtime), Key.fits]
-            keys.formUnion(comboListings(backlinks.combosByModel[model.id] ?? []))
+            keys.formUnion(comboListings(backlinks.combos(naming: model.id)))
             keys.formUnion(related.dependencies(of: .init(kind: .model, id: model.id.raw)))
             pages.append(PageSpec(path: Route.model(model.id), source: model.path, template: "pages/model", dependencies: keys) {
                 ModelPage(model: model, backlinks: backlinks, fits: fits, related: related, context: &$0)

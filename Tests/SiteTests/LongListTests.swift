@@ -55,7 +55,7 @@ struct LongListTests {
         #expect(home.contains("And 32 more combos, cheapest first."))
         // A device page lists 50 of the combos that use it and says how many more.
         let device = try page("hardware/gpu-24/index.html")
-        let using = Backlinks(catalog).combosByDevice[RecordID<Device>("gpu-24")]?.count ?? 0
+        let using = Backlinks(catalog).combos(withDevice: RecordID<Device>("gpu-24")).count
         #expect(using > ListLimit.inline)
         #expect(device.contains("And \(using - ListLimit.inline) more combos that use it."))
         let section = try #require(device.components(separatedBy: "id=\"combos\"").dropFirst().first)
