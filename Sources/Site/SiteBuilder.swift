@@ -116,6 +116,10 @@ public enum SiteBuilder {
             if result.diagnostics.hasErrors { throw DiagnosticsError(result.diagnostics) }
             return result
         }
+        // The records' data as JSON (80 MB at ten thousand combos) is read by the JSON API alone:
+        // it goes with the export below, not with the catalog every page holds until the end.
+        var exported: Catalog? = loaded.catalog
+        loaded.catalog.data = [:]
         let catalog = loaded.catalog
         let templates = try timed("load templates") { () throws(DiagnosticsError) -> TemplateSet in
             try TemplateSet.load(from: options.templates).get()
@@ -143,10 +147,13 @@ public enum SiteBuilder {
         // catalog: made and written on another core while the fit answers are worked out and the
         // pages planned (planning is mostly one core's work), and joined before the sitemap.
         // Only their paths and hashes are kept (the export of a large catalog is tens of MB).
-        let early = SiteRenderer.generated(catalog) + SitePlumbing.catalogFiles(catalog, config: options.config)
-        let earlyWritten = Slots<Result<(hash: UInt64, written: Bool), DiagnosticsError>>(count: early.count)
+        // Once made and written, they go: the work item is the last to hold them.
+        var early: [OutputWriter.Generated]? = SiteRenderer.generated(catalog) + SitePlumbing.catalogFiles(exported ?? catalog, config: options.config)
+        exported = nil
+        let earlyPaths = early?.map(\.path) ?? []
+        let earlyWritten = Slots<Result<(hash: UInt64, written: Bool), DiagnosticsError>>(count: earlyPaths.count)
         let making = DispatchGroup()
-        if write {
+        if write, let early {
             let previousFiles = previous?.files ?? [:]
             DispatchQueue.global().async(group: making) {
                 do {
@@ -165,6 +172,7 @@ public enum SiteBuilder {
                 }
             }
         }
+        early = nil
 
         let fits = try timed("fit answers") { SiteFits(catalog) }
         var specs = try timed("plan pages") { () -> [PageSpec] in
@@ -204,11 +212,11 @@ public enum SiteBuilder {
             let sitemap = SitePlumbing.sitemap(catalog, pages: specs.map(\.path), config: options.config)
             making.wait()
             if write {
-                for (maker, outcome) in zip(early, earlyWritten.values) {
+                for (path, outcome) in zip(earlyPaths, earlyWritten.values) {
                     switch outcome {
                     case .success(let written):
-                        next.files[maker.path] = written.hash
-                        if written.written { writtenPaths.append(maker.path) }
+                        next.files[path] = written.hash
+                        if written.written { writtenPaths.append(path) }
                     case .failure(let error):
                         abandon()
                         throw error
@@ -229,7 +237,7 @@ public enum SiteBuilder {
                 abandon()
                 throw failure(options.output, "cannot write the new output: \(error.localizedDescription)")
             }
-            return early.map(\.path) + generated.map(\.path)
+            return earlyPaths + generated.map(\.path)
         }
         let assetsDirectory = options.templates + "/assets"
         let assetPaths = FileManager.default.fileExists(atPath: assetsDirectory) ? OutputWriter.assetPaths(in: assetsDirectory) : []
