@@ -10,9 +10,9 @@ public struct FitRequest: Sendable {
     /// runtime (the site's fit matrix) makes the records once and passes them to
     /// `init(_:contextTokens:...)`.
     public final class Records: Sendable {
-        let model: Model
-        let quant: Quant
-        let runtime: Runtime
+        public let model: Model
+        public let quant: Quant
+        public let runtime: Runtime
         /// The footprint at each KV cache type, in `KVCacheType.allCases` order.
         let footprints: [ModelFootprint]
         let rules: RuntimeFitRules

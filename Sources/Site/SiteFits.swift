@@ -12,9 +12,14 @@ final class SiteFits: Sendable {
 
     /// One model at one quant on one configuration, under the runtime that runs it best.
     struct Answer: Sendable {
-        let model: RecordID<Model>
-        let quant: Quant
-        let runtime: RecordID<Runtime>
+        /// The model, quant and runtime the fit was asked for, held by reference: the build
+        /// makes one object per model, quant and runtime (`FitRecordTable`), where a copy of the
+        /// quant record and two ids in each of several hundred thousand answers was a third of
+        /// each answer's memory.
+        let records: FitRequest.Records
+        var model: RecordID<Model> { records.model.id }
+        var quant: Quant { records.quant }
+        var runtime: RecordID<Runtime> { records.runtime.id }
         let result: FitResult
         /// Changes that would make it fit, or fit more comfortably, each evaluated again (brief).
         var fixes: [FitFix]
@@ -31,7 +36,7 @@ final class SiteFits: Sendable {
         /// Only the quant a will-it-run page shows by its ledger keeps the full result.
         func brief() -> Answer {
             Answer(
-                model: model, quant: quant, runtime: runtime, result: result.brief(), fixes: fixes.map { $0.brief() },
+                records: records, result: result.brief(), fixes: fixes.map { $0.brief() },
                 longestContext: longestContext, measured: measured, weightBytes: weightBytes, token: token)
         }
     }
@@ -336,7 +341,7 @@ final class SiteFits: Sendable {
         let result = evaluated ?? FitEngine.evaluate(request, on: hardware)
         let runs = result.verdict == .fits || result.verdict == .tight
         return Answer(
-            model: model.id, quant: quant, runtime: runtime.id, result: result,
+            records: prepared, result: result,
             fixes: detailed && result.verdict != .fits
                 ? FitEngine.fixes(for: request, on: hardware, result: result, catalog: catalog, runtimes: fixRuntimes) : [],
             longestContext: detailed && runs ? FitEngine.longestFittingContext(request, hardware) : nil,
