@@ -142,6 +142,11 @@ public enum SiteBuilder {
             abandon()
             throw DiagnosticsError(collisions)
         }
+        // Each record's hash, from its file's bytes; then the texts go (about 100 MB at ten
+        // thousand combos, no longer held while the answers are worked out and the pages
+        // planned). A broken link's line is read again from its file.
+        next.records = BuildManifest.recordHashes(catalog, files: loaded.files)
+        loaded.files = [:]
 
         // The builder's data, search index, robots file, feed and JSON API read only the
         // catalog: made and written on another core while the fit answers are worked out and the
@@ -176,7 +181,6 @@ public enum SiteBuilder {
 
         let fits = try timed("fit answers") { SiteFits(catalog) }
         var specs = try timed("plan pages") { () -> [PageSpec] in
-            next.records = BuildManifest.recordHashes(catalog, files: loaded.files)
             next.references = BuildManifest.referencesHash(catalog)
             next.fitInputs = BuildManifest.fitInputsHash(next.records, catalog)
             for (id, key) in fits.comboKeys { next.comboKeys[id.raw] = StableHash.hash(key) }
@@ -193,9 +197,6 @@ public enum SiteBuilder {
             }
             if spec.isStale(old: old.dependencies, changed: changed) { toRender.append(index) }
         }
-
-        // Hashed by now: the texts go, and a broken link's line is read again from its file.
-        loaded.files = [:]
 
         // Will-it-run pages of combos with the same configuration show the same rows: rendered
         // one after another, each row leaves the fragment cache soon after it is made (in
