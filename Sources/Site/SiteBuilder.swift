@@ -153,7 +153,7 @@ public enum SiteBuilder {
         // pages planned (planning is mostly one core's work), and joined before the sitemap.
         // Only their paths and hashes are kept (the export of a large catalog is tens of MB).
         // Once made and written, they go: the work item is the last to hold them.
-        var early: [OutputWriter.Generated]? = SiteRenderer.generated(catalog) + SitePlumbing.catalogFiles(exported ?? catalog, config: options.config)
+        var early = exported.map { SiteRenderer.generated(catalog) + SitePlumbing.catalogFiles($0, config: options.config) }
         exported = nil
         let earlyPaths = early?.map(\.path) ?? []
         let earlyWritten = Slots<Result<(hash: UInt64, written: Bool), DiagnosticsError>>(count: earlyPaths.count)
