@@ -99,15 +99,14 @@ public struct SpeedEstimate: Sendable {
     public let tokensPerSecond: Double
     /// The estimate at the request's full context (decode slows as the KV cache grows).
     public let atFullContext: Double
-    public let low: Double
-    public let high: Double
+    /// The range shown around the estimate, worked out when read: a site keeps several hundred
+    /// thousand results, each with two estimates.
+    public var low: Double { atFullContext * (1 - FitConstants.estimateBand.value) }
+    public var high: Double { tokensPerSecond * (1 + FitConstants.estimateBand.value) }
 
     init(_ value: Double, atFullContext: Double? = nil) {
         tokensPerSecond = value
         self.atFullContext = atFullContext ?? value
-        let band = FitConstants.estimateBand.value
-        low = self.atFullContext * (1 - band)
-        high = value * (1 + band)
     }
 }
 
