@@ -43,8 +43,11 @@ struct RelatedRecords: Sendable {
     /// Every shown record's block, worked out once: a page asks for it twice (its dependencies
     /// when the page list is made, its links when it renders).
     private var relatedByNode: [Node: [Node]] = [:]
+    /// Whether `rankedByCloseShares` may answer; off only to hold it to the full ranking in tests.
+    private let shortcut: Bool
 
-    init(_ catalog: Catalog) {
+    init(_ catalog: Catalog, shortcut: Bool = true) {
+        self.shortcut = shortcut
         var targetsByNode: [Set<Node>] = []
         for kind in RecordKind.allCases {
             for id in catalog.ids(of: kind) {
@@ -113,8 +116,16 @@ struct RelatedRecords: Sendable {
         return ranked(number, scores: &scores)
     }
 
+    /// What `rankedByCloseShares` answers for one record (nil: the full ranking is needed).
+    func rankedByCloseShares(_ node: Node) -> [Node]? {
+        guard let number = index[node] else { return nil }
+        var scores = [Int](repeating: 0, count: nodes.count)
+        return rankedByCloseShares(number, scores: &scores)
+    }
+
     /// `scores` is all zeros on entry and on return.
     private func ranked(_ number: Int, scores: inout [Int]) -> [Node] {
+        if shortcut, let list = rankedByCloseShares(number, scores: &scores) { return list }
         var touched: [Int] = []
         func add(_ candidate: Int, _ points: Int) {
             if scores[candidate] == 0 { touched.append(candidate) }
@@ -129,25 +140,81 @@ struct RelatedRecords: Sendable {
         }
         for candidate in names[number] where points(number, at: kindIndex[candidate]) { add(candidate, 2) }
         for candidate in namedBy[number] where points(candidate, at: kindIndex[number]) { add(candidate, 2) }
-        // The best `limit` by a running insertion, not a sort of every candidate: a popular card
-        // is shared by thousands of combos. Candidates are compared by score, then by `rank`
-        // (kind, then id) as integers: comparing their kinds and ids was most of the ranking.
+        var best = Best(rank: rank)
+        for candidate in touched {
+            let score = scores[candidate]
+            scores[candidate] = 0
+            best.offer(candidate, score)
+        }
+        return best.entries.map { nodes[$0.number] }
+    }
+
+    /// The same ranking, found from the records that share a device or machine with this one, or
+    /// name it or are named by it: a runtime or model is shared by thousands of combos, and adding
+    /// a point to each of them was most of the ranking at ten thousand combos. A record reached no
+    /// other way shares only runtimes and models with this one, a point each, so it scores at most
+    /// the number of them this record points at; when the eighth best of those reached scores
+    /// higher, no other record can enter the list and it is the full ranking's. Nil when it does
+    /// not (small catalogs, records with few close neighbours): the caller ranks every record.
+    private func rankedByCloseShares(_ number: Int, scores: inout [Int]) -> [Node]? {
+        var touched: [Int] = []
+        func add(_ candidate: Int, _ points: Int) {
+            if scores[candidate] == 0 { touched.append(candidate) }
+            scores[candidate] += points
+        }
+        // The runtimes and models this record points at, worth a point each when shared.
+        var onePoint: [(target: Int, bit: UInt32)] = []
+        for target in names[number] {
+            let kind = kindIndex[target]
+            let weight = Self.weightByKind[kind]
+            guard weight > 0, points(number, at: kind) else { continue }
+            let bit = UInt32(1) << UInt32(kind)
+            if weight == 1 {
+                onePoint.append((target, bit))
+                continue
+            }
+            for candidate in namedBy[target] where candidate != number && pointedKinds[candidate] & bit != 0 { add(candidate, weight) }
+        }
+        for candidate in names[number] where points(number, at: kindIndex[candidate]) { add(candidate, 2) }
+        for candidate in namedBy[number] where points(candidate, at: kindIndex[number]) { add(candidate, 2) }
+        var best = Best(rank: rank)
+        for candidate in touched {
+            var score = scores[candidate]
+            scores[candidate] = 0
+            // What the full ranking adds for each shared runtime and model: `candidate` is in
+            // `namedBy[target]` exactly when `target` is in `names[candidate]`.
+            for shared in onePoint where pointedKinds[candidate] & shared.bit != 0 && names[candidate].contains(shared.target) { score += 1 }
+            best.offer(candidate, score)
+        }
+        guard best.entries.count == Self.limit, let last = best.entries.last, last.score > onePoint.count else { return nil }
+        return best.entries.map { nodes[$0.number] }
+    }
+
+    /// The best `limit` candidates by a running insertion, not a sort of every candidate: a
+    /// popular card is shared by thousands of combos. Candidates are compared by score, then by
+    /// `rank` (kind, then id) as integers: comparing their kinds and ids was most of the ranking.
+    /// Records of kinds the block does not show are passed over.
+    private struct Best {
+        let rank: [Int32]
+        private(set) var entries: [(number: Int, score: Int)] = []
+
+        init(rank: [Int32]) {
+            self.rank = rank
+        }
+
         func better(_ a: (number: Int, score: Int), than b: (number: Int, score: Int)) -> Bool {
             if a.score != b.score { return a.score > b.score }
             return rank[a.number] < rank[b.number]
         }
-        var best: [(number: Int, score: Int)] = []
-        for candidate in touched {
-            let score = scores[candidate]
-            scores[candidate] = 0
-            guard rank[candidate] >= 0 else { continue }
+
+        mutating func offer(_ candidate: Int, _ score: Int) {
+            guard rank[candidate] >= 0 else { return }
             let entry = (number: candidate, score: score)
-            if best.count == Self.limit, let last = best.last, !better(entry, than: last) { continue }
-            let position = best.firstIndex { better(entry, than: $0) } ?? best.count
-            best.insert(entry, at: position)
-            if best.count > Self.limit { best.removeLast() }
+            if entries.count == RelatedRecords.limit, let last = entries.last, !better(entry, than: last) { return }
+            let position = entries.firstIndex { better(entry, than: $0) } ?? entries.count
+            entries.insert(entry, at: position)
+            if entries.count > RelatedRecords.limit { entries.removeLast() }
         }
-        return best.map { nodes[$0.number] }
     }
 
     private static let kindOrder = Dictionary(uniqueKeysWithValues: shownKinds.enumerated().map { ($1, $0) })

@@ -56,3 +56,84 @@ struct RelatedRecordsTests {
         #expect(pages > 100)
     }
 }
+
+/// The ranking's shortcut (`rankedByCloseShares`) against the full ranking, on a synthetic
+/// catalog large enough that most combos share devices and machines with many others, and on the
+/// shipped catalog, where most records have few close neighbours.
+@Suite("See also at scale")
+struct RelatedRecordsScaleTests {
+    static let synthetic: Catalog = {
+        let content = FixtureSite.packageRoot + "/content"
+        let source = CatalogLoader.load(from: content).catalog
+        let copies = try! SyntheticCatalog.readCopies(from: content)
+        let files = SyntheticCatalog.generate(from: source, copies: copies, combos: 600, seed: 7)
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("combos-related-\(UUID().uuidString)").path
+        for file in files {
+            let url = URL(fileURLWithPath: root + "/" + file.path)
+            try! FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try! Data(file.text.utf8).write(to: url)
+        }
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        return CatalogLoader.load(from: root).catalog
+    }()
+
+    /// How many records the shortcut answered for, each checked against the full ranking.
+    func compare(_ catalog: Catalog) -> Int {
+        let full = RelatedRecords(catalog, shortcut: false)
+        let fast = RelatedRecords(catalog)
+        var answered = 0
+        for kind in RelatedRecords.shownKinds {
+            for id in catalog.ids(of: kind) {
+                let node = RelatedRecords.Node(kind: kind, id: id)
+                let expected = full.related(to: node)
+                if let quick = full.rankedByCloseShares(node) {
+                    answered += 1
+                    #expect(quick == expected, "\(kind.rawValue) \(id)")
+                }
+                #expect(fast.related(to: node) == expected, "\(kind.rawValue) \(id)")
+            }
+        }
+        return answered
+    }
+
+    @Test("on a large catalog the shortcut answers for most combos, each time with the full ranking's list")
+    func shortcutAtScale() {
+        let catalog = Self.synthetic
+        #expect(catalog.combos.count >= 600)
+        let answered = compare(catalog)
+        #expect(answered * 2 > catalog.combos.count, "the shortcut answered for \(answered) records")
+    }
+
+    @Test("on the shipped catalog every record's block is the full ranking's")
+    func shortcutOnShippedCatalog() {
+        _ = compare(ShippedSite.catalog)
+    }
+
+    /// A record with fewer close neighbours than the block holds: the records that only share
+    /// its runtime fill the rest, so the shortcut must not answer with the close ones alone.
+    @Test("a guide that names one runtime and nothing else lists the records that also name it")
+    func fewCloseNeighbours() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("combos-related-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try FileManager.default.copyItem(atPath: FixtureSite.packageRoot + "/content", toPath: root)
+        try Data("""
+            ---
+            title: "Ollama in one page"
+            summary: "What Ollama is for, in a few lines."
+            published: 2026-11-26
+            related:
+              tools: [ollama]
+            ---
+            Ollama wraps llama.cpp behind a small server and a model library.
+
+            """.utf8).write(to: URL(fileURLWithPath: root + "/guides/ollama-in-one-page.md"))
+        let catalog = CatalogLoader.load(from: root).catalog
+        let node = RelatedRecords.Node(kind: .guide, id: "ollama-in-one-page")
+        let related = RelatedRecords(catalog).related(to: node)
+        #expect(related.first == RelatedRecords.Node(kind: .runtime, id: "ollama"))
+        // Stacks and guides that also point at Ollama (combos naming every runtime do not).
+        #expect(related.count > 1, "\(related)")
+        #expect(related == RelatedRecords(catalog, shortcut: false).related(to: node))
+        _ = compare(catalog)
+    }
+}
