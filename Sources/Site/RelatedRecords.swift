@@ -127,19 +127,7 @@ struct RelatedRecords: Sendable {
     private func ranked(_ number: Int, scores: inout [Int]) -> [Node] {
         if shortcut, let list = rankedByCloseShares(number, scores: &scores) { return list }
         var touched: [Int] = []
-        func add(_ candidate: Int, _ points: Int) {
-            if scores[candidate] == 0 { touched.append(candidate) }
-            scores[candidate] += points
-        }
-        for target in names[number] {
-            let kind = kindIndex[target]
-            let weight = Self.weightByKind[kind]
-            guard weight > 0, points(number, at: kind) else { continue }
-            let bit = UInt32(1) << UInt32(kind)
-            for candidate in namedBy[target] where candidate != number && pointedKinds[candidate] & bit != 0 { add(candidate, weight) }
-        }
-        for candidate in names[number] where points(number, at: kindIndex[candidate]) { add(candidate, 2) }
-        for candidate in namedBy[number] where points(candidate, at: kindIndex[number]) { add(candidate, 2) }
+        _ = addShares(of: number, scores: &scores, touched: &touched, sparingOnePoint: false)
         var best = Best(rank: rank)
         for candidate in touched {
             let score = scores[candidate]
@@ -147,6 +135,34 @@ struct RelatedRecords: Sendable {
             best.offer(candidate, score)
         }
         return best.entries.map { nodes[$0.number] }
+    }
+
+    /// Adds to `scores` (listing each record it first reaches in `touched`) the weight of every
+    /// device, machine, runtime or model `number` shares with another record, and two points for
+    /// naming it or being named by it. With `sparingOnePoint`, the one-point shares (runtimes,
+    /// models) are not visited but returned, with their kind's bit.
+    private func addShares(
+        of number: Int, scores: inout [Int], touched: inout [Int], sparingOnePoint: Bool
+    ) -> [(target: Int, bit: UInt32)] {
+        func add(_ candidate: Int, _ points: Int) {
+            if scores[candidate] == 0 { touched.append(candidate) }
+            scores[candidate] += points
+        }
+        var spared: [(target: Int, bit: UInt32)] = []
+        for target in names[number] {
+            let kind = kindIndex[target]
+            let weight = Self.weightByKind[kind]
+            guard weight > 0, points(number, at: kind) else { continue }
+            let bit = UInt32(1) << UInt32(kind)
+            if sparingOnePoint, weight == 1 {
+                spared.append((target, bit))
+                continue
+            }
+            for candidate in namedBy[target] where candidate != number && pointedKinds[candidate] & bit != 0 { add(candidate, weight) }
+        }
+        for candidate in names[number] where points(number, at: kindIndex[candidate]) { add(candidate, 2) }
+        for candidate in namedBy[number] where points(candidate, at: kindIndex[number]) { add(candidate, 2) }
+        return spared
     }
 
     /// The same ranking, found from the records that share a device or machine with this one, or
@@ -158,25 +174,8 @@ struct RelatedRecords: Sendable {
     /// not (small catalogs, records with few close neighbours): the caller ranks every record.
     private func rankedByCloseShares(_ number: Int, scores: inout [Int]) -> [Node]? {
         var touched: [Int] = []
-        func add(_ candidate: Int, _ points: Int) {
-            if scores[candidate] == 0 { touched.append(candidate) }
-            scores[candidate] += points
-        }
         // The runtimes and models this record points at, worth a point each when shared.
-        var onePoint: [(target: Int, bit: UInt32)] = []
-        for target in names[number] {
-            let kind = kindIndex[target]
-            let weight = Self.weightByKind[kind]
-            guard weight > 0, points(number, at: kind) else { continue }
-            let bit = UInt32(1) << UInt32(kind)
-            if weight == 1 {
-                onePoint.append((target, bit))
-                continue
-            }
-            for candidate in namedBy[target] where candidate != number && pointedKinds[candidate] & bit != 0 { add(candidate, weight) }
-        }
-        for candidate in names[number] where points(number, at: kindIndex[candidate]) { add(candidate, 2) }
-        for candidate in namedBy[number] where points(candidate, at: kindIndex[number]) { add(candidate, 2) }
+        let onePoint = addShares(of: number, scores: &scores, touched: &touched, sparingOnePoint: true)
         var best = Best(rank: rank)
         for candidate in touched {
             var score = scores[candidate]

@@ -15,14 +15,7 @@ struct SyntheticCatalogTests {
 
     /// Writes the files into a fresh folder and loads it as `combos check` would.
     static func load(_ files: [SyntheticCatalog.File]) -> CatalogLoader.Result {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("combos-synth-\(UUID().uuidString)").path
-        for file in files {
-            let url = URL(fileURLWithPath: root + "/" + file.path)
-            try! FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try! Data(file.text.utf8).write(to: url)
-        }
-        defer { try? FileManager.default.removeItem(atPath: root) }
-        return CatalogLoader.load(from: root)
+        SyntheticFiles.load(files)
     }
 
     static func body(_ text: String) -> String {

@@ -66,15 +66,7 @@ struct RelatedRecordsScaleTests {
         let content = FixtureSite.packageRoot + "/content"
         let source = CatalogLoader.load(from: content).catalog
         let copies = try! SyntheticCatalog.readCopies(from: content)
-        let files = SyntheticCatalog.generate(from: source, copies: copies, combos: 600, seed: 7)
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("combos-related-\(UUID().uuidString)").path
-        for file in files {
-            let url = URL(fileURLWithPath: root + "/" + file.path)
-            try! FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try! Data(file.text.utf8).write(to: url)
-        }
-        defer { try? FileManager.default.removeItem(atPath: root) }
-        return CatalogLoader.load(from: root).catalog
+        return SyntheticFiles.load(SyntheticCatalog.generate(from: source, copies: copies, combos: 600, seed: 7)).catalog
     }()
 
     /// How many records the shortcut answered for, each checked against the full ranking.
