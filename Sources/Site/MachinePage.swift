@@ -9,6 +9,7 @@ struct MachinePage: Sendable {
     let summary: String?
     let facts: [Fact]
     let devices: [ComponentLine]
+    /// "PCIe 5.0 x16, 63 GB/s per device. <note>": one or more sentences, with their stop.
     let deviceLink: String?
     let ports: [String]
     let combos: [LinkView]
@@ -43,8 +44,8 @@ struct MachinePage: Sendable {
                 link: context.link(device.name, to: Route.device(device.id), from: slot.device.location),
                 detail: "\(Format.gigabytes(device.memoryGB)) · \(Format.bandwidth(device.bandwidthGBs))")
         }
-        deviceLink = machine.deviceLink.map {
-            "\($0.label), \(Format.bandwidth($0.bandwidthGBs)) per device" + ($0.note.map { ". \($0)" } ?? "")
+        deviceLink = machine.deviceLink.map { link in
+            Self.sentence("\(link.label), \(Format.bandwidth(link.bandwidthGBs)) per device" + (link.note.map { ". \($0)" } ?? ""))
         }
         ports = machine.ports.map { port in
             "\(Format.count(port.count))\(port.kind.label) at \(Format.number(port.gbitPerSecond)) Gb/s" + (port.note.map { ": \($0)" } ?? "")
@@ -55,5 +56,11 @@ struct MachinePage: Sendable {
             hidden: hiddenCombos, noun: "combos built on it",
             link: context.link("Browse every combo", to: Route.index(of: .combo)))
         sources = machine.sources.views
+    }
+
+    /// `text` ending with one stop: a note is written as a sentence, usually with its own (a
+    /// template adding one more printed "..").
+    static func sentence(_ text: String) -> String {
+        text.hasSuffix(".") || text.hasSuffix("!") || text.hasSuffix("?") ? text : text + "."
     }
 }
