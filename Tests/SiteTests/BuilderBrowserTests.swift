@@ -190,7 +190,7 @@ struct BuilderWalkthroughTests {
         let catalog = ShippedSite.catalog
         let combo = try #require(catalog[RecordID<Combo>("quad-mac-mini-m4-pro-exo")])
         let query = try #require(BuilderQuery(combo: combo, catalog: catalog)).text
-        let folder = ShippedSite.output + "/zz-walk"
+        let folder = ShippedSite.scratch("zz-walk")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try Self.harness.replacingOccurrences(of: "QUERY", with: query.replacingOccurrences(of: "&", with: "&amp;"))

@@ -203,7 +203,7 @@ struct BuilderParityTests {
     func parity() throws {
         let catalog = ShippedSite.catalog
         let cases = Self.cases(catalog, count: 1200)
-        let folder = ShippedSite.output + "/zz-parity"
+        let folder = ShippedSite.scratch("zz-parity")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let encoder = JSONEncoder()

@@ -68,7 +68,7 @@ struct FindingBrowserTests {
 
     @Test("clicking filters on the index combines them, changes the card count and keeps the state in the query string; typing in search shows result links")
     func clickAndType() throws {
-        let folder = ShippedSite.output + "/zz-finding"
+        let folder = ShippedSite.scratch("zz-finding")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try Self.harness.write(toFile: folder + "/index.html", atomically: true, encoding: .utf8)
@@ -137,7 +137,7 @@ struct FindingBrowserTests {
     func threeClicksFromHome() throws {
         // Its own folder: the builder walk-through writes a harness of its own beside it, and
         // the two tests run at the same time (sharing one folder, each read the other's page).
-        let folder = ShippedSite.output + "/zz-finding-walk"
+        let folder = ShippedSite.scratch("zz-finding-walk")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try Self.walkFromHome.write(toFile: folder + "/index.html", atomically: true, encoding: .utf8)

@@ -21,6 +21,22 @@ enum ShippedSite {
 
     static let catalog: Catalog = CatalogLoader.load(from: FixtureSite.packageRoot + "/content").catalog
 
+    /// The folders browser tests put harness pages in, inside the shared output (so their
+    /// relative links reach the site's assets) while they run: not the build's, and left out
+    /// by every test that reads the whole output.
+    static let scratchFolders = ["zz-parity", "zz-walk", "zz-finding", "zz-finding-walk"]
+
+    /// The path of a scratch folder (one of `scratchFolders`) in the shared output.
+    static func scratch(_ name: String) -> String {
+        precondition(scratchFolders.contains(name), "\(name) is not in ShippedSite.scratchFolders")
+        return output + "/" + name
+    }
+
+    /// Whether a path relative to the output is in one of `scratchFolders`.
+    static func isScratch(_ relative: String) -> Bool {
+        scratchFolders.contains { relative == $0 || relative.hasPrefix($0 + "/") }
+    }
+
     static func page(_ path: String) throws -> String {
         try String(contentsOfFile: output + "/" + path, encoding: .utf8)
     }
