@@ -175,11 +175,15 @@ struct Fact: Sendable {
     let value: String
     /// When the value is a link.
     let href: String?
+    /// When the value is a note in sentences (what a price includes), not a figure: shown across
+    /// the whole row in plain weight, where a cell of bold prose made its row many lines tall.
+    let note: Bool
 
-    init(_ label: String, _ value: String, href: String? = nil) {
+    init(_ label: String, _ value: String, href: String? = nil, note: Bool = false) {
         self.label = label
         self.value = value
         self.href = href
+        self.note = note
     }
 }
 
