@@ -41,7 +41,7 @@ struct DevicePage: Sendable {
         if let power = device.powerW { facts.append(Fact("Power", Format.watts(power))) }
         if let price = device.price {
             facts.append(Fact("Price", Format.price(price)))
-            if let note = price.note { facts.append(Fact("About the price", note, note: true)) }
+            if let note = price.note { facts.append(Fact.note("About the price", note)) }
         }
         facts.append(Fact("Backends", device.backends.map(\.label).joined(separator: ", ")))
         facts.append(Fact("Operating systems", device.os.map(\.label).joined(separator: ", ")))

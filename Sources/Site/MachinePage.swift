@@ -34,7 +34,7 @@ struct MachinePage: Sendable {
         facts.append(Fact("Power (max)", Format.watts(machine.powerW)))
         if let price = machine.price {
             facts.append(Fact("Price", Format.price(price)))
-            if let note = price.note { facts.append(Fact("About the price", note, note: true)) }
+            if let note = price.note { facts.append(Fact.note("About the price", note)) }
         }
         self.facts = facts
         devices = machine.devices.compactMap { slot in

@@ -185,6 +185,15 @@ struct Fact: Sendable {
         self.href = href
         self.note = note
     }
+
+    /// Notes longer than this, in characters, are shown as notes; a short one ("launch MSRP")
+    /// stays a cell like a figure (a cell is about 25 bold characters wide, so four lines).
+    static let noteLength = 80
+
+    /// A fact whose value is an editor's note: a note when it is longer than `noteLength`.
+    static func note(_ label: String, _ value: String) -> Fact {
+        Fact(label, value, note: value.count > noteLength)
+    }
 }
 
 struct SourceView: Sendable {
