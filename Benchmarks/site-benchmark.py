@@ -4,12 +4,15 @@
 For each size N it writes a synthetic catalog with `combos synth --combos N`, builds it with
 `combos build` from an empty output folder, then builds a Hugo site with the same number of HTML
 pages and the same prose, and measures each build process on its own (wall time, user+sys CPU
-time and peak resident memory from the child's rusage). It also times incremental `combos build`
-runs (no change, a body edit, a title edit) and prints a Markdown report, also written to
-WORK/report.md.
+time and peak resident memory from the child's rusage). Then, for comparison only, a second Hugo
+site with the same pages whose will-it-run pages are as heavy as combos' own (each model's ledger
+table and chart, rendered by a Hugo layout from per-page data), so that both tools write about the
+same HTML. It also times incremental `combos build` runs (no change, a body edit, a title edit)
+and prints a Markdown report, also written to WORK/report.md.
 
     python3 Benchmarks/site-benchmark.py [--sizes 1000,3000,10000] [--seed 1] [--work DIR]
-                                         [--combos-binary PATH] [--no-hugo] [--quick]
+                                         [--combos-binary PATH] [--no-hugo] [--no-hugo-same-html]
+                                         [--quick]
 
 Python 3.11, standard library only. Linux: ru_maxrss is in KiB.
 """
@@ -17,6 +20,7 @@ Python 3.11, standard library only. Linux: ru_maxrss is in KiB.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import platform
 import random
@@ -26,6 +30,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -401,7 +406,10 @@ QUANTS = ["Q4_K_M", "Q5_K_M", "Q8_0", "F16", "AWQ 4-bit", "MXFP4"]
 VERDICTS = ["fits comfortably", "borderline", "won't fit"]
 
 
-def filler_page(index: int, combo_titles: list[str], rng: random.Random) -> str:
+def filler_page(index: int, combo_titles: list[str], rng: random.Random,
+                heavy: tuple[int, random.Random] | None = None) -> str:
+    """A will-it-run filler page; with `heavy` (devices, its own random stream), also the data the
+    same-HTML layout renders every model's ledger from."""
     combo = combo_titles[index % len(combo_titles)] if combo_titles else f"Combo {index}"
     rows = ["| model | quant | verdict | runtime | decode (tok/s, est.) | prefill (tok/s, est.) |",
             "|---|---|---|---|---|---|"]
@@ -411,23 +419,88 @@ def filler_page(index: int, combo_titles: list[str], rng: random.Random) -> str:
     title = f"Will it run on {combo}? (page {index + 1})"
     return "\n".join([
         "+++", f"title = {toml_string(title)}",
-        f"summary = {toml_string('Every catalog model and quant on ' + combo + ', in three tiers.')}", "+++", "",
+        f"summary = {toml_string('Every catalog model and quant on ' + combo + ', in three tiers.')}",
+        *(heavy_front_matter(*heavy) if heavy else []), "+++", "",
         f"Which models run on {combo}, at 8,192 tokens of context and one stream. Estimates are "
         "marked est.; the [methodology](/) says how they are made.", "",
         *rows, "",
         "The binding constraint is the device with the least headroom; a fix is evaluated again before it is shown.", ""])
 
 
-def write_hugo_site(site: Path, catalog: Path, target_pages: int, seed: int) -> int:
-    """Writes a Hugo site meant to render target_pages HTML pages; returns the combo page count."""
-    remove(site)
-    for folder in ["layouts/_default", "content/combos", "content/will-it-run"]:
+# The same-HTML site: its will-it-run pages carry what combos' do for every catalog model (a
+# verdict, a ledger table and a bar chart with a row per device, a line per quantization), worked
+# out by the layout from a few numbers per model, so that Hugo does template work of the same kind
+# and writes about as much HTML. Only the number of devices per page is tuned (`heavy_devices`).
+HEAVY_LAYOUT = """{{ define "main" }}
+<article>
+<h1>{{ .Title }}</h1>
+{{ with .Params.summary }}<p class="summary">{{ . }}</p>{{ end }}
+{{ .Content }}
+{{ $devices := .Params.devices }}{{ $quants := .Params.quants }}
+{{ range $tier := slice "fits comfortably" "borderline" "won't fit" }}
+<section id="{{ $tier | urlize }}"><h2>{{ $tier | humanize }}</h2>
+{{ range where $.Params.models "verdict" $tier }}{{ $m := . }}
+<details class="fit-model" id="{{ .name | urlize }}"><summary><strong>{{ .name }}</strong> {{ .quant }}: {{ .verdict }}, {{ printf "%.1f" .decode }} tok/s (est.), {{ printf "%.1f" .need }} of {{ printf "%.1f" .usable }} GiB</summary>
+<table class="ledger"><thead><tr><th scope="col">Device</th><th scope="col">Usable</th><th scope="col">Weights</th><th scope="col">KV cache</th><th scope="col">Buffers</th><th scope="col">Overhead</th><th scope="col">Headroom</th><th scope="col">Layers</th></tr></thead><tbody>
+{{ range $i := seq $devices }}{{ $w := div $m.need (float $devices) }}<tr><th scope="row">GPU {{ $i }} (RTX 3090, 24 GiB)</th><td>{{ printf "%.1f GiB" (div $m.usable (float $devices)) }}</td><td>{{ printf "%.1f GiB" (mul $w 0.8) }}</td><td>{{ printf "%.1f GiB" (mul $w 0.12) }}</td><td>{{ printf "%.1f GiB" (mul $w 0.05) }}</td><td>{{ printf "%.1f GiB" (mul $w 0.03) }}</td><td>{{ printf "%.1f GiB (%.0f%%)" (sub (div $m.usable (float $devices)) $w) (mul (div $w $m.usable) 100) }}</td><td>{{ mul (sub $i 1) 10 }}-{{ sub (mul $i 10) 1 }}</td></tr>
+{{ end }}</tbody></table>
+<svg class="ledger-chart" viewBox="0 0 640 {{ mul $devices 28 }}" role="img" aria-label="Memory per device">
+{{ range $i := seq $devices }}{{ $w := div $m.need (float $devices) }}<g transform="translate(0 {{ mul $i 28 }})"><text x="0" y="16">GPU {{ $i }}</text><rect x="120" y="4" width="{{ printf "%.1f" (mul $w 8) }}" height="18" class="weights"/><rect x="{{ printf "%.1f" (add 120 (mul $w 8)) }}" y="4" width="{{ printf "%.1f" (mul $w 1.2) }}" height="18" class="kv"/><rect x="{{ printf "%.1f" (add 120 (mul $w 9.2)) }}" y="4" width="{{ printf "%.1f" (mul $w 0.5) }}" height="18" class="buffers"/><line x1="{{ printf "%.1f" (add 120 (mul $m.usable 2)) }}" x2="{{ printf "%.1f" (add 120 (mul $m.usable 2)) }}" y1="0" y2="26" class="limit"/></g>
+{{ end }}</svg>
+<ul class="quants">{{ range $quants }}<li><a href="#{{ $m.name | urlize }}-{{ .q | urlize }}">{{ .q }}</a>: {{ printf "%.1f" (mul $m.need .f) }} GiB, {{ printf "%.1f" (div $m.decode .f) }} tok/s (est.), binding: memory on GPU 1</li>
+{{ end }}</ul>
+<p>Fixes: a shorter context; a smaller quantization; another device.</p>
+</details>
+{{ end }}</section>
+{{ end }}
+</article>
+{{ end }}
+"""
+
+HEAVY_MODELS = ["Llama 3.3 70B", "Qwen3 32B", "Gemma 3 27B", "gpt-oss-120b", "Mistral Small 3", "GLM-4.5-Air",
+                "Qwen3 235B-A22B", "DeepSeek-V3", "Llama 3.1 8B", "Phi-4", "Qwen3 30B-A3B", "Llama 4 Scout",
+                "Mixtral 8x7B", "Command R", "Qwen2.5 Coder 32B", "DeepSeek R1 Distill 70B", "Gemma 3 12B",
+                "Phi-4 mini", "Llama 3.2 3B", "Mistral Nemo", "Qwen3 14B", "Qwen3 8B", "gpt-oss-20b", "Devstral",
+                "Kimi K2", "GLM-4.5", "Llama 4 Maverick"]
+HEAVY_QUANTS = [("Q4_K_M", 0.55), ("Q5_K_M", 0.65), ("Q6_K", 0.78), ("Q8_0", 1.0), ("F16", 1.9), ("IQ3_XXS", 0.4)]
+PROBE_PAGES = 20
+
+
+def heavy_front_matter(devices: int, rng: random.Random) -> list[str]:
+    lines = [f"devices = {devices}"]
+    for quant, factor in HEAVY_QUANTS:
+        lines += ["[[quants]]", f"q = {toml_string(quant)}", f"f = {factor}"]
+    for model in HEAVY_MODELS:
+        lines += ["[[models]]", f"name = {toml_string(model)}", f"verdict = {toml_string(rng.choice(VERDICTS))}",
+                  f"quant = {toml_string(rng.choice(HEAVY_QUANTS)[0])}", f"decode = {rng.uniform(2, 120):.2f}",
+                  f"need = {rng.uniform(4, 400):.2f}", f"usable = {rng.uniform(20, 500):.2f}"]
+    return lines
+
+
+def spread(average: float) -> Callable[[int], int]:
+    """Devices for page i: whole numbers whose running mean is `average` (at least 1 each)."""
+    average = max(1.0, average)
+    return lambda i: math.floor((i + 1) * average) - math.floor(i * average)
+
+
+def write_theme(site: Path, heavy: bool) -> None:
+    for folder in ["layouts/_default", "content/combos", "content/will-it-run"] + (["layouts/will-it-run"] if heavy else []):
         (site / folder).mkdir(parents=True, exist_ok=True)
     (site / "config.toml").write_text(HUGO_CONFIG)
     (site / "layouts/_default/baseof.html").write_text(BASEOF)
     (site / "layouts/_default/single.html").write_text(SINGLE)
     (site / "layouts/_default/list.html").write_text(LIST)
     (site / "layouts/404.html").write_text(NOT_FOUND)
+    if heavy:
+        (site / "layouts/will-it-run/single.html").write_text(HEAVY_LAYOUT)
+
+
+def write_hugo_site(site: Path, catalog: Path, target_pages: int, seed: int,
+                    devices: Callable[[int], int] | None = None) -> int:
+    """Writes a Hugo site meant to render target_pages HTML pages; returns the combo page count.
+    With `devices` (page index -> devices), the will-it-run pages are the same-HTML kind."""
+    remove(site)
+    write_theme(site, heavy=devices is not None)
     (site / "content/_index.md").write_text('+++\ntitle = "Local AI Hardware Combos"\n+++\nWays in by budget, model and hardware.\n')
     (site / "content/combos/_index.md").write_text('+++\ntitle = "Hardware combos"\n+++\nEvery combo, cheapest first.\n')
     (site / "content/will-it-run/_index.md").write_text('+++\ntitle = "Will it run"\n+++\nWhich models run on which hardware.\n')
@@ -439,10 +512,41 @@ def write_hugo_site(site: Path, catalog: Path, target_pages: int, seed: int) -> 
         titles.append(read_combo(path)[0].get("title", path.stem))
     # Hugo's HTML pages: home, two section lists, 404, one per combo, one per filler page.
     fillers = max(0, target_pages - len(combos) - 4)
-    rng = random.Random(seed)
+    rng, data_rng = random.Random(seed), random.Random(seed + 1)
     for i in range(fillers):
-        (site / "content/will-it-run" / f"page-{i + 1:05d}.md").write_text(filler_page(i, titles, rng))
+        heavy = (devices(i), data_rng) if devices else None
+        (site / "content/will-it-run" / f"page-{i + 1:05d}.md").write_text(filler_page(i, titles, rng, heavy))
     return len(combos)
+
+
+def heavy_page_bytes(hugo: str, work: Path, devices: int, seed: int) -> float:
+    """The mean size of a same-HTML will-it-run page with `devices` devices, from a small probe site."""
+    site, output = work / "hugo-probe-site", work / "hugo-probe-public"
+    remove(site)
+    remove(output)
+    write_theme(site, heavy=True)
+    rng, data_rng = random.Random(seed), random.Random(seed + 1)
+    for i in range(PROBE_PAGES):
+        (site / "content/will-it-run" / f"page-{i + 1:05d}.md").write_text(
+            filler_page(i, ["Probe combo"], rng, (devices, data_rng)))
+    check(run_measured([hugo, "--quiet", "--source", str(site), "--destination", str(output)],
+                       work / "logs" / f"hugo-probe-{devices}", timeout=TIMEOUT), "hugo")
+    pages = list((output / "will-it-run").glob("page-*/index.html"))
+    if len(pages) != PROBE_PAGES:
+        raise BenchmarkError(f"the Hugo probe site wrote {len(pages)} will-it-run pages, not {PROBE_PAGES}")
+    size = sum(page.stat().st_size for page in pages) / len(pages)
+    remove(site)
+    remove(output)
+    return size
+
+
+def heavy_devices(hugo: str, work: Path, seed: int, light: HugoResult, combos_html: int) -> Callable[[int], int]:
+    """Devices per will-it-run page so that the same-HTML site writes about combos' HTML: the other
+    pages weigh what they do in the site with the same prose, the will-it-run pages make up the rest."""
+    one, three = heavy_page_bytes(hugo, work, 1, seed), heavy_page_bytes(hugo, work, 3, seed)
+    per_device = max((three - one) / 2, 1.0)
+    target = (combos_html - (light.html_bytes - light.filler_bytes)) / max(light.fillers, 1)
+    return spread(1 + (target - one) / per_device)
 
 
 @dataclass
@@ -450,21 +554,29 @@ class HugoResult:
     pages: int
     html_bytes: int
     run: Run
+    fillers: int = 0  # will-it-run filler pages, and what they weigh
+    filler_bytes: int = 0
 
 
-def bench_hugo(hugo: str, work: Path, size: int, catalog: Path, target_pages: int, seed: int) -> HugoResult:
-    site, output = work / f"hugo-site-{size}", work / f"hugo-public-{size}"
-    print(f"[{size}] writing a Hugo site for {target_pages} pages", flush=True)
-    write_hugo_site(site, catalog, target_pages, seed)
+def bench_hugo(hugo: str, work: Path, size: int, catalog: Path, target_pages: int, seed: int,
+               devices: Callable[[int], int] | None = None) -> HugoResult:
+    kind = "hugo-same-html" if devices else "hugo"
+    site, output = work / f"{kind}-site-{size}", work / f"{kind}-public-{size}"
+    print(f"[{size}] writing a Hugo site for {target_pages} pages{' (same HTML)' if devices else ''}", flush=True)
+    write_hugo_site(site, catalog, target_pages, seed, devices)
     runs = []
     for attempt in range(1, BEST_OF + 1):
         remove(output)
         remove(site / "resources")
-        print(f"[{size}] hugo, run {attempt} of {BEST_OF}", flush=True)
+        print(f"[{size}] {kind}, run {attempt} of {BEST_OF}", flush=True)
         runs.append(check(run_measured([hugo, "--quiet", "--source", str(site), "--destination", str(output)],
-                                       work / "logs" / f"hugo-{size}-{attempt}", timeout=TIMEOUT), "hugo"))
+                                       work / "logs" / f"{kind}-{size}-{attempt}", timeout=TIMEOUT), "hugo"))
     best = min(runs, key=lambda r: r.wall)
-    return HugoResult(pages=count_html(output), html_bytes=html_bytes(output), run=best)
+    fillers = list((output / "will-it-run").glob("page-*/index.html"))
+    result = HugoResult(pages=count_html(output), html_bytes=html_bytes(output), run=best, fillers=len(fillers),
+                        filler_bytes=sum(page.stat().st_size for page in fillers))
+    remove(output)
+    return result
 
 
 # ---------------------------------------------------------------------------------------------
@@ -514,45 +626,57 @@ def rate(pages: int, seconds: float) -> float:
     return pages / seconds if seconds > 0 else float("inf")
 
 
-def report(args, binary: Path, hugo: str | None, results: list[tuple[ComboResult, HugoResult | None]]) -> str:
+def report(args, binary: Path, hugo: str | None,
+           results: list[tuple[ComboResult, HugoResult | None, HugoResult | None]]) -> str:
+    skipped = " --no-hugo-same-html" if hugo and args.no_hugo_same_html else ""
     out = ["## Site benchmark", "",
-           f"`python3 Benchmarks/site-benchmark.py --sizes {','.join(str(r.size) for r, _ in results)} --seed {args.seed}`"
+           f"`python3 Benchmarks/site-benchmark.py --sizes {','.join(str(r.size) for r, _, _ in results)} --seed {args.seed}{skipped}`"
            f"{'' if hugo else ' (Hugo not run)'}, {time.strftime('%Y-%m-%d %H:%M %Z')}.", "",
            *machine_lines(binary, hugo), "",
            f"Full builds from an empty output folder, best of {BEST_OF} by wall time for each tool (CPU and peak "
            "from that run). Wall, user+sys CPU and peak resident memory (ru_maxrss) are of the build process "
            "alone; pages are the .html files in its output, HTML MiB their size on disk (what the pages "
            "weigh: pages/s compares tools only as far as their pages carry the same).", ""]
-    for combo, hugo_result in results:
+    if any(same for _, _, same in results):
+        out += ["`hugo` is the site with the same pages and prose, which the targets are measured against; "
+                "`hugo, same HTML` has the same pages again, but its will-it-run pages carry a verdict, a "
+                "ledger table, a bar chart and a line per quantization for each of 27 models, worked out by "
+                "its layout from a few numbers per model, with as many devices per page as brings its HTML "
+                "near combos' (tuned on a probe site of 20 pages).", ""]
+    for combo, hugo_result, same_html in results:
         out += [f"### {combo.size:,} combos", "",
                 "| tool | pages | HTML MiB | wall s | pages/s | HTML MiB/s | CPU s | peak MiB |",
                 "|---|---:|---:|---:|---:|---:|---:|---:|"]
         rows = [("combos", combo.pages, combo.html_bytes, combo.full)]
         if hugo_result:
             rows.append(("hugo", hugo_result.pages, hugo_result.html_bytes, hugo_result.run))
+        if same_html:
+            rows.append(("hugo, same HTML", same_html.pages, same_html.html_bytes, same_html.run))
         for name, pages, size, run in rows:
             html_mib = size / 1048576
             out.append(f"| {name} | {pages:,} | {html_mib:,.1f} | {run.wall:.2f} | {rate(pages, run.wall):,.0f} | "
                        f"{rate(html_mib, run.wall):,.1f} | {run.cpu:.2f} | {mib(run.peak_kib)} |")
         out.append("")
-        if hugo_result:
-            diff = abs(hugo_result.pages - combo.pages) / max(combo.pages, 1) * 100
+        for label, other in [("Hugo", hugo_result), ("Hugo (same HTML)", same_html)]:
+            if not other:
+                continue
+            diff = abs(other.pages - combo.pages) / max(combo.pages, 1) * 100
             note = "" if diff <= 3 else " (more than 3% apart: the comparison is off)"
-            out += [f"Pages: combos {combo.pages:,}, Hugo {hugo_result.pages:,} ({diff:.1f}% apart){note}.", ""]
+            out += [f"Pages: combos {combo.pages:,}, {label} {other.pages:,} ({diff:.1f}% apart){note}.", ""]
 
     largest = results[-1][0].size
-    if any(h for _, h in results):
+    if any(h for _, h, _ in results):
         out += ["### combos against Hugo", "",
                 "| combos | speed (combos pages/s ÷ Hugo pages/s) | memory (Hugo peak ÷ combos peak) "
                 "| HTML written (combos ÷ Hugo) | verdict |",
                 "|---:|---:|---:|---:|---|"]
-        for combo, hugo_result in results:
+        for combo, hugo_result, _ in results:
             if not hugo_result:
                 continue
             speed = rate(combo.pages, combo.full.wall) / rate(hugo_result.pages, hugo_result.run.wall)
             memory = hugo_result.run.peak_kib / max(combo.full.peak_kib, 1)
             verdict = "-"
-            if combo.size == TARGET_SIZE or (combo.size == largest and TARGET_SIZE not in [r.size for r, _ in results]):
+            if combo.size == TARGET_SIZE or (combo.size == largest and TARGET_SIZE not in [r.size for r, _, _ in results]):
                 ok_speed, ok_memory = speed >= SPEED_TARGET, memory >= MEMORY_TARGET
                 where = "" if combo.size == TARGET_SIZE else f" (targets are for {TARGET_SIZE:,}; largest size run)"
                 verdict = (f"speed {'PASS' if ok_speed else 'FAIL'} (>= {SPEED_TARGET:g}x), memory "
@@ -560,13 +684,27 @@ def report(args, binary: Path, hugo: str | None, results: list[tuple[ComboResult
             weight = combo.html_bytes / max(hugo_result.html_bytes, 1)
             out.append(f"| {combo.size:,} | {speed:.2f}x | {memory:.2f}x | {weight:.1f}x | {verdict} |")
         out.append("")
+    if any(same for _, _, same in results):
+        out += ["### combos against Hugo writing the same HTML", "",
+                "For comparison only: the targets above are measured against the site with the same pages and prose.", "",
+                "| combos | speed (combos pages/s ÷ Hugo pages/s) | memory (Hugo peak ÷ combos peak) "
+                "| HTML written (combos ÷ Hugo) |",
+                "|---:|---:|---:|---:|"]
+        for combo, _, same_html in results:
+            if not same_html:
+                continue
+            speed = rate(combo.pages, combo.full.wall) / rate(same_html.pages, same_html.run.wall)
+            memory = same_html.run.peak_kib / max(combo.full.peak_kib, 1)
+            weight = combo.html_bytes / max(same_html.html_bytes, 1)
+            out.append(f"| {combo.size:,} | {speed:.2f}x | {memory:.2f}x | {weight:.2f}x |")
+        out.append("")
 
     out += ["### Incremental builds", "",
             "`combos build` again into the same output: with no change, after appending a sentence to one "
             "combo's body, then after changing that combo's title. Files rewritten come from the build's "
             "`wrote X of Y files` line (`-` when it prints none).", "",
             "| combos | change | wall s | peak MiB | files rewritten |", "|---:|---|---:|---:|---|"]
-    for combo, _ in results:
+    for combo, _, _ in results:
         for name, run, written in combo.incremental:
             out.append(f"| {combo.size:,} | {name} | {run.wall:.2f} | {mib(run.peak_kib)} | {written} |")
     out.append("")
@@ -574,7 +712,7 @@ def report(args, binary: Path, hugo: str | None, results: list[tuple[ComboResult
     out += ["### Scaling (combos, full build)", "",
             "| combos | pages | wall s | peak MiB | ms per 1,000 pages | MiB per 1,000 combos |",
             "|---:|---:|---:|---:|---:|---:|"]
-    for combo, _ in results:
+    for combo, _, _ in results:
         out.append(f"| {combo.size:,} | {combo.pages:,} | {combo.full.wall:.2f} | {mib(combo.full.peak_kib)} | "
                    f"{combo.full.wall * 1000 / max(combo.pages, 1) * 1000:,.0f} | "
                    f"{combo.full.peak_kib / 1024 / combo.size * 1000:,.1f} |")
@@ -628,6 +766,8 @@ def main() -> int:
     parser.add_argument("--combos-binary", type=Path,
                         help="use this combos binary instead of building one (swift build -c release --product combos)")
     parser.add_argument("--no-hugo", action="store_true", help="measure combos only")
+    parser.add_argument("--no-hugo-same-html", action="store_true",
+                        help="skip the second Hugo site, whose will-it-run pages weigh what combos' do")
     parser.add_argument("--timeout", type=float, help="stop with an error when one synth or build takes longer (seconds)")
     args = parser.parse_args()
     global TIMEOUT
@@ -656,13 +796,16 @@ def main() -> int:
         results = []
         for size in args.sizes:
             combo, catalog = bench_combos(binary, work, size, args.seed)
-            hugo_result = None
+            hugo_result = same_html = None
             if hugo:
                 hugo_result = bench_hugo(hugo, work, size, catalog, combo.pages, args.seed)
+                if not args.no_hugo_same_html:
+                    devices = heavy_devices(hugo, work, args.seed, hugo_result, combo.html_bytes)
+                    same_html = bench_hugo(hugo, work, size, catalog, combo.pages, args.seed, devices)
             bench_incremental(binary, work, combo, catalog)
-            results.append((combo, hugo_result))
+            results.append((combo, hugo_result, same_html))
             # The largest outputs take gigabytes; keep only what the report needs.
-            for folder in [work / f"public-{size}", work / f"hugo-public-{size}"]:
+            for folder in [work / f"public-{size}", work / f"hugo-public-{size}", work / f"hugo-same-html-public-{size}"]:
                 remove(folder)
         text = report(args, binary, hugo, results)
     except BenchmarkError as error:
