@@ -151,9 +151,9 @@ struct IndexItem: Sendable {
 
 extension IndexItem {
     /// The summary's first sentence, for a card a reader scans: up to the first full stop that
-    /// ends a word (not "e.g." or "4.5") and is followed by a capital.
+    /// ends a word (not "e.g." or "4.5") and is followed by a word that opens a sentence
+    /// (`opensSentence`: a capital, or a name written in lowercase such as llama.cpp or vLLM).
     static func firstSentence(_ text: String) -> String {
-        let abbreviations: Set<String> = ["e.g", "i.e", "vs", "approx", "etc", "Dr", "No"]
         // ". " is found on the bytes and only what surrounds it read as scalars: every card on
         // every list page asks, and reading each summary's scalars and their properties was
         // most of a card's cost. The marks looked for are ASCII, so a byte match is a scalar one.
@@ -165,7 +165,7 @@ extension IndexItem {
             guard from < utf8.endIndex, utf8[from] == UInt8(ascii: " ") else { continue }
             let next = utf8.index(after: from)
             // After an ASCII space: a scalar starts here.
-            guard next < utf8.endIndex, scalars[next].properties.isUppercase else { continue }
+            guard next < utf8.endIndex, opensSentence(scalars, at: next) else { continue }
             var start = dot
             while start > scalars.startIndex {
                 let before = scalars.index(before: start)
@@ -177,6 +177,34 @@ extension IndexItem {
             }
         }
         return text
+    }
+
+    /// Words a full stop ends without ending the sentence.
+    private static let abbreviations: Set<String> = ["e.g", "i.e", "vs", "approx", "etc", "Dr", "No"]
+
+    /// Whether the word at `start` can open a sentence: one that starts with a capital; a name
+    /// written in lowercase that still reads as one, with a capital or a dot before a letter
+    /// inside ("vLLM", "llama.cpp"; not "e.g."); or a figure with a unit ("70B", not "5" or "4.5").
+    /// Any other lowercase word after a full stop is taken to follow an abbreviation.
+    static func opensSentence(_ scalars: String.UnicodeScalarView, at start: String.Index) -> Bool {
+        let first = scalars[start]
+        if first.properties.isUppercase { return true }
+        if first.properties.isWhitespace { return false }
+        let isFigure = ("0"..."9").contains(first)
+        var dotBeforeLetter = false
+        var previous = first
+        var end = scalars.index(after: start)
+        while end < scalars.endIndex, !scalars[end].properties.isWhitespace {
+            let scalar = scalars[end]
+            if scalar.properties.isUppercase || (isFigure && scalar.properties.isAlphabetic) { return true }
+            if previous == ".", scalar.properties.isAlphabetic, !isFigure { dotBeforeLetter = true }
+            previous = scalar
+            end = scalars.index(after: end)
+        }
+        guard dotBeforeLetter else { return false }
+        var word = String(scalars[start..<end])
+        while word.last.map({ ".,;:".contains($0) }) ?? false { word.removeLast() }
+        return !abbreviations.contains(word)
     }
 }
 

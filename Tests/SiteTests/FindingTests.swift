@@ -91,12 +91,16 @@ struct FindingTests {
                 #expect(card.html.contains("<li>\(escapeHTML(tag))</li>"), "\(combo.id): \(tag)")
             }
         }
+        // A name written in lowercase after a full stop ("... NVIDIA. llama.cpp on ROCm ...")
+        // starts the second sentence: the card stops before it, not at the end of the paragraph.
+        let radeon = try #require(cards.first { Self.comboID($0.href) == "dual-radeon-rx-7900-xtx" })
+        #expect(radeon.html.contains(" without NVIDIA.</p>"), "\(radeon.html)")
         // Cheapest first, so a budget reads top down.
         let prices = cards.compactMap { catalog.totals(of: catalog[RecordID<Combo>(Self.comboID($0.href))]!).priceUSD }
         #expect(prices == prices.sorted())
     }
 
-    @Test("a card's summary ends at the first full stop after a word, followed by a capital")
+    @Test("a card's summary ends at the first full stop after a word, followed by a word that opens a sentence")
     func firstSentence() {
         #expect(IndexItem.firstSentence("Fast. Cheap too.") == "Fast.")
         #expect(IndexItem.firstSentence("Runs 4.5 GB models, e.g. Llama. Quiet.") == "Runs 4.5 GB models, e.g. Llama.")
@@ -105,15 +109,35 @@ struct FindingTests {
         #expect(IndexItem.firstSentence("Vite. éclair.") == "Vite. éclair.", "a lowercase letter does not start a sentence")
         #expect(IndexItem.firstSentence("No. 5 ships. Done.") == "No. 5 ships.", "abbreviations and numbers do not end it")
         #expect(IndexItem.firstSentence("Ends here. ") == "Ends here. ")
+        // Names written in lowercase still open a sentence; lowercase words do not.
+        #expect(IndexItem.firstSentence("48 GB without NVIDIA. llama.cpp on ROCm runs it. Quiet.") == "48 GB without NVIDIA.")
+        #expect(IndexItem.firstSentence("Two cards. vLLM serves them. Fine.") == "Two cards.")
+        #expect(IndexItem.firstSentence("Fills quickly. 70B models do not fit.") == "Fills quickly.", "a figure with a unit")
+        #expect(IndexItem.firstSentence("Ships on Jan. 5 to buyers. Done.") == "Ships on Jan. 5 to buyers.", "a bare number does not")
+        #expect(IndexItem.firstSentence("Pick one. e.g. the larger. Done.") == "Pick one. e.g. the larger.", "an abbreviation does not")
+        #expect(IndexItem.firstSentence("Runs e.g. llama.cpp well. Done.") == "Runs e.g. llama.cpp well.")
         #expect(IndexItem.firstSentence("") == "")
         #expect(IndexItem.firstSentence("Ein\u{2003}Dr. Who. Yes") == "Ein\u{2003}Dr. Who.", "a word starts after any whitespace")
-        // The rule as first written, scalar by scalar, holds on random texts.
+        // The rule written plainly, scalar by scalar, holds on random texts.
         func reference(_ text: String) -> String {
             let abbreviations: Set<String> = ["e.g", "i.e", "vs", "approx", "etc", "Dr", "No"]
             let scalars = Array(text.unicodeScalars)
+            func opens(at start: Int) -> Bool {
+                var end = start
+                while end < scalars.count, !scalars[end].properties.isWhitespace { end += 1 }
+                let word = Array(scalars[start..<end])
+                guard let first = word.first else { return false }
+                if first.properties.isUppercase { return true }
+                let figure = ("0"..."9").contains(first)
+                if word.dropFirst().contains(where: { $0.properties.isUppercase || (figure && $0.properties.isAlphabetic) }) { return true }
+                if figure || !zip(word, word.dropFirst()).contains(where: { $0 == "." && $1.properties.isAlphabetic }) { return false }
+                var text = String(String.UnicodeScalarView(word))
+                while let last = text.last, ".,;:".contains(last) { text.removeLast() }
+                return !abbreviations.contains(text)
+            }
             var index = 0
             while index < scalars.count - 2 {
-                if scalars[index] == ".", scalars[index + 1] == " ", scalars[index + 2].properties.isUppercase {
+                if scalars[index] == ".", scalars[index + 1] == " ", opens(at: index + 2) {
                     var start = index
                     while start > 0, !scalars[start - 1].properties.isWhitespace { start -= 1 }
                     var word = String.UnicodeScalarView()
@@ -128,7 +152,7 @@ struct FindingTests {
             }
             return text
         }
-        let pieces = [".", " ", "A", "a", "É", "é", "e.g", "Dr", "4", "\u{2003}", "\u{301}", "No", "\n", "."]
+        let pieces = [".", " ", "A", "a", "É", "é", "e.g", "Dr", "4", "\u{2003}", "\u{301}", "No", "\n", ".", "l.c", "vL", "7B", ","]
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<3_000 {
             let text = (0..<Int.random(in: 0...16, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
