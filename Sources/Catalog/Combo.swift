@@ -6,7 +6,7 @@ public struct Combo: Record {
 
     public static let schema = Schema("combo", [
         .required("title", .text, "Page title: \"4x Mac mini M4 Pro exo cluster\"."),
-        .required("summary", .text, "One paragraph a buyer reads first. The total memory is added by the page."),
+        .required("summary", .text, "One paragraph a buyer reads first. The total memory is added by the page. Cards on the lists show its first sentence: up to the first full stop followed by a capital, a name written in lowercase (llama.cpp, vLLM) or a figure with a unit (70B), not one after e.g., i.e., vs, approx, etc, Dr or No."),
         .required("difficulty", .choice(Difficulty.vocabulary), "How hard it is to build and run."),
         .required("reviewed", .date, "When an editor last checked the page against its records."),
         .required("platform", .reference(.platform), "The OS it runs."),
