@@ -68,8 +68,13 @@ class Run:
 
 def run_measured(argv: list[str], log: Path, cwd: Path = REPO, timeout: float | None = None) -> Run:
     """Runs argv and measures that process alone: os.wait4 gives the child's own rusage. Past
-    timeout seconds the child is killed (the caller's check() reports it)."""
+    timeout seconds the child is killed (the caller's check() reports it).
+
+    First the disk finishes what earlier steps left it (os.sync, not timed): writing back an
+    output of gigabytes, or freeing one just deleted (slow on a file system mounted with
+    `discard`), went on into whichever build came next and doubled its time."""
     log.parent.mkdir(parents=True, exist_ok=True)
+    os.sync()
     out_path, err_path = log.with_suffix(".out"), log.with_suffix(".err")
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
         start = time.perf_counter()
@@ -803,9 +808,6 @@ def main() -> int:
         results = []
         for size in args.sizes:
             combo, catalog = bench_combos(binary, work, size, args.seed)
-            # Right after the full build: deleting a Hugo output of gigabytes first kept this
-            # disk busy into the first incremental build (a body edit at 10,000 combos took
-            # 20 s instead of 12, nearly all of it in replacing the output).
             bench_incremental(binary, work, combo, catalog)
             # The largest outputs take gigabytes; keep only what the report needs.
             remove(work / f"public-{size}")
