@@ -70,9 +70,9 @@ def run_measured(argv: list[str], log: Path, cwd: Path = REPO, timeout: float | 
     """Runs argv and measures that process alone: os.wait4 gives the child's own rusage. Past
     timeout seconds the child is killed (the caller's check() reports it).
 
-    First the disk finishes what earlier steps left it (os.sync, not timed): writing back an
-    output of gigabytes, or freeing one just deleted (slow on a file system mounted with
-    `discard`), went on into whichever build came next and doubled its time."""
+    First the disk writes back what earlier steps left it (os.sync, not timed), so that the
+    writing of an output of gigabytes is not done during the next build. (Deleting one is
+    another matter, which os.sync does not settle: see remove.)"""
     log.parent.mkdir(parents=True, exist_ok=True)
     os.sync()
     out_path, err_path = log.with_suffix(".out"), log.with_suffix(".err")
