@@ -840,8 +840,9 @@ def main() -> int:
         print(f"site-benchmark: error: {error}", file=sys.stderr)
         return 1
     finally:
-        print("emptying the trash", flush=True)
-        shutil.rmtree(TRASH, ignore_errors=True)
+        if TRASH.exists():
+            print("emptying the trash", flush=True)
+            shutil.rmtree(TRASH, ignore_errors=True)
     (work / "report.md").write_text(text + "\n")
     print()
     print(text)
