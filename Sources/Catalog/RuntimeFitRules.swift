@@ -201,7 +201,7 @@ public struct FormatBackends: Sendable, Hashable {
 
     init(_ fields: Fields) {
         format = fields.choice("format") ?? .gguf
-        backends = fields.choices("backends") ?? []
+        backends = fields.choices("backends")
     }
 }
 

@@ -115,7 +115,9 @@ public enum OutputWriter {
             try OutputWriter.copyAssets(from: directory, to: folder.appendingPathComponent("assets"))
         }
 
-        /// Swaps the new output in; on failure the old one stays.
+        /// Swaps the new output in; on failure the old one stays. A spare an earlier update kept
+        /// goes with the old output: no file of the new one is linked from it, so it would only
+        /// hold the old site's bytes on the disk.
         func commit() throws(DiagnosticsError) {
             do {
                 try swap(folder, into: output)
@@ -123,6 +125,7 @@ public enum OutputWriter {
                 abandon()
                 throw failure(display, "cannot move the new output into place: \(error.localizedDescription)")
             }
+            try? FileManager.default.removeItem(at: OutputWriter.spare(of: output))
         }
 
         func abandon() {
@@ -138,6 +141,11 @@ public enum OutputWriter {
     /// links gets the changes renamed into the output one file at a time instead (the manifest
     /// removed first and written last, so a build killed in between leaves an output the next
     /// build does not trust).
+    ///
+    /// The output an update replaces is kept beside it as the spare (`.public.spare`), and the
+    /// next update makes its copy from the spare, relinking only the entries that differ
+    /// (`mirrorTree`): at 10,000 combos making a copy from nothing and deleting the old output
+    /// were some 43,000 links and 21,000 folders each, seconds of an update that writes two files.
     final class Update: Sendable {
         /// Where an earlier version staged files: inside the output. Removed when found.
         static let legacyIncomingPrefix = ".combos-incoming-"
@@ -146,6 +154,8 @@ public enum OutputWriter {
         let display: String
         /// The hard-linked copy of the output, made on another thread while the pages render.
         private let copy: URL
+        /// Where the output this update replaces is kept, and where the next update starts its copy.
+        private let spare: URL
         private let copying = DispatchGroup()
         private let copyFailed = Flag()
 
@@ -165,15 +175,16 @@ public enum OutputWriter {
             let unique = "\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
             incoming = parent.appendingPathComponent(".\(name).incoming-\(unique)")
             copy = parent.appendingPathComponent(".\(name).tmp-\(unique)")
+            spare = OutputWriter.spare(of: self.output)
             do {
                 try fileManager.createDirectory(at: incoming, withIntermediateDirectories: true)
             } catch {
                 throw failure(display, "cannot write the new output: \(error.localizedDescription)")
             }
-            let (source, copy, failed) = (self.output, self.copy, copyFailed)
+            let (source, copy, spare, failed) = (self.output, self.copy, self.spare, copyFailed)
             copying.enter()
             DispatchQueue.global(qos: .userInitiated).async { [copying] in
-                do { try linkTree(from: source, to: copy) } catch { failed.isSet = true }
+                do { try copyTree(from: source, to: copy, reusing: spare) } catch { failed.isSet = true }
                 copying.leave()
             }
         }
@@ -201,7 +212,7 @@ public enum OutputWriter {
             }
             do {
                 try apply(paths, removed, manifest, in: copy)
-                try swap(copy, into: output)
+                try swap(copy, into: output, keepingOldAt: spare)
             } catch {
                 throw failure(display, "cannot move the new output into place: \(error.localizedDescription)")
             }
@@ -245,12 +256,36 @@ public enum OutputWriter {
             !path.isEmpty && !path.hasPrefix("/") && !path.split(separator: "/", omittingEmptySubsequences: false).contains { $0 == ".." || $0 == "." || $0.isEmpty }
         }
 
-        /// Removes the staged files and the copy (after a swap, the copy's place holds nothing
-        /// or the old output's remains).
+        /// Removes the staged files, and keeps a copy that was not swapped in as the spare (the
+        /// next update's copy starts from it); after a swap the copy's place holds nothing.
         func abandon() {
             copying.wait()
-            try? FileManager.default.removeItem(at: copy)
+            if FileManager.default.fileExists(atPath: copy.path), rename(copy.path, spare.path) != 0 {
+                try? FileManager.default.removeItem(at: copy)
+            }
             try? FileManager.default.removeItem(at: incoming)
+        }
+    }
+
+    /// The folder beside `output` that holds the output an update replaced: `.public.spare` for
+    /// `public`. Its files are hard links to the output's unchanged files, so it costs folders and
+    /// the old bytes of the files that changed, not a second site.
+    static func spare(of output: URL) -> URL {
+        output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).spare")
+    }
+
+    /// A hard-linked copy of `source` at `destination`, made from `spare` when there is one (taken
+    /// by rename, so two builds never share it) and from nothing otherwise.
+    fileprivate static func copyTree(from source: URL, to destination: URL, reusing spare: URL) throws {
+        guard rename(spare.path, destination.path) == 0 else {
+            return try linkTree(from: source, to: destination)
+        }
+        do {
+            try mirrorTree(from: source, to: destination)
+        } catch {
+            // A spare this cannot mend (a file in its place, another file system): start afresh.
+            try? FileManager.default.removeItem(at: destination)
+            try linkTree(from: source, to: destination)
         }
     }
 
@@ -269,6 +304,70 @@ public enum OutputWriter {
             } else if link(from.path, to.path) != 0 {
                 throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: to.path])
             }
+        }
+    }
+
+    /// Makes `destination`, an earlier hard-linked copy, a hard-linked copy of `source` again.
+    /// An entry linked to the same file as the source's (same inode on the same device) is kept;
+    /// anything else in it is removed, and what is missing is linked anew. Like `linkTree`, it
+    /// never writes a byte into a file: the spare's files are the output's files.
+    fileprivate static func mirrorTree(from source: URL, to destination: URL) throws {
+        var sourceInfo = stat(), destinationInfo = stat()
+        guard lstat(source.path, &sourceInfo) == 0, lstat(destination.path, &destinationInfo) == 0,
+              sourceInfo.st_dev == destinationInfo.st_dev, destinationInfo.st_mode & S_IFMT == S_IFDIR
+        else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: destination.path]) }
+        try mirrorFolder(from: source.path, to: destination.path)
+    }
+
+    private static func mirrorFolder(from source: String, to destination: String) throws {
+        let wanted = try folderEntries(source)
+        let present = try folderEntries(destination)
+        for (name, entry) in present where wanted[name] == nil {
+            try removeEntry(destination + "/" + name, isFolder: entry.isFolder)
+        }
+        for (name, entry) in wanted {
+            let from = source + "/" + name, to = destination + "/" + name
+            if let existing = present[name] {
+                if entry.isFolder && existing.isFolder {
+                    try mirrorFolder(from: from, to: to)
+                    continue
+                }
+                if !entry.isFolder && !existing.isFolder && existing.inode == entry.inode { continue }
+                try removeEntry(to, isFolder: existing.isFolder)
+            }
+            if entry.isFolder {
+                try linkTree(from: URL(fileURLWithPath: from), to: URL(fileURLWithPath: to))
+            } else if link(from, to) != 0 {
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: to])
+            }
+        }
+    }
+
+    /// A folder's entries by name, with their inode numbers as the folder lists them (no `stat`
+    /// per file, unless the file system does not say which entries are folders).
+    private static func folderEntries(_ path: String) throws -> [String: (inode: UInt64, isFolder: Bool)] {
+        guard let folder = opendir(path) else { throw CocoaError(.fileReadUnknown, userInfo: [NSFilePathErrorKey: path]) }
+        defer { closedir(folder) }
+        var entries: [String: (inode: UInt64, isFolder: Bool)] = [:]
+        while let entry = readdir(folder) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name == "." || name == ".." { continue }
+            var isFolder = Int32(entry.pointee.d_type) == DT_DIR
+            if Int32(entry.pointee.d_type) == DT_UNKNOWN {
+                var info = stat()
+                guard lstat(path + "/" + name, &info) == 0 else { throw CocoaError(.fileReadUnknown, userInfo: [NSFilePathErrorKey: path + "/" + name]) }
+                isFolder = info.st_mode & S_IFMT == S_IFDIR
+            }
+            entries[name] = (UInt64(entry.pointee.d_ino), isFolder)
+        }
+        return entries
+    }
+
+    private static func removeEntry(_ path: String, isFolder: Bool) throws {
+        if isFolder {
+            try FileManager.default.removeItem(atPath: path)
+        } else if unlink(path) != 0 {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
         }
     }
 
@@ -338,15 +437,20 @@ public enum OutputWriter {
     }
 
     /// Exchanges the folders in one system call where the file system allows it; otherwise
-    /// moves the old output aside, the new one in, and deletes the old.
-    fileprivate static func swap(_ staging: URL, into output: URL) throws {
+    /// moves the old output aside and the new one in. The old output is then kept at
+    /// `keepingOldAt` when that place is free, and deleted otherwise.
+    fileprivate static func swap(_ staging: URL, into output: URL, keepingOldAt keep: URL? = nil) throws {
         let fileManager = FileManager.default
         guard fileManager.fileExists(atPath: output.path) else {
             try fileManager.moveItem(at: staging, to: output)
             return
         }
+        func discard(_ old: URL) {
+            if let keep, rename(old.path, keep.path) == 0 { return }
+            try? fileManager.removeItem(at: old)
+        }
         if combos_exchange_paths(staging.path, output.path) == 0 {
-            try? fileManager.removeItem(at: staging)
+            discard(staging)
             return
         }
         let old = output.deletingLastPathComponent()
@@ -358,7 +462,7 @@ public enum OutputWriter {
             try? fileManager.moveItem(at: old, to: output)
             throw error
         }
-        try? fileManager.removeItem(at: old)
+        discard(old)
     }
 
     fileprivate static func copyAssets(from source: String, to destination: URL) throws -> Int {

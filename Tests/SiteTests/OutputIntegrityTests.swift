@@ -88,9 +88,15 @@ struct OutputIntegrityTests {
         return site
     }
 
-    /// What sits beside the output: only the output itself, the content, nothing a build left.
+    /// What sits beside the output: only the output itself, the content and the spare (the output
+    /// an update replaced, kept for the next update's copy), nothing a build left.
     static func strays(_ site: FixtureSite) throws -> [String] {
-        try FileManager.default.contentsOfDirectory(atPath: site.root).filter { $0.hasPrefix(".public") }.sorted()
+        try FileManager.default.contentsOfDirectory(atPath: site.root).filter { $0.hasPrefix(".public") && $0 != ".public.spare" }.sorted()
+    }
+
+    static func inode(_ path: String) -> UInt64? {
+        var info = stat()
+        return lstat(path, &info) == 0 ? UInt64(info.st_ino) : nil
     }
 
     static let templates = FixtureSite.packageRoot + "/templates"
@@ -172,6 +178,7 @@ struct OutputIntegrityTests {
             content: site.content, templates: FixtureSite.packageRoot + "/templates", output: site.path("public"),
             baseURL: "https://combos.example/")
         _ = try SiteBuilder.build(options)
+        let oldOutput = Self.tree(site.path("public"))
         // A reader holding a page of the old output (as a deploy tool or a server would), by another name.
         let held = site.path("held")
         #expect(link(site.path("public/hardware-combos/gpu-box/index.html"), held) == 0)
@@ -187,15 +194,84 @@ struct OutputIntegrityTests {
         #expect(before.st_ino != after.st_ino, "the output folder was changed in place, not swapped in")
         #expect(site.read("held") == oldPage, "a file of the old output was written to")
         #expect(site.read("public/hardware-combos/gpu-box/index.html").contains("A loud, fast box, edited."))
-        // The old output is gone once the new one is in: its files' other links with it.
-        var css = stat()
-        #expect(lstat(site.path("public/assets/site.css"), &css) == 0 && css.st_nlink == 1)
+        // The old output is kept beside the new one as the spare, whole and as it was; nothing else is left.
+        #expect(Self.tree(site.path(".public.spare")) == oldOutput)
+        #expect(Self.inode(site.path(".public.spare")) == UInt64(before.st_ino))
         #expect(try Self.strays(site) == [])
         // And the result is what a clean build writes.
         let clean = SiteBuilder.Options(
             content: site.content, templates: FixtureSite.packageRoot + "/templates", output: site.path("clean"),
             baseURL: "https://combos.example/", clean: true)
         _ = try SiteBuilder.build(clean)
+        #expect(Self.tree(site.path("public")) == Self.tree(site.path("clean")))
+
+        // The next update makes its copy from the spare (the folder swapped in is the spare's),
+        // and the output it replaces becomes the spare in turn.
+        let firstUpdate = Self.tree(site.path("public"))
+        let spareFolder = Self.inode(site.path(".public.spare"))
+        let firstUpdateFolder = Self.inode(site.path("public"))
+        site.replace(in: "content/combos/gpu-box.md", "A loud, fast box, edited.", with: "A loud, fast box, edited twice.")
+        #expect(try SiteBuilder.build(options).incremental)
+        #expect(Self.inode(site.path("public")) == spareFolder)
+        #expect(Self.inode(site.path(".public.spare")) == firstUpdateFolder)
+        #expect(Self.tree(site.path(".public.spare")) == firstUpdate)
+        #expect(site.read("held") == oldPage, "a file of the old output was written to")
+        _ = try SiteBuilder.build(clean)
+        #expect(Self.tree(site.path("public")) == Self.tree(site.path("clean")))
+        #expect(try Self.strays(site) == [])
+    }
+
+    @Test("a spare that no longer matches the output is mended, never written through; a whole build removes it",
+          arguments: ["extra file", "changed file", "folder for a file", "file for a folder", "missing folder", "not a folder"])
+    func spareMended(tampering: String) throws {
+        let site = FixtureSite()
+        defer { site.destroy() }
+        let options = SiteBuilder.Options(
+            content: site.content, templates: FixtureSite.packageRoot + "/templates", output: site.path("public"),
+            baseURL: "https://combos.example/")
+        _ = try SiteBuilder.build(options)
+        site.replace(in: "content/combos/gpu-box.md", "A loud, fast box.", with: "A loud, fast box, edited.")
+        _ = try SiteBuilder.build(options)
+        #expect(FileManager.default.fileExists(atPath: site.path(".public.spare/index.html")))
+        switch tampering {
+        case "extra file": site.write(".public.spare/hardware-combos/stray/index.html", "<p>stray")
+        case "changed file":
+            site.remove(".public.spare/index.html")
+            site.write(".public.spare/index.html", "<p>stale")
+        case "folder for a file":
+            site.remove(".public.spare/404.html")
+            site.write(".public.spare/404.html/index.html", "<p>in the way")
+        case "file for a folder":
+            site.remove(".public.spare/machines")
+            site.write(".public.spare/machines", "a file")
+        case "missing folder": site.remove(".public.spare/hardware-combos")
+        default:
+            site.remove(".public.spare")
+            site.write(".public.spare", "a file")
+        }
+        // Readers holding every file of the live output: none of them may change.
+        let live = Self.tree(site.path("public"))
+        let held = site.path("held")
+        for (path, data) in live where data != nil {
+            try FileManager.default.createDirectory(atPath: held + "/" + (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            #expect(link(site.path("public/" + path), held + "/" + path) == 0)
+        }
+        site.replace(in: "content/combos/gpu-box.md", "A loud, fast box, edited.", with: "A loud, fast box, edited twice.")
+        #expect(try SiteBuilder.build(options).incremental)
+        #expect(Self.tree(held).filter { $0.value != nil } == live.filter { $0.value != nil }, "a file of the live output was written to")
+        #expect(Self.tree(site.path(".public.spare")) == live)
+        let clean = SiteBuilder.Options(
+            content: site.content, templates: FixtureSite.packageRoot + "/templates", output: site.path("clean"),
+            baseURL: "https://combos.example/", clean: true)
+        _ = try SiteBuilder.build(clean)
+        #expect(Self.tree(site.path("public")) == Self.tree(site.path("clean")))
+        #expect(try Self.strays(site) == [])
+
+        // A whole build shares no file with the spare: it goes with the old output.
+        _ = try SiteBuilder.build(SiteBuilder.Options(
+            content: site.content, templates: FixtureSite.packageRoot + "/templates", output: site.path("public"),
+            baseURL: "https://combos.example/", clean: true))
+        #expect(!FileManager.default.fileExists(atPath: site.path(".public.spare")))
         #expect(Self.tree(site.path("public")) == Self.tree(site.path("clean")))
     }
 
