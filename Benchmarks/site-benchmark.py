@@ -124,8 +124,8 @@ _trashed = 0
 
 def remove(path: Path) -> None:
     """Out of the way at once. Under the work folder it is moved to the trash, emptied when the
-    run ends: deleting an output of gigabytes on a disk mounted with `discard` slowed whichever
-    build came next (twice the system time), even after os.sync."""
+    run ends: deleting an output of gigabytes slowed whichever build came next (twice the system
+    time), even after os.sync: ext4 passes over recently freed inodes when it allocates new ones."""
     global _trashed
     if not (path.exists() or path.is_symlink()):
         return
