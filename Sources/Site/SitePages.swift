@@ -63,9 +63,10 @@ enum SitePages {
         let facetsDigest = facets.digest
         // Each combo's two keys made once and shared by the lists it is on (a combo is on half a
         // dozen; separate copies were 40 MB at 10,000 combos).
-        var cardKeys: [RecordID<Combo>: (listing: String, fits: String)] = [:]
-        for combo in catalog.combos { cardKeys[combo.id] = (Key.listing(.combo, combo.id.raw), Key.comboFits(combo.id)) }
-        func comboListKeys(_ ids: [RecordID<Combo>], page: Pagination?) -> Set<String> {
+        var keysOfCards: [RecordID<Combo>: (listing: String, fits: String)] = [:]
+        for combo in catalog.combos { keysOfCards[combo.id] = (Key.listing(.combo, combo.id.raw), Key.comboFits(combo.id)) }
+        let cardKeys = keysOfCards
+        @Sendable func comboListKeys(_ ids: [RecordID<Combo>], page: Pagination?) -> Set<String> {
             var keys: Set<String> = [Key.kind(.machine), Key.kind(.device), Key.kind(.platform)]
             let shown = page?.slice(ids) ?? ids[...]
             for id in shown {
@@ -80,7 +81,7 @@ enum SitePages {
         }
 
         /// A record's listing and, for machines, their devices' listings: what a link to it shows.
-        func listings(_ references: [AnyReference]) -> Set<String> {
+        @Sendable func listings(_ references: [AnyReference]) -> Set<String> {
             var keys: Set<String> = []
             for reference in references {
                 keys.insert(Key.listing(reference.kind, reference.id))
@@ -112,12 +113,18 @@ enum SitePages {
                 })
             }
         }
-        for selection in facets.pageSelections {
+        // The filter pages' and combo pages' dependencies are worked out on every core: on one
+        // they were about 1 s of planning at 10,000 combos, with the other core idle.
+        let selections = facets.pageSelections
+        let filterPages = Parallel.map(selections) { selection -> [(page: Pagination, keys: Set<String>)] in
             let matching = facets.combos(matching: selection)
-            for page in Pagination.all(selection.path, total: matching.count) {
+            return Pagination.all(selection.path, total: matching.count).map { ($0, comboListKeys(matching, page: $0)) }
+        }
+        for (selection, paged) in zip(selections, filterPages) {
+            for (page, keys) in paged {
                 pages.append(PageSpec(
                     path: page.path, source: templates.path(of: "pages/combo-filter"), template: "pages/combo-filter",
-                    dependencies: comboListKeys(matching, page: page)
+                    dependencies: keys
                 ) {
                     ComboFilterPage(selection: selection, page: page, facets: facets, cards: cards, fits: fits, context: &$0)
                 })
@@ -139,7 +146,7 @@ enum SitePages {
             dependencies: [Key.anyFull(.runtime), Key.kind(.runtime)]
         ) { CompatibilityPage(context: &$0) })
 
-        for combo in catalog.combos {
+        let comboPageKeys = Parallel.map(Array(catalog.combos)) { combo -> Set<String> in
             var keys: Set<String> = [Key.full(.combo, combo.id.raw), Key.comboFits(combo.id), Key.kind(.stack)]
             keys.formUnion(listings(combo.references))
             for alternative in combo.alternatives {
@@ -147,6 +154,9 @@ enum SitePages {
                 keys.formUnion(listings(catalog.references(of: .combo, id: alternative.id.raw).filter { $0.kind == .machine || $0.kind == .platform }))
             }
             keys.formUnion(related.dependencies(of: .init(kind: .combo, id: combo.id.raw)))
+            return keys
+        }
+        for (combo, keys) in zip(catalog.combos, comboPageKeys) {
             pages.append(PageSpec(path: Route.combo(combo.id), source: combo.path, template: "pages/combo", dependencies: keys) {
                 ComboPage(combo: combo, fits: fits, related: related, context: &$0)
             })
