@@ -94,6 +94,13 @@ struct OutputIntegrityTests {
         try FileManager.default.contentsOfDirectory(atPath: site.root).filter { $0.hasPrefix(".public") && $0 != ".public.spare" }.sorted()
     }
 
+    /// A build of a fixture site into `output` with the package's templates, in this process.
+    static func options(_ site: FixtureSite, output: String = "public", clean: Bool = false) -> SiteBuilder.Options {
+        SiteBuilder.Options(
+            content: site.content, templates: FixtureSite.packageRoot + "/templates", output: site.path(output),
+            baseURL: "https://combos.example/", clean: clean)
+    }
+
     static func inode(_ path: String) -> UInt64? {
         var info = stat()
         return lstat(path, &info) == 0 ? UInt64(info.st_ino) : nil
@@ -174,9 +181,7 @@ struct OutputIntegrityTests {
     func incrementalSwapsWhole() throws {
         let site = FixtureSite()
         defer { site.destroy() }
-        let options = SiteBuilder.Options(
-            content: site.content, templates: FixtureSite.packageRoot + "/templates", output: site.path("public"),
-            baseURL: "https://combos.example/")
+        let options = Self.options(site)
         _ = try SiteBuilder.build(options)
         let oldOutput = Self.tree(site.path("public"))
         // A reader holding a page of the old output (as a deploy tool or a server would), by another name.
@@ -199,9 +204,7 @@ struct OutputIntegrityTests {
         #expect(Self.inode(site.path(".public.spare")) == UInt64(before.st_ino))
         #expect(try Self.strays(site) == [])
         // And the result is what a clean build writes.
-        let clean = SiteBuilder.Options(
-            content: site.content, templates: FixtureSite.packageRoot + "/templates", output: site.path("clean"),
-            baseURL: "https://combos.example/", clean: true)
+        let clean = Self.options(site, output: "clean", clean: true)
         _ = try SiteBuilder.build(clean)
         #expect(Self.tree(site.path("public")) == Self.tree(site.path("clean")))
 
@@ -226,9 +229,7 @@ struct OutputIntegrityTests {
     func spareMended(tampering: String) throws {
         let site = FixtureSite()
         defer { site.destroy() }
-        let options = SiteBuilder.Options(
-            content: site.content, templates: FixtureSite.packageRoot + "/templates", output: site.path("public"),
-            baseURL: "https://combos.example/")
+        let options = Self.options(site)
         _ = try SiteBuilder.build(options)
         site.replace(in: "content/combos/gpu-box.md", "A loud, fast box.", with: "A loud, fast box, edited.")
         _ = try SiteBuilder.build(options)
@@ -260,17 +261,13 @@ struct OutputIntegrityTests {
         #expect(try SiteBuilder.build(options).incremental)
         #expect(Self.tree(held).filter { $0.value != nil } == live.filter { $0.value != nil }, "a file of the live output was written to")
         #expect(Self.tree(site.path(".public.spare")) == live)
-        let clean = SiteBuilder.Options(
-            content: site.content, templates: FixtureSite.packageRoot + "/templates", output: site.path("clean"),
-            baseURL: "https://combos.example/", clean: true)
+        let clean = Self.options(site, output: "clean", clean: true)
         _ = try SiteBuilder.build(clean)
         #expect(Self.tree(site.path("public")) == Self.tree(site.path("clean")))
         #expect(try Self.strays(site) == [])
 
         // A whole build shares no file with the spare: it goes with the old output.
-        _ = try SiteBuilder.build(SiteBuilder.Options(
-            content: site.content, templates: FixtureSite.packageRoot + "/templates", output: site.path("public"),
-            baseURL: "https://combos.example/", clean: true))
+        _ = try SiteBuilder.build(Self.options(site, clean: true))
         #expect(!FileManager.default.fileExists(atPath: site.path(".public.spare")))
         #expect(Self.tree(site.path("public")) == Self.tree(site.path("clean")))
     }
@@ -335,9 +332,7 @@ struct OutputIntegrityTests {
     func manifestCannotReachOut() throws {
         let site = FixtureSite()
         defer { site.destroy() }
-        let options = SiteBuilder.Options(
-            content: site.content, templates: FixtureSite.packageRoot + "/templates", output: site.path("public"),
-            baseURL: "https://combos.example/")
+        let options = Self.options(site)
         _ = try SiteBuilder.build(options)
         site.write("precious.txt", "keep me")
         // A manifest edited (or corrupted) to list a file outside the output as one it wrote.
