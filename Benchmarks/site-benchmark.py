@@ -599,7 +599,7 @@ def bench_hugo(hugo: str, work: Path, size: int, catalog: Path, target_pages: in
     write_hugo_site(site, catalog, target_pages, seed, devices)
     runs = []
     for attempt in range(1, BEST_OF + 1):
-        remove_output(output)
+        remove(output)
         remove(site / "resources")
         print(f"[{size}] {kind}, run {attempt} of {BEST_OF}", flush=True)
         runs.append(check(run_measured([hugo, "--quiet", "--source", str(site), "--destination", str(output)],
