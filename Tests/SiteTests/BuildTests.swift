@@ -112,6 +112,25 @@ struct BuildTests {
         #expect(site.read("public/my-notes.txt") == "precious")
     }
 
+    @Test("broken links a template writes on one page are each reported once, in the order of their text")
+    func brokenTemplateLinksInOrder() throws {
+        let site = FixtureSite()
+        defer { site.destroy() }
+        let templates = site.path("templates")
+        try FileManager.default.copyItem(atPath: FixtureSite.packageRoot + "/templates", toPath: templates)
+        // The same target twice (as an href and as a src) is one problem.
+        site.replace(in: "templates/pages/search.mustache", "<p id=\"search-status\" aria-live=\"polite\"></p>", with: """
+            <p id="search-status" aria-live="polite"></p>
+            <a href="../zz-gone/">z</a> <img src="../aa-gone.png" alt=""> <a href="../mm-gone/">m</a> <img src="../mm-gone/" alt="">
+            """)
+        var options = options(site)
+        options.templates = templates
+        let error = try #require(throws: DiagnosticsError.self) { try SiteBuilder.build(options) }
+        #expect(error.diagnostics.map(\.message) == [("../aa-gone.png", "file /aa-gone.png"), ("../mm-gone/", "page /mm-gone/"), ("../zz-gone/", "page /zz-gone/")].map {
+            "broken link \"\($0.0)\" on /search/ (made by \(templates)/pages/search.mustache): there is no \($0.1)"
+        })
+    }
+
     @Test("a broken link in Markdown is an error at the line that wrote it")
     func brokenMarkdownLink() throws {
         let site = FixtureSite()
