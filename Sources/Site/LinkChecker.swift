@@ -48,9 +48,10 @@ enum LinkChecker {
     ) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
         let pageFile = page.path.outputFile
-        var seen: Set<String> = []
-        for values in [attributes.hrefs, attributes.sources] {
-            for raw in values.sorted() where seen.insert(raw).inserted {
+        // Unsorted, and a value written as both an href and a src read once, as in `links`: the
+        // `DiagnosticsError` these make sorts them.
+        for (attribute, values) in [attributes.hrefs, attributes.sources].enumerated() {
+            for raw in values where attribute == 0 || !attributes.hrefs.contains(raw) {
                 let href = decodeEntities(raw)
                 // A link to the site's own URL resolves from the root folder.
                 let ownPath = siteURL.flatMap { href.hasPrefix($0) ? String(href.dropFirst($0.count)) : nil }.map { $0.isEmpty ? "index.html" : $0 }

@@ -292,14 +292,11 @@ public enum OutputWriter {
     /// A copy of a folder's tree whose files are hard links to the originals: no file's bytes are read, and no
     /// byte of the original is ever written (files in the copy are only replaced, by rename).
     fileprivate static func linkTree(from source: URL, to destination: URL) throws {
-        let fileManager = FileManager.default
-        try fileManager.createDirectory(at: destination, withIntermediateDirectories: false)
-        for entry in try fileManager.contentsOfDirectory(atPath: source.path) {
-            let from = source.appendingPathComponent(entry)
-            let to = destination.appendingPathComponent(entry)
-            var info = stat()
-            guard lstat(from.path, &info) == 0 else { throw CocoaError(.fileReadUnknown, userInfo: [NSFilePathErrorKey: from.path]) }
-            if info.st_mode & S_IFMT == S_IFDIR {
+        try FileManager.default.createDirectory(at: destination, withIntermediateDirectories: false)
+        for (name, entry) in try folderEntries(source.path) {
+            let from = source.appendingPathComponent(name)
+            let to = destination.appendingPathComponent(name)
+            if entry.isFolder {
                 try linkTree(from: from, to: to)
             } else if link(from.path, to.path) != 0 {
                 throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: to.path])

@@ -63,9 +63,8 @@ enum SitePages {
         let facetsDigest = facets.digest
         // Each combo's two keys made once and shared by the lists it is on (a combo is on half a
         // dozen; separate copies were 40 MB at 10,000 combos).
-        var keysOfCards: [RecordID<Combo>: (listing: String, fits: String)] = [:]
-        for combo in catalog.combos { keysOfCards[combo.id] = (Key.listing(.combo, combo.id.raw), Key.comboFits(combo.id)) }
-        let cardKeys = keysOfCards
+        let cardKeys: [RecordID<Combo>: (listing: String, fits: String)] = Dictionary(
+            uniqueKeysWithValues: catalog.combos.map { ($0.id, (Key.listing(.combo, $0.id.raw), Key.comboFits($0.id))) })
         @Sendable func comboListKeys(_ ids: [RecordID<Combo>], page: Pagination?) -> Set<String> {
             var keys: Set<String> = [Key.kind(.machine), Key.kind(.device), Key.kind(.platform)]
             let shown = page?.slice(ids) ?? ids[...]
