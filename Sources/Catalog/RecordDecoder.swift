@@ -35,7 +35,15 @@ struct RecordDecoder {
         return SourceLocation(path: path, line: line + lineOffset, column: column)
     }
 
+    /// Made once: Yams builds its default constructor's tables anew each time it is asked for one.
+    /// Composing never calls it (records are decoded from nodes here), but the parser holds one.
+    private nonisolated(unsafe) static let constructor = Constructor.default
+
     /// Parses YAML text into a node tree, reporting a syntax error at its place.
+    ///
+    /// The encoding is named, not left to Yams's default, which reads the process environment for
+    /// every file parsed (a tenth of parsing) and prints a line each time `YAMS_DEFAULT_ENCODING`
+    /// is set. Swift strings are UTF-8, so libyaml reads their bytes in place.
     mutating func parse(_ yaml: String) -> Node?? {
         _ = YAMLEvents.limitNesting
         if YAMLLineMap.isNeeded(for: yaml) { lineMap = YAMLLineMap(yaml) }
@@ -68,7 +76,7 @@ struct RecordDecoder {
             if complexKeys { return .none }
         }
         do {
-            return .some(try Yams.compose(yaml: yaml, YAMLImplicitTypes.composing))
+            return .some(try Yams.compose(yaml: yaml, YAMLImplicitTypes.composing, Self.constructor, .utf8))
         } catch let error as YamlError {
             report(error, yaml: yaml)
         } catch {
@@ -264,7 +272,7 @@ struct RecordDecoder {
 
         case .number(let unit, let range):
             guard let scalar = node.scalar, node.tagName == .int || node.tagName == .float,
-                  !scalar.string.contains(":"), let value = node.float
+                  !scalar.string.utf8.contains(UInt8(ascii: ":")), let value = Self.decimal(scalar) ?? node.float
             else {
                 problems.error("\"\(field)\" must be a number, found \(describe(node))", at: here, span: spanOf(node))
                 return nil
@@ -288,11 +296,12 @@ struct RecordDecoder {
         case .integer(let minimum):
             // Yams reads YAML 1.1's base 60 (`1:30`) with arithmetic that traps on overflow: such
             // a scalar only reaches here with an explicit `!!int` tag, and is not read as a number.
-            guard let scalar = node.scalar, node.tagName == .int, !scalar.string.contains(":"), let value = node.int else {
+            guard let scalar = node.scalar, node.tagName == .int, !scalar.string.utf8.contains(UInt8(ascii: ":")),
+                  let value = Self.digits(scalar) ?? node.int else {
                 let found: String
                 if let scalar = node.scalar, node.tagName == .float {
                     found = scalar.string
-                } else if let scalar = node.scalar, node.tagName == .int, !scalar.string.contains(":") {
+                } else if let scalar = node.scalar, node.tagName == .int, !scalar.string.utf8.contains(UInt8(ascii: ":")) {
                     found = "\(scalar.string), which is too large"
                 } else {
                     found = describe(node)
@@ -406,6 +415,31 @@ struct RecordDecoder {
             return nil
         }
         return scalar.string
+    }
+
+    /// The value of a plain scalar of decimal digits without a leading zero ("128"), read
+    /// directly; nil for anything else (signs, `_`, `0x`, octal `010`, quoted text), which
+    /// Yams's constructor reads. Yams strips `_` and looks for base-60 `:` with Foundation's
+    /// string search, for every number of every record; the answer here is the same as its.
+    static func digits(_ scalar: Node.Scalar) -> Int? {
+        let bytes = scalar.string.utf8
+        guard scalar.style == .plain, let first = bytes.first, first != UInt8(ascii: "0") || bytes.count == 1,
+              bytes.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
+        else { return nil }
+        return Int(scalar.string)
+    }
+
+    /// The value of a plain scalar of digits with at most one point between them ("27.6",
+    /// "128"), read directly; nil for anything else, which Yams's constructor reads (to the
+    /// same value: it too ends with `Double(text)`).
+    static func decimal(_ scalar: Node.Scalar) -> Double? {
+        let bytes = scalar.string.utf8
+        guard scalar.style == .plain, let first = bytes.first, let last = bytes.last,
+              first != UInt8(ascii: "."), last != UInt8(ascii: "."),
+              bytes.allSatisfy({ ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || $0 == UInt8(ascii: ".") }),
+              bytes.count(where: { $0 == UInt8(ascii: ".") }) <= 1
+        else { return nil }
+        return Double(scalar.string)
     }
 
     private func isNull(_ node: Node) -> Bool {

@@ -67,6 +67,17 @@ enum YAMLImplicitTypes {
         if isDigit(first) {
             // Plain decimal digits without a leading zero: the int rule's, before the float rule.
             if bytes.allSatisfy(isDigit), first != UInt8(ascii: "0") || bytes.count == 1 { return .int }
+            // Digits with one point in them ("27.6", "1."): only the float rule matches them.
+            if bytes.allSatisfy({ isDigit($0) || $0 == UInt8(ascii: ".") }), bytes.count(where: { $0 == UInt8(ascii: ".") }) == 1 {
+                return .float
+            }
+            // A sign after the first byte that does not follow an exponent's e ("2026-11-12"):
+            // the rules allow a sign only first or there, so nothing matches.
+            var previous = first
+            for byte in bytes.dropFirst() {
+                if byte == UInt8(ascii: "-") || byte == UInt8(ascii: "+"), previous | 0x20 != UInt8(ascii: "e") { return .str }
+                previous = byte
+            }
         } else if first > UInt8(ascii: "9"), bytes.count > longestWord {
             return .str
         }

@@ -12,7 +12,8 @@ struct YAMLImplicitTypesTests {
         "=", "0", "00", "007", "089", "8", "42", "1_000", "1__", "0b101", "0b2", "0o17", "0o8", "0x1F", "0xG", "-0", "+12", "-",
         "+", ".", "._", ".5", "5.", "1.5", "1.5e3", "1.5e+3", "1e5", "1e", "2026-11-26", "1:30", "+.inf", "-.Inf", ".NaN", ".nan",
         ".inf", "Infinity", "rtx-3090", "RTX 3090", "llama.cpp", "Q4_K_M", "64 GB", "true\n", "yes\u{2028}", "5\n", "null\r\n",
-        "über", "ñ", "no way", "on-demand", "offline", "nothing at all here", "tiny", "folded text that is longer than a word",
+        "27.6", "0.5", "00.5", "1.2.3", "1..", "1e-5", "1E+5", "1e+", "12-", "1-e", "3e-", "1.5e-3", "1.5E-3x", "0x-1", "1-2-3",
+        "2026-11-26T10:00", "10+5", "über", "ñ", "no way", "on-demand", "offline", "nothing at all here", "tiny", "folded text that is longer than a word",
     ]
 
     @Test("the quick answer is the regular expressions' answer, for every kind of text")
@@ -35,6 +36,31 @@ struct YAMLImplicitTypesTests {
         }
         #expect(texts.count > 10_000)
         #expect(disagreements.isEmpty, "\(disagreements.prefix(20))")
+    }
+
+    @Test("numbers read by the quick path have the values Yams's constructor gives them")
+    func numbersAgreeWithYams() {
+        var texts = Self.words + ["128", "27.6", "0.5", "010", "0", "1.", ".5", "9223372036854775807", "9223372036854775808", "1e3"]
+        for a in ["0", "1", "9", ".", "_", "-"] {
+            for b in ["0", "1", "9", ".", "_", "-"] {
+                for c in ["0", "1", "9", ".", "_"] { texts.append(a + b + c) }
+            }
+        }
+        var quick = 0
+        for text in texts {
+            for style in [Node.Scalar.Style.plain, .doubleQuoted] {
+                let scalar = Node.Scalar(text, Tag(.implicit), style)
+                if let value = RecordDecoder.digits(scalar) {
+                    quick += 1
+                    #expect(value == Node.scalar(scalar).int, "\(text.debugDescription) read as \(value)")
+                }
+                if let value = RecordDecoder.decimal(scalar) {
+                    quick += 1
+                    #expect(value == Node.scalar(scalar).float, "\(text.debugDescription) read as \(value)")
+                }
+            }
+        }
+        #expect(quick > 50)
     }
 
     @Test("a record's numbers, words and quoted text read as they are written")
