@@ -110,10 +110,17 @@ public enum SiteBuilder {
 
         let previous = found
 
-        // 2. The catalog and templates, checked; what each record and fit answer is made of.
+        // 2. The templates and the catalog, checked; what each record and fit answer is made of.
+        // The templates first: a wrong --templates folder is said at once, not after loading ten
+        // thousand records. A template's syntax error waits for the content's problems, so that
+        // one run lists both.
+        let loadedTemplates = try timed("load templates") { TemplateSet.load(from: options.templates) }
+        if case .failure(let error) = loadedTemplates, !TemplateSet.exists(options.templates) { throw error }
         var loaded = try timed("load and check content") { () throws(DiagnosticsError) -> CatalogLoader.Result in
             let result = CatalogLoader.load(from: options.content)
-            if result.diagnostics.hasErrors { throw DiagnosticsError(result.diagnostics) }
+            var problems = result.diagnostics.hasErrors ? result.diagnostics : []
+            if case .failure(let error) = loadedTemplates { problems += error.diagnostics }
+            if !problems.isEmpty { throw DiagnosticsError(problems) }
             return result
         }
         // The records' data as JSON (80 MB at ten thousand combos) is read by the JSON API alone:
@@ -121,9 +128,7 @@ public enum SiteBuilder {
         var exported: Catalog? = loaded.catalog
         loaded.catalog.data = [:]
         let catalog = loaded.catalog
-        let templates = try timed("load templates") { () throws(DiagnosticsError) -> TemplateSet in
-            try TemplateSet.load(from: options.templates).get()
-        }
+        let templates = try loadedTemplates.get()
         // Where pages go: a whole new output beside the old one, or staged beside the files they
         // replace. Made once the content is known good: an update's hard-linked copy of the
         // output (tens of thousands of links and folders at ten thousand combos) is made on

@@ -17,11 +17,17 @@ public struct TemplateSet: Sendable {
     public let directory: String
     let sources: [String: CompiledTemplate]
 
+    /// Whether `directory` is a folder, one that templates could be loaded from.
+    public static func exists(_ directory: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) && isDirectory.boolValue
+    }
+
     /// Loads every `.mustache` file under `directory` (the `assets/` folder is not templates).
+
     public static func load(from directory: String) -> Result<TemplateSet, DiagnosticsError> {
         let display = displayPath(directory)
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+        guard exists(directory) else {
             return .failure(DiagnosticsError([Diagnostic(
                 at: SourceLocation(path: display, line: 0, column: 0),
                 "no templates folder here (pass --templates DIR to use another folder)")]))

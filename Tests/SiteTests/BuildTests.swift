@@ -36,7 +36,7 @@ struct BuildTests {
             #expect(files[path] != nil, "missing \(path)")
         }
         #expect(report.phases.map(\.name) == [
-            "hash inputs", "load and check content", "load templates", "fit answers", "plan pages", "export data", "render pages", "check links",
+            "hash inputs", "load templates", "load and check content", "fit answers", "plan pages", "export data", "render pages", "check links",
             "write output",
         ])
     }
@@ -66,6 +66,32 @@ struct BuildTests {
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: site.root).filter { $0.hasPrefix(".public.") }
         #expect(leftovers == (mistake == "link" ? [".public.spare"] : []))
         if mistake == "link" { #expect(snapshot(site.path(".public.spare")) == before) }
+    }
+
+    @Test("a missing templates folder is said before the content is read; template and content errors are listed together")
+    func templateErrorsFirstAndTogether() throws {
+        let site = FixtureSite()
+        defer { site.destroy() }
+        site.replace(in: "content/devices/gpu-24.yaml", "memory_gb: 24", with: "memory_gb: -1")
+        var options = options(site)
+        options.templates = site.path("no-such-folder")
+        // Only the folder: the content (wrong too) is not read for a mistyped --templates.
+        #expect {
+            try SiteBuilder.build(options)
+        } throws: { error in
+            let messages = (error as! DiagnosticsError).diagnostics.map(\.message)
+            return messages == ["no templates folder here (pass --templates DIR to use another folder)"]
+        }
+        options.templates = site.path("templates")
+        try FileManager.default.copyItem(atPath: FixtureSite.packageRoot + "/templates", toPath: options.templates)
+        site.write("templates/pages/broken.mustache", "{{#items}}")
+        #expect {
+            try SiteBuilder.build(options)
+        } throws: { error in
+            let files = (error as! DiagnosticsError).diagnostics.map(\.location.path)
+            return files.contains { $0.hasSuffix("content/devices/gpu-24.yaml") } && files.contains { $0.hasSuffix("templates/pages/broken.mustache") }
+        }
+        #expect(!FileManager.default.fileExists(atPath: site.path("public")), "nothing was written")
     }
 
     @Test("the same input gives byte-identical output")
