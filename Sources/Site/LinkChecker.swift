@@ -335,6 +335,10 @@ enum LinkChecker {
                          "an attribute name has no space, = or quote")
             return Array(" \(name)".utf8)
         }
+        // The byte right before the `=` ends one of the names, or no name matches there: most
+        // `="` in a page are other attributes (class, style, aria-*), rejected without a memcmp.
+        var lastBytes = [Bool](repeating: false, count: 256)
+        for name in names { lastBytes[Int(name[name.count - 1])] = true }
         var html = html
         html.withUTF8 { bytes in
             guard let base = bytes.baseAddress else { return }
@@ -347,7 +351,7 @@ enum LinkChecker {
             while index < count, let found = memchr(base + index, Int32(UInt8(ascii: "=")), count - index) {
                 let equals = UnsafePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - base
                 index = equals + 1
-                guard index < count, bytes[index] == UInt8(ascii: "\"") else { continue }
+                guard index < count, bytes[index] == UInt8(ascii: "\""), equals > 0, lastBytes[Int(bytes[equals - 1])] else { continue }
                 for (which, name) in names.enumerated() where equals >= name.count {
                     guard memcmp(base + equals - name.count, name, name.count) == 0 else { continue }
                     let start = index + 1
