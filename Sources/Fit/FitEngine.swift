@@ -606,8 +606,11 @@ final class Context {
     func expertOffloadPlan(_ gpus: ArraySlice<Int>) -> Plan {
         var plan = Plan(strategy: .moeExpertOffload, devices: gpus)
         let rooms = gpus.enumerated().map { offloadRoom($0.element, first: $0.offset == 0, last: $0.offset == gpus.count - 1, holdsExperts: true) }
-        let everything = footprint.totalWeightBytes - footprint.embeddingBytes - footprint.outputBytes
-            + kvBytesPerLayerFull * Double(footprint.layers)
+        // What the layers hold (the per-layer costs below add up to it): the weights less the
+        // tables the devices' fixed costs carry, one table when embeddings are tied. The first
+        // guess of experts to move is a lower bound; the loop moves more until every card fits.
+        let tables = tiedEmbeddings ? footprint.embeddingBytes : footprint.embeddingBytes + footprint.outputBytes
+        let everything = footprint.totalWeightBytes - tables + kvBytesPerLayerFull * Double(footprint.layers)
         let excess = everything - rooms.reduce(0, +)
         let expertLayer = max(footprint.expertBytesPerMoELayer, 1)
         var offloaded = min(footprint.moeLayers, wholeCount(excess / expertLayer, .up))
