@@ -21,6 +21,7 @@ public enum PreviewServer {
         onRunning: @escaping @Sendable () -> Void = {}
     ) -> some ApplicationProtocol {
         let router = Router()
+        router.add(middleware: ReadOnlyMiddleware())
         let hub = session.hub
         router.get(RouterPath(PreviewPages.eventsPath)) { request, _ -> Response in
             Response(
@@ -149,5 +150,21 @@ public enum PreviewServer {
         }
         #endif
         return nil
+    }
+}
+
+/// The preview only serves files: a request with any method but GET or HEAD (a form's POST, a
+/// PUT from a script) is told so with 405 and the methods it takes, not a 404 that reads as if
+/// the page were missing.
+struct ReadOnlyMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard request.method == .get || request.method == .head else {
+            let text = "The preview serves GET and HEAD"
+            return Response(
+                status: .methodNotAllowed,
+                headers: [.allow: "GET, HEAD", .contentType: "text/plain; charset=utf-8", .contentLength: String(text.utf8.count)],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+        }
+        return try await next(request, context)
     }
 }

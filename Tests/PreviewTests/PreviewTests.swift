@@ -111,7 +111,7 @@ struct PreviewPagesTests {
 
 @Suite("Preview server")
 struct PreviewServerTests {
-    @Test("with Hummingbird's test client: pages, assets and the event stream's headers, with no-cache")
+    @Test("with Hummingbird's test client: pages, assets and the event stream's headers, with no-cache; other methods than GET and HEAD get 405")
     func served() async throws {
         let workspace = try Workspace()
         workspace.session.rebuild(after: nil)
@@ -138,6 +138,14 @@ struct PreviewServerTests {
             }
             try await client.execute(uri: "/no/such/page/", method: .get) { response in
                 #expect(response.status == .notFound)
+            }
+            // A form or a script writing to the preview: the page exists, the method is refused.
+            for method in [HTTPRequest.Method.post, .put, .delete, .options] {
+                try await client.execute(uri: "/", method: method, body: ByteBuffer(string: "a=1")) { response in
+                    #expect(response.status == .methodNotAllowed, "\(method)")
+                    #expect(response.headers[.allow] == "GET, HEAD")
+                    #expect(String(buffer: response.body) == "The preview serves GET and HEAD")
+                }
             }
         }
     }
