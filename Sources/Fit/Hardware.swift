@@ -109,6 +109,21 @@ public struct FitLink: Sendable {
         self.bytesPerSecond = bytesPerSecond
         self.shape = shape
     }
+
+    /// A link written `INTERCONNECT:GBIT[:TRANSPORT[:SHAPE]]` (`thunderbolt-5:80:rdma:full-mesh`),
+    /// as `combos fit --link` and the builder's `link=` take it; transport defaults to tcp-ip and
+    /// shape to star. Nil when a part is unknown, the shape is `single-box` (no link at all), or
+    /// the speed is not a finite number above zero: `inf` parses as a Double, and a link of
+    /// infinite speed made every split look free.
+    public init?(spec: String) {
+        let parts = spec.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count >= 2, let interconnect = Interconnect(rawValue: parts[0]),
+              let gbit = Double(parts[1]), gbit.isFinite, gbit > 0 else { return nil }
+        let transport = parts.count > 2 ? Transport(rawValue: parts[2]) : .tcpIP
+        let shape = parts.count > 3 ? TopologyShape(rawValue: parts[3]) : .star
+        guard let transport, let shape, shape != .singleBox else { return nil }
+        self.init(interconnect: interconnect, transport: transport, bytesPerSecond: gbit * 1e9 / 8, shape: shape)
+    }
 }
 
 /// Everything a model could be placed on: devices grouped in hosts, and the link between hosts.

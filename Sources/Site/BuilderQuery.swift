@@ -75,7 +75,7 @@ struct BuilderQuery: Sendable, Equatable {
                 guard let machine = catalog[RecordID<Machine>(entry.id)] else { return nil }
                 list.append((machine, entry.count, entry.name))
             }
-            return Hardware(machines: list, catalog: catalog, platform: platform, link: link.flatMap(Self.parseLink))
+            return Hardware(machines: list, catalog: catalog, platform: platform, link: link.flatMap { FitLink(spec: $0) })
         }
         var list: [(Device, Int)] = []
         for entry in devices {
@@ -83,16 +83,6 @@ struct BuilderQuery: Sendable, Equatable {
             list.append((device, entry.count))
         }
         return list.isEmpty ? nil : Hardware(devices: list, platform: platform, hostRAMGB: nil)
-    }
-
-    /// `INTERCONNECT:GBIT:TRANSPORT:SHAPE`, as `combos fit --link` takes it.
-    static func parseLink(_ spec: String) -> FitLink? {
-        let parts = spec.split(separator: ":").map(String.init)
-        guard parts.count >= 2, let interconnect = Interconnect(rawValue: parts[0]), let gbit = Double(parts[1]), gbit > 0 else { return nil }
-        let transport = parts.count > 2 ? Transport(rawValue: parts[2]) : .tcpIP
-        let shape = parts.count > 3 ? TopologyShape(rawValue: parts[3]) : .star
-        guard let transport, let shape else { return nil }
-        return FitLink(interconnect: interconnect, transport: transport, bytesPerSecond: gbit * 1e9 / 8, shape: shape)
     }
 
     /// The runtimes each answer is chosen among: those named, else every runtime that can run here.

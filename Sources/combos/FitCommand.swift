@@ -156,16 +156,10 @@ struct FitCommand: ParsableCommand {
     }
 
     private func parseLink(_ spec: String) throws -> FitLink {
-        let parts = spec.split(separator: ":").map(String.init)
-        guard parts.count >= 2, let interconnect = Interconnect(rawValue: parts[0]), let gbit = Double(parts[1]), gbit > 0 else {
-            throw ValidationError("--link takes INTERCONNECT:GBIT[:TRANSPORT[:SHAPE]] with an interconnect from \(Interconnect.allCases.map(\.rawValue).joined(separator: ", ")), e.g. thunderbolt-5:80:rdma:full-mesh")
+        guard let link = FitLink(spec: spec) else {
+            throw ValidationError("--link takes INTERCONNECT:GBIT[:TRANSPORT[:SHAPE]]: an interconnect from \(Interconnect.allCases.map(\.rawValue).joined(separator: ", ")), a speed in Gbit/s above zero, transport rdma or tcp-ip, shape ring, full-mesh or star; e.g. thunderbolt-5:80:rdma:full-mesh")
         }
-        let transport = parts.count > 2 ? Transport(rawValue: parts[2]) : .tcpIP
-        let shape = parts.count > 3 ? TopologyShape(rawValue: parts[3]) : .star
-        guard let transport, let shape, shape != .singleBox else {
-            throw ValidationError("--link: transport is rdma or tcp-ip; shape is ring, full-mesh or star")
-        }
-        return FitLink(interconnect: interconnect, transport: transport, bytesPerSecond: gbit * 1e9 / 8, shape: shape)
+        return link
     }
 
     private func defaultPlatform(_ catalog: Catalog, systems: [Set<OSFamily>]) throws -> Platform {

@@ -145,6 +145,20 @@ struct FitEdgeCaseTests {
     /// context × sequences) overflowed a 64-bit integer, which traps; so did converting a huge
     /// size to a count of layers or to whole GiB in the explanation. The engine now multiplies
     /// in floating point and clamps its counts.
+    @Test("a link is read from INTERCONNECT:GBIT[:TRANSPORT[:SHAPE]], and refused with a speed that is not a finite number above zero")
+    func linkSpecs() throws {
+        let link = try #require(FitLink(spec: "thunderbolt-5:80:rdma:full-mesh"))
+        #expect(link.interconnect == .thunderbolt5 && link.transport == .rdma && link.shape == .fullMesh)
+        #expect(link.bytesPerSecond == 10e9)
+        let plain = try #require(FitLink(spec: "ethernet:2.5"))
+        #expect(plain.transport == .tcpIP && plain.shape == .star && plain.bytesPerSecond == 2.5e9 / 8)
+        for spec in ["thunderbolt-5:inf", "thunderbolt-5:Infinity", "thunderbolt-5:nan", "thunderbolt-5:0", "thunderbolt-5:-5",
+                     "thunderbolt-5:1e309", "thunderbolt-5", "warp-drive:80", "thunderbolt-5:80:pigeon", "thunderbolt-5:80:rdma:single-box",
+                     "thunderbolt-5:80:", ""] {
+            #expect(FitLink(spec: spec) == nil, "\(spec.debugDescription) was read as a link")
+        }
+    }
+
     @Test("sizes whose products overflow an integer, and a context of 2^63 tokens: an answer, not a trap")
     func overflowingSizes() throws {
         let catalog = Self.catalog

@@ -82,7 +82,7 @@ struct BuilderBrowserTests {
 
     @Test("unknown or malformed query values say so and fall back to defaults; the page still answers")
     func badQueries() throws {
-        let dom = try Self.builder("devices=rtx-3099:2,rtx-4090:x&platform=beos&runtime=nope&context=lots&kv=q2&colour=red")
+        let dom = try Self.builder("devices=rtx-3099:2,rtx-4090:x&platform=beos&runtime=nope&context=lots&kv=q2&colour=red&link=thunderbolt-5:Infinity:rdma")
         let message = try #require(Self.text(of: "builder-message", in: dom))
         #expect(message.contains("There is no device “rtx-3099” in the catalog"))
         #expect(message.contains("The count for rtx-4090 must be a whole number"))
@@ -91,6 +91,7 @@ struct BuilderBrowserTests {
         #expect(message.contains("The context must be a whole number"))
         #expect(message.contains("The KV cache type “q2”"))
         #expect(message.contains("The parameter “colour” is not one the builder reads"))
+        #expect(message.contains("The link “thunderbolt-5:Infinity:rdma” is not INTERCONNECT:GBIT:TRANSPORT:SHAPE"))
         #expect(!Self.rows(dom).isEmpty)
         #expect(dom.contains("Results for <strong>NVIDIA GeForce RTX 4090 on Linux"))
 

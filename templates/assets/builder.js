@@ -88,7 +88,8 @@
     if (params.has("link")) {
       var parts = params.get("link").split(":");
       var gbit = Number(parts[1]);
-      if (data.labels.interconnect[parts[0]] && gbit > 0
+      // A finite speed only: Number("Infinity") is above zero, and made every split look free.
+      if (data.labels.interconnect[parts[0]] && isFinite(gbit) && gbit > 0
           && (parts.length < 3 || data.labels.transport[parts[2]]) && (parts.length < 4 || (data.labels.shape[parts[3]] && parts[3] !== "single-box"))) {
         state.link = { interconnect: parts[0], gbit: gbit, transport: parts[2] || "tcp-ip", shape: parts[3] || "star" };
       } else {
@@ -218,7 +219,7 @@
       machines: mode === "machines" ? readRows(machineRows, "machine", true) : [],
       link: {
         interconnect: document.getElementById("link-interconnect").value,
-        gbit: gbit > 0 ? gbit : 80,
+        gbit: isFinite(gbit) && gbit > 0 ? gbit : 80,
         transport: document.getElementById("link-transport").value,
         shape: document.getElementById("link-shape").value
       },
