@@ -24,7 +24,6 @@ public struct TemplateSet: Sendable {
     }
 
     /// Loads every `.mustache` file under `directory` (the `assets/` folder is not templates).
-
     public static func load(from directory: String) -> Result<TemplateSet, DiagnosticsError> {
         let display = displayPath(directory)
         guard exists(directory) else {
