@@ -7,6 +7,8 @@ struct ComboFilterPage: Sendable {
     let title: String
     let intro: String
     let items: [IndexItem]
+    /// The items, each rendered with `partials/record-card`.
+    let cards: [HTML]
     /// One step narrower: a budget page by model, a model page by budget.
     let narrower: [NarrowLink]
     let narrowerLabel: String
@@ -23,6 +25,7 @@ struct ComboFilterPage: Sendable {
         title = selection.title + (page.map { $0.number > 1 ? ", page \($0.number)" : "" } ?? "")
         let ids = facets.combos(matching: selection)
         items = (page?.slice(ids) ?? ids[...]).compactMap { IndexItem.combo($0, cards: cards, fits: fits, facets: facets, &context) }
+        self.cards = IndexItem.cards(items, &context)
         pager = page?.view(&context)
         intro = Self.intro(selection, count: ids.count)
         meta = context.meta(title: title, description: intro, breadcrumbs: [

@@ -5,6 +5,8 @@ struct HomePage: Sendable {
     let meta: PageMeta
     let title: String
     let combos: [IndexItem]
+    /// The combos, each rendered with `partials/record-card`.
+    let comboCards: [HTML]
     /// Past one page of cards, a link to the combo index for the rest.
     let moreCombos: MoreView?
     let sections: [SectionEntry]
@@ -35,6 +37,7 @@ struct HomePage: Sendable {
             breadcrumbs: [])
         let all = facets.combos(matching: ComboFacets.Selection([]))
         combos = all.prefix(Pagination.perPage).compactMap { IndexItem.combo($0, cards: cards, fits: fits, facets: facets, &context) }
+        comboCards = IndexItem.cards(combos, &context)
         moreCombos = MoreView(
             hidden: all.count - combos.count, noun: "combos, cheapest first",
             link: context.link("See them all in the combo index", to: Route.index(of: .combo)))

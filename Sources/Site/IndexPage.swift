@@ -6,6 +6,8 @@ struct IndexPage: Sendable {
     let title: String
     let intro: String
     let items: [IndexItem]
+    /// The items, each rendered with `partials/record-card`.
+    let cards: [HTML]
 
     /// The combo index's filters (nil on other indexes).
     let filters: FilterPanel?
@@ -26,6 +28,7 @@ struct IndexPage: Sendable {
             filters = nil
         }
         pager = page?.view(&context)
+        self.cards = IndexItem.cards(items, &context)
     }
 
     /// Every record of a kind as a card (combos without their fit figures).
@@ -133,6 +136,34 @@ struct IndexItem: Sendable {
         self.figures = figures
         self.tags = tags
         self.data = data
+    }
+
+    /// The items as `partials/record-card` renders them. A combo's card is on a dozen lists at
+    /// ten thousand combos (pages of the index and of every filter it matches), a hundred cards
+    /// a list: each is rendered once per page depth and reused. The key is everything the card
+    /// shows, so a card that changes is rendered again, never shown stale.
+    static func cards(_ items: [IndexItem], _ context: inout PageContext) -> [HTML] {
+        items.map { item in
+            let key = item.fragmentKey
+            if let cached = context.cachedFragment("partials/record-card", key: key) { return cached }
+            return context.renderFragment("partials/record-card", key: key, model: item)
+        }
+    }
+
+    /// Every text the card shows, each after its length: content may hold any character, so
+    /// no separator alone could keep two different cards from sharing a key.
+    private var fragmentKey: String {
+        var key = ""
+        func add(_ text: String) { key += "\(text.utf8.count):" + text }
+        for text in [link.href, link.label] { add(text) }
+        if let summary { add(summary) } else { key += "-" }
+        for list in [figures, tags] {
+            key += "[\(list.count)]"
+            list.forEach(add)
+        }
+        key += "[\(data.count)]"
+        for attribute in data { add(attribute.name); add(attribute.value) }
+        return key
     }
 
     /// A combo's card: its title and summary; total memory, what the fit engine leaves usable,

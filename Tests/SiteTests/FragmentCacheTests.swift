@@ -1,3 +1,5 @@
+import Catalog
+import FixtureSupport
 import Testing
 @testable import Site
 
@@ -67,5 +69,46 @@ struct FragmentCacheTests {
         #expect(cache.get("k") == piece)
         #expect(cache.get("j") == piece)
         #expect(cache.count == 2)
+    }
+}
+
+/// Combo cards: one combo is on the index's pages and on every filter page it matches, so its
+/// card is rendered once per page depth and reused; the key is all the card shows.
+@Suite("Record cards")
+struct RecordCardTests {
+    static let templates = try! TemplateSet.load(from: FixtureSite.packageRoot + "/templates").get()
+
+    func context(_ path: String, _ cache: FragmentCache) -> PageContext {
+        PageContext(
+            catalog: ShippedSite.catalog, config: SiteConfig(baseURL: "https://combos.example/"), path: SitePath(path),
+            source: "test", templates: Self.templates, fragments: cache)
+    }
+
+    func item(_ context: inout PageContext, summary: String, tags: [String] = ["Linux"]) -> IndexItem {
+        IndexItem(
+            link: context.link("Quad 3090", to: SitePath("/hardware-combos/quad-3090/")), summary: summary,
+            figures: ["96 GB"], tags: tags, data: [DataAttribute(name: "budget", value: "under-5000")])
+    }
+
+    @Test("a card is rendered once per page depth and reused by every list; a card that shows anything else is rendered anew")
+    func reusedUntilItChanges() throws {
+        let cache = FragmentCache(evictingAfterUse: true)
+        var list = context("/hardware-combos/difficulty/advanced/", cache)
+        let card = item(&list, summary: "Four cards.")
+        let first = IndexItem.cards([card], &list)
+        #expect(first.count == 1 && first[0].html.contains("Four cards.") && first[0].html.contains("href=\"../../../hardware-combos/quad-3090/index.html\""))
+        #expect(cache.count == 1)
+        var other = context("/hardware-combos/platform/linux/", cache)
+        #expect(IndexItem.cards([item(&other, summary: "Four cards.")], &other) == first)
+        #expect(cache.count == 1, "the same card at the same depth is reused")
+        let changed = IndexItem.cards([item(&other, summary: "Four cards, now water-cooled.")], &other)
+        #expect(changed[0].html.contains("water-cooled") && cache.count == 2)
+        // Content may hold any character: two tags are not one tag with a separator in it.
+        let joined = IndexItem.cards([item(&other, summary: "Four cards.", tags: ["a\u{1F}b"])], &other)
+        let split = IndexItem.cards([item(&other, summary: "Four cards.", tags: ["a", "b"])], &other)
+        #expect(joined != split && cache.count == 4)
+        var shallow = context("/hardware-combos/", cache)
+        let top = IndexItem.cards([item(&shallow, summary: "Four cards.")], &shallow)
+        #expect(top[0].html.contains("href=\"../hardware-combos/quad-3090/index.html\"") && cache.count == 5, "another depth has its own links")
     }
 }
