@@ -20,6 +20,7 @@ Python 3.11, standard library only. Linux: ru_maxrss is in KiB.
 from __future__ import annotations
 
 import argparse
+import fcntl
 import math
 import os
 import platform
@@ -813,6 +814,14 @@ def main() -> int:
         args.sizes = [100, 300]
     work = args.work.resolve()
     work.mkdir(parents=True, exist_ok=True)
+    # One run per work folder: a second one would empty the first's trash and overwrite its
+    # catalogs and outputs under it, and both would time builds sharing the two cores.
+    lock = open(work / ".lock", "w")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        print(f"site-benchmark: error: another run is using {work}; wait for it, or pass --work DIR", file=sys.stderr)
+        return 1
     global TRASH
     TRASH = work / ".trash"
     shutil.rmtree(TRASH, ignore_errors=True)
