@@ -77,15 +77,15 @@ public struct Catalog: Sendable {
     /// The file a record came from, if the record exists.
     public func path(of kind: RecordKind, id: String) -> String? {
         switch kind {
-        case .device: devices[RecordID(id)]?.path
-        case .machine: machines[RecordID(id)]?.path
-        case .platform: platforms[RecordID(id)]?.path
-        case .runtime: runtimes[RecordID(id)]?.path
-        case .model: models[RecordID(id)]?.path
-        case .combo: combos[RecordID(id)]?.path
-        case .stack: stacks[RecordID(id)]?.path
-        case .guide: guides[RecordID(id)]?.path
-        case .benchmark: benchmarks[RecordID(id)]?.path
+        case .device: devices.read(RecordID(id)) { $0.path }
+        case .machine: machines.read(RecordID(id)) { $0.path }
+        case .platform: platforms.read(RecordID(id)) { $0.path }
+        case .runtime: runtimes.read(RecordID(id)) { $0.path }
+        case .model: models.read(RecordID(id)) { $0.path }
+        case .combo: combos.read(RecordID(id)) { $0.path }
+        case .stack: stacks.read(RecordID(id)) { $0.path }
+        case .guide: guides.read(RecordID(id)) { $0.path }
+        case .benchmark: benchmarks.read(RecordID(id)) { $0.path }
         }
     }
 
@@ -118,6 +118,13 @@ public struct RecordSet<R: Record>: Sendable, Sequence {
     }
 
     public subscript(id: RecordID<R>) -> R? { byID[id].map { all[$0] } }
+    /// Part of one record, read where it is kept: a record handed out whole is a copy of all
+    /// its fields (for a combo, dozens of references counted up and down again), which rules
+    /// and pages asking one field of every record paid for ten thousand times.
+    public func read<T>(_ id: RecordID<R>, _ part: (R) -> T) -> T? {
+        guard let index = byID[id] else { return nil }
+        return part(all[index])
+    }
     public var ids: [String] { all.map(\.id.raw) }
     public var count: Int { all.count }
     public func makeIterator() -> IndexingIterator<[R]> { all.makeIterator() }

@@ -42,14 +42,16 @@ enum CatalogRules {
 
     /// True when the record and every record it names loaded without errors, so that a rule
     /// about them judges real values rather than the placeholders of a broken file.
-    static func isClean(_ record: any ReferencesOtherRecords & Record, _ catalog: Catalog, _ invalidPaths: Set<String>) -> Bool {
+    /// Generic, not over `any Record`: boxing each of ten thousand combos copied every one.
+    static func isClean<R: ReferencesOtherRecords & Record>(_ record: R, _ catalog: Catalog, _ invalidPaths: Set<String>) -> Bool {
         if invalidPaths.contains(record.path) { return false }
         for reference in record.references {
             guard let path = catalog.path(of: reference.kind, id: reference.id) else { return false }
             if invalidPaths.contains(path) { return false }
             // A combo's machines name devices: they must be clean too.
-            if reference.kind == .machine, let machine = catalog[RecordID<Machine>(reference.id)],
-               machine.references.contains(where: { catalog.path(of: $0.kind, id: $0.id).map(invalidPaths.contains) ?? true }) {
+            if reference.kind == .machine,
+               catalog.references(of: .machine, id: reference.id)
+                .contains(where: { catalog.path(of: $0.kind, id: $0.id).map(invalidPaths.contains) ?? true }) {
                 return false
             }
         }
@@ -63,19 +65,29 @@ enum CatalogRules {
     ) {
         var ids: [RecordKind: Set<String>] = [:]
         for kind in RecordKind.allCases { ids[kind] = Set(catalog.ids(of: kind)).union(unreadable[kind] ?? []) }
-        let all: [any ReferencesOtherRecords] = catalog.devices.all + catalog.machines.all + catalog.platforms.all
-            + catalog.runtimes.all + catalog.models.all + catalog.combos.all + catalog.stacks.all + catalog.guides.all
-            + catalog.benchmarks.all
-        for record in all {
-            for reference in record.references where !reference.id.isEmpty {
-                guard ids[reference.kind]?.contains(reference.id) != true else { continue }
-                let expected = "\(contentRoot)/\(reference.kind.folder)/\(reference.id).\(reference.kind.format.fileExtension)"
-                report.error(
-                    "no \(reference.kind.singular) with id \"\(reference.id)\" (\(expected) does not exist)"
-                        + suggestion(for: reference.id, in: catalog.ids(of: reference.kind), listing: reference.kind.plural),
-                    at: reference.location, span: reference.id.count)
+        // Kind by kind, each record read in place: one array of `any ReferencesOtherRecords`
+        // boxed a copy of every record.
+        func resolve<R: ReferencesOtherRecords>(_ records: [R]) {
+            for index in records.indices {
+                for reference in records[index].references where !reference.id.isEmpty {
+                    guard ids[reference.kind]?.contains(reference.id) != true else { continue }
+                    let expected = "\(contentRoot)/\(reference.kind.folder)/\(reference.id).\(reference.kind.format.fileExtension)"
+                    report.error(
+                        "no \(reference.kind.singular) with id \"\(reference.id)\" (\(expected) does not exist)"
+                            + suggestion(for: reference.id, in: catalog.ids(of: reference.kind), listing: reference.kind.plural),
+                        at: reference.location, span: reference.id.count)
+                }
             }
         }
+        resolve(catalog.devices.all)
+        resolve(catalog.machines.all)
+        resolve(catalog.platforms.all)
+        resolve(catalog.runtimes.all)
+        resolve(catalog.models.all)
+        resolve(catalog.combos.all)
+        resolve(catalog.stacks.all)
+        resolve(catalog.guides.all)
+        resolve(catalog.benchmarks.all)
     }
 
     // MARK: Machines

@@ -91,15 +91,15 @@ extension Catalog {
     /// The references a record makes, by kind and id (none when there is no such record).
     public func references(of kind: RecordKind, id: String) -> [AnyReference] {
         switch kind {
-        case .device: devices[RecordID(id)]?.references ?? []
-        case .machine: machines[RecordID(id)]?.references ?? []
-        case .platform: platforms[RecordID(id)]?.references ?? []
-        case .runtime: runtimes[RecordID(id)]?.references ?? []
-        case .model: models[RecordID(id)]?.references ?? []
-        case .combo: combos[RecordID(id)]?.references ?? []
-        case .stack: stacks[RecordID(id)]?.references ?? []
-        case .guide: guides[RecordID(id)]?.references ?? []
-        case .benchmark: benchmarks[RecordID(id)]?.references ?? []
+        case .device: devices.read(RecordID(id)) { $0.references } ?? []
+        case .machine: machines.read(RecordID(id)) { $0.references } ?? []
+        case .platform: platforms.read(RecordID(id)) { $0.references } ?? []
+        case .runtime: runtimes.read(RecordID(id)) { $0.references } ?? []
+        case .model: models.read(RecordID(id)) { $0.references } ?? []
+        case .combo: combos.read(RecordID(id)) { $0.references } ?? []
+        case .stack: stacks.read(RecordID(id)) { $0.references } ?? []
+        case .guide: guides.read(RecordID(id)) { $0.references } ?? []
+        case .benchmark: benchmarks.read(RecordID(id)) { $0.references } ?? []
         }
     }
 }

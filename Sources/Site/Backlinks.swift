@@ -23,11 +23,12 @@ struct Backlinks: Sendable {
         for machine in catalog.machines {
             for device in unique(machine.devices.map(\.device.id)) { machinesByDevice[device, default: []].append(machine) }
         }
+        let devicesByMachine = Dictionary(uniqueKeysWithValues: catalog.machines.all.map { ($0.id, $0.devices.map(\.device.id)) })
         for (position, combo) in combos.enumerated() {
             let place = Int32(position)
             combosByPlatform[combo.platform.id, default: []].append(place)
             for machine in unique(combo.nodes.map(\.machine.id)) { combosByMachine[machine, default: []].append(place) }
-            let devices = combo.nodes.flatMap { catalog[$0.machine.id]?.devices.map(\.device.id) ?? [] }
+            let devices = combo.nodes.flatMap { devicesByMachine[$0.machine.id] ?? [] }
             for device in unique(devices) { combosByDevice[device, default: []].append(place) }
             let models = combo.bestModelClasses.flatMap(\.models).map(\.id) + combo.benchmarkTargets.map(\.model.id)
             for model in unique(models) { combosByModel[model, default: []].append(place) }
@@ -62,6 +63,9 @@ struct Backlinks: Sendable {
         var startIndex: Int { 0 }
         var endIndex: Int { positions.count }
         subscript(position: Int) -> Combo { all[Int(positions[position])] }
+        /// The combos' ids, read without copying each combo (reading each combo whole to take
+        /// its id was most of planning the device pages at 10,000 combos).
+        var ids: [RecordID<Combo>] { positions.map { all[Int($0)].id } }
     }
 
     /// The keys in their first order, each once.

@@ -30,6 +30,8 @@ public final class LiveSite: @unchecked Sendable {
         /// The "See also" ranking those references give (at ten thousand combos, a second of
         /// every rebuild).
         var related: RelatedRecords
+        /// The JSON API as last made, to copy unchanged records from.
+        var export: CatalogAPI.Export?
     }
 
     private struct Facets: Equatable {
@@ -164,9 +166,12 @@ public final class LiveSite: @unchecked Sendable {
             return spec.isStale(old: old.dependencies, changed: changed)
         }
         if templatesChanged { fragments.removeAll() }
+        lap("plan pages")
         // The builder's data, the search index, the sitemap, the feed and the JSON API (one
         // core's work, mostly JSON encoding) are made while the pages render, not after.
         let otherFiles = Slots<[OutputWriter.File]>(count: 2)
+        let madeExport = Slots<CatalogAPI.Export?>(count: 1)
+        madeExport.set(0, state?.export)
         let making = DispatchGroup()
         if everything || !SitePages.builderDataDependencies.isDisjoint(with: changed) {
             DispatchQueue.global().async(group: making) { otherFiles.set(0, SiteRenderer.generatedFiles(catalog)) }
@@ -178,7 +183,12 @@ public final class LiveSite: @unchecked Sendable {
         if everything || !changed.isEmpty, !specs.isEmpty {
             let pagePaths = specs.map(\.path)
             let config = options.config
-            DispatchQueue.global().async(group: making) { otherFiles.set(1, SitePlumbing.files(catalog, pages: pagePaths, config: config)) }
+            let previousExport = state?.export
+            DispatchQueue.global().async(group: making) {
+                let made = SitePlumbing.files(catalog, pages: pagePaths, config: config, reusing: previousExport)
+                otherFiles.set(1, made.files)
+                madeExport.set(0, made.export)
+            }
         } else {
             otherFiles.set(1, [])
         }
@@ -240,7 +250,7 @@ public final class LiveSite: @unchecked Sendable {
         files = next
         state = State(
             facets: facets, templateTexts: templateTexts, templates: templates, assets: assets, fits: fits, pages: pages,
-            references: references, related: related)
+            references: references, related: related, export: madeExport.values[0])
         return Report(
             changed: changed.filter { $0.hasPrefix("full:") }.count, renderedPaths: renderedPaths.sorted(), checked: toCheck.count,
             total: pages.count, phases: phases)

@@ -80,18 +80,20 @@ enum SitePages {
         }
 
         /// A record's listing and, for machines, their devices' listings: what a link to it shows.
+        /// Each machine's devices are looked up once here, not once per combo naming it.
+        let deviceListings: [String: [String]] = Dictionary(uniqueKeysWithValues: catalog.machines.map { machine in
+            (machine.id.raw, machine.references.map { Key.listing($0.kind, $0.id) })
+        })
         @Sendable func listings(_ references: [AnyReference]) -> Set<String> {
             var keys: Set<String> = []
             for reference in references {
                 keys.insert(Key.listing(reference.kind, reference.id))
-                if reference.kind == .machine {
-                    for device in catalog.references(of: .machine, id: reference.id) { keys.insert(Key.listing(device.kind, device.id)) }
-                }
+                if reference.kind == .machine, let devices = deviceListings[reference.id] { keys.formUnion(devices) }
             }
             return keys
         }
         func comboListings(_ combos: Backlinks.ComboList) -> Set<String> {
-            Set(combos.map { Key.listing(.combo, $0.id.raw) })
+            Set(combos.ids.map { Key.listing(.combo, $0.raw) })
         }
 
         pages.append(PageSpec(path: Route.home, source: templates.path(of: "pages/home"), template: "pages/home", dependencies: everyKind.union([Key.fits])) {
@@ -145,12 +147,25 @@ enum SitePages {
             dependencies: [Key.anyFull(.runtime), Key.kind(.runtime)]
         ) { CompatibilityPage(context: &$0) })
 
-        let comboPageKeys = Parallel.map(Array(catalog.combos)) { combo -> Set<String> in
+        // What a combo page shows of each alternative: its fit answers and its hardware (its
+        // platform, machines and their devices), worked out once per combo. Looked up per
+        // alternative, each lookup copied the whole combo record: at 10,000 combos that copying
+        // was most of planning the combo pages.
+        let comboHardware = Parallel.map(catalog.combos.all) { combo -> Set<String> in
+            var keys: Set<String> = [Key.listing(.platform, combo.platform.id.raw)]
+            for node in combo.nodes {
+                keys.insert(Key.listing(.machine, node.machine.id.raw))
+                keys.formUnion(deviceListings[node.machine.id.raw] ?? [])
+            }
+            return keys
+        }
+        let hardwareByCombo = Dictionary(uniqueKeysWithValues: zip(catalog.combos.all.map(\.id), comboHardware))
+        let comboPageKeys = Parallel.map(catalog.combos.all) { combo -> Set<String> in
             var keys: Set<String> = [Key.full(.combo, combo.id.raw), Key.comboFits(combo.id), Key.kind(.stack)]
             keys.formUnion(listings(combo.references))
             for alternative in combo.alternatives {
                 keys.insert(Key.comboFits(alternative.id))
-                keys.formUnion(listings(catalog.references(of: .combo, id: alternative.id.raw).filter { $0.kind == .machine || $0.kind == .platform }))
+                if let hardware = hardwareByCombo[alternative.id] { keys.formUnion(hardware) }
             }
             keys.formUnion(related.dependencies(of: .init(kind: .combo, id: combo.id.raw)))
             return keys

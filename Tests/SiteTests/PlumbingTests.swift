@@ -234,6 +234,48 @@ struct PlumbingTests {
         #expect(full.keys.filter { site.files[$0] != full[$0] }.isEmpty)
     }
 
+    @Test("the JSON API made from the last one copies unchanged records and writes changed, added and moved ones again")
+    func catalogExportReuse() throws {
+        let workspace = LiveSiteTests.Workspace()
+        let content = workspace.root + "/content"
+        let config = SiteConfig(baseURL: Self.base)
+        let first = CatalogAPI.export(CatalogLoader.load(from: content).catalog, config: config)
+        // One record edited, one removed, one added.
+        workspace.replace("content/combos/quad-rtx-3090.md", "reviewed: 2026-11-25", with: "reviewed: 2026-10-02")
+        let guides = try FileManager.default.contentsOfDirectory(atPath: content + "/guides").sorted()
+        let removed = try #require(guides.first)
+        try FileManager.default.removeItem(atPath: content + "/guides/" + removed)
+        let devices = try FileManager.default.contentsOfDirectory(atPath: content + "/devices").sorted()
+        let copied = try #require(devices.first)
+        try FileManager.default.copyItem(atPath: content + "/devices/" + copied, toPath: content + "/devices/zz-added-device.yaml")
+        let catalog = CatalogLoader.load(from: content).catalog
+        #expect(catalog.devices[RecordID("zz-added-device")] != nil)
+
+        let fresh = CatalogAPI.export(catalog, config: config)
+        let reused = CatalogAPI.export(catalog, config: config, previous: first)
+        #expect(reused.data == fresh.data, "reusing the last export changed its bytes")
+        #expect(try JSONSerialization.jsonObject(with: reused.data) is [String: Any])
+
+        // Copied, not written again: an unchanged record's bytes come from the last export, a
+        // changed one's do not. Shown by marking both in the last export's bytes.
+        func marked(_ key: String, in export: CatalogAPI.Export) throws -> CatalogAPI.Export {
+            let part = try #require(export.parts[key])
+            var data = export.data
+            data.replaceSubrange(part.range, with: Data(repeating: UInt8(ascii: "#"), count: part.range.count))
+            return CatalogAPI.Export(data: data, parts: export.parts)
+        }
+        let unchanged = "runtime:" + (catalog.runtimes.all.first?.id.raw ?? "")
+        let previous = try marked("combo:quad-rtx-3090", in: marked(unchanged, in: first))
+        let again = CatalogAPI.export(catalog, config: config, previous: previous)
+        let range = try #require(again.parts[unchanged]?.range)
+        #expect(again.data[range].allSatisfy { $0 == UInt8(ascii: "#") }, "an unchanged record was written again")
+        let edited = try #require(again.parts["combo:quad-rtx-3090"]?.range)
+        #expect(again.data[edited] == fresh.data[try #require(fresh.parts["combo:quad-rtx-3090"]?.range)])
+        // Another base URL changes every record's url: nothing is copied.
+        let moved = CatalogAPI.export(catalog, config: SiteConfig(baseURL: "https://elsewhere.example/"), previous: previous)
+        #expect(moved.data == CatalogAPI.export(catalog, config: SiteConfig(baseURL: "https://elsewhere.example/")).data)
+    }
+
     @Test("two builds of the shipped catalog are byte-identical, plumbing files included")
     func shippedBuildIsDeterministic() throws {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("combos-again-\(UUID().uuidString)").path
