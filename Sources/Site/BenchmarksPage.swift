@@ -89,7 +89,7 @@ struct BenchmarksPage: Sendable {
                 requested += 1
                 guard opportunities.count < ListLimit.requests else { continue }
                 guard let model = catalog[target.model.id], let quant = model.quant(named: target.quant),
-                      let runtime = catalog[target.runtime.id], let fit = fits.combos[combo.id] else { continue }
+                      let runtime = catalog[target.runtime.id], let fit = fits.configuration(of: combo.id) else { continue }
                 let answer = SiteFits.answer(model, quant, runtime, fit.hardware, catalog, context: target.context, detailed: false)
                 let estimate = answer.result.decode.map { "\(Format.tokensPerSecond($0.tokensPerSecond)) tokens/s (\(answer.result.verdict.label.lowercased()))" }
                     ?? answer.result.verdict.label

@@ -97,6 +97,7 @@ struct ComboFacets: Sendable {
         var prices: [RecordID<Combo>: Double] = [:]
         var titles: [RecordID<Combo>: String] = [:]
         let models = Self.askedModels.compactMap { catalog[RecordID<Model>($0)] }
+        fits.prepareReferences(models)
         let platformOrder = Dictionary(uniqueKeysWithValues: catalog.platforms.all.enumerated().map { ($0.element.id, $0.offset) })
         let budgetLabels = Self.budgetsUSD.map { "Under \(Format.dollars(Double($0)))" }
         for combo in catalog.combos {

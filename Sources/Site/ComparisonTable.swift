@@ -76,7 +76,7 @@ struct ComparisonTable: Sendable {
 
     /// Memory each device offers a model under the combo's first recommended runtime.
     static func usableCell(_ combo: Combo, _ fits: SiteFits) -> Cell {
-        guard let fit = fits.combos[combo.id], let runtime = fit.runtimes.first else {
+        guard let fit = fits.configuration(of: combo.id), let runtime = fit.runtimes.first else {
             return Cell(text: "—", detail: nil, href: nil)
         }
         let memory = FitEngine.usableMemory(on: fit.hardware, runtime: runtime)

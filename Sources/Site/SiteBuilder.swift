@@ -50,6 +50,11 @@ public enum SiteBuilder {
         /// Output files written and the output's files in all (the manifest and marker aside).
         public var written = 0
         public var files = 0
+        /// Configurations (distinct machines, link, platform and runtimes) whose fit answers
+        /// were worked out, and the catalog's in all: an update works out only the ones of the
+        /// pages it renders.
+        public var configurationsWorkedOut = 0
+        public var configurations = 0
         /// The output files written or removed, for tests and `--verbose`.
         public var writtenPaths: [String] = []
         public var removedPaths: [String] = []
@@ -184,7 +189,9 @@ public enum SiteBuilder {
         }
         early = nil
 
-        let fits = try timed("fit answers") { SiteFits(catalog) }
+        // An update works out the answers of the configurations whose pages it renders, when
+        // they render; a whole new output asks for all of them, worked out here on every core.
+        let fits = try timed("fit answers") { SiteFits(catalog, lazily: previous != nil) }
         var specs = try timed("plan pages") { () -> [PageSpec] in
             next.references = BuildManifest.referencesHash(catalog)
             next.fitInputs = BuildManifest.fitInputsHash(next.records, catalog)
@@ -376,6 +383,8 @@ public enum SiteBuilder {
             }
         }
         report.phases = phases
+        report.configurationsWorkedOut = fits.combos.workedOutCount
+        report.configurations = fits.combos.configurationCount
         report.written = report.writtenPaths.count
         report.files = write ? next.files.count : planned.count + generatedPaths.count + assetPaths.count
         return report

@@ -100,7 +100,8 @@ final class SiteFits: Sendable {
     }
     /// The request records every answer below is worked out from, made once.
     let records: FitRecordTable
-    let combos: [RecordID<Combo>: ComboFit]
+    /// Each combo's answers, by combo id (`fits.combos[id]`), worked out once per configuration.
+    let combos: ComboFits
     let devices: [RecordID<Device>: DeviceFit]
     /// A fingerprint of every record the answers read (devices, machines, platforms, runtimes,
     /// models, benchmarks), when the caller knows one; with each combo's configuration, it says
@@ -113,7 +114,11 @@ final class SiteFits: Sendable {
     /// What changed since the build reused: `DependencyKey`s of the answers worked out again.
     let changedKeys: Set<String>
 
-    init(_ catalog: Catalog, reusing previous: SiteFits? = nil, inputs: Int? = nil) {
+    /// `lazily`: work out each configuration's answers only when a page first asks for them,
+    /// not all at once here. An incremental `combos build` renders a few pages and needs a few
+    /// configurations (and one 4-bit answer per configuration and asked model for the filters,
+    /// `reference(_:on:context:)`); a full build asks for every one either way.
+    init(_ catalog: Catalog, reusing previous: SiteFits? = nil, inputs: Int? = nil, lazily: Bool = false) {
         self.catalog = catalog
         self.inputs = inputs
         let sameInputs = inputs != nil && previous?.inputs == inputs
@@ -132,34 +137,31 @@ final class SiteFits: Sendable {
         }
         let records = self.records
         var changed: Set<String> = []
-        var combos: [RecordID<Combo>: ComboFit] = [:]
         var keys: [RecordID<Combo>: String] = [:]
         // Combos with the same configuration (machines, link, platform, runtimes) get the same
-        // answers: each configuration is worked out once, on every core, and shared.
-        var pending: [String: Combo] = [:]
+        // answers: each configuration is worked out once and shared.
+        var representatives: [String: Combo] = [:]
+        var reused: [String: ComboFit?] = [:]
         for combo in catalog.combos {
             let key = BuilderQuery(combo: combo, catalog: catalog)?.text ?? ""
             keys[combo.id] = key
-            if sameInputs, previous?.comboKeys[combo.id] == key, let old = previous?.combos[combo.id] {
-                combos[combo.id] = old
+            if representatives[key] == nil { representatives[key] = combo }
+            if sameInputs, previous?.comboKeys[combo.id] == key, let old = previous?.combos.workedOut(combo.id) {
+                reused[key] = .some(old)
                 continue
             }
             changed.insert(DependencyKey.comboFits(combo.id))
-            if pending[key] == nil { pending[key] = combo }
-        }
-        let configurations = pending.keys.sorted()
-        let representatives = pending
-        let worked = Parallel.map(configurations) { key -> ComboFit? in
-            guard let combo = representatives[key], let hardware = Hardware(combo: combo, catalog: catalog) else { return nil }
-            return Self.comboFit(combo, hardware, catalog, records)
-        }
-        let byConfiguration = Dictionary(uniqueKeysWithValues: zip(configurations, worked))
-        for combo in catalog.combos where combos[combo.id] == nil {
-            if let key = keys[combo.id], let fit = byConfiguration[key] ?? nil { combos[combo.id] = fit }
         }
         for id in (previous?.comboKeys.keys).map(Array.init) ?? [] where keys[id] == nil {
             changed.insert(DependencyKey.comboFits(id))
         }
+        let combos = ComboFits(
+            keys: keys, representatives: representatives, reused: reused,
+            configure: { combo in
+                Hardware(combo: combo, catalog: catalog).map { ComboFits.Configuration(hardware: $0, runtimes: Self.runtimes(of: combo, catalog)) }
+            },
+            make: { combo in Hardware(combo: combo, catalog: catalog).map { Self.comboFit(combo, $0, catalog, records) } })
+        if !lazily { combos.workOutAll() }
         self.combos = combos
         comboKeys = keys
         var perKey: [String: Int] = [:]
@@ -362,10 +364,43 @@ final class SiteFits: Sendable {
     }
 
     /// A combo's answer for a model at 4-bit: each runtime's 4-bit quant, the best of them.
+    /// At `SiteFits.context`, the configuration's own (`ComboFit.fourBit`); when its answers
+    /// are not worked out yet (a lazy build's filters ask this of every combo), this one
+    /// answer alone, worked out once per configuration and model.
     func reference(_ model: Model, on combo: RecordID<Combo>, context: Int) -> Answer? {
+        if context == Self.context, let index = modelIndex[model.id] {
+            if let fit = combos.workedOut(combo) {
+                return fit.map { $0.fourBit.indices.contains(index) ? $0.fourBit[index] : nil } ?? nil
+            }
+            let (catalog, records) = (self.catalog, self.records)
+            return combos.fourBit(index, on: combo) { configuration in
+                Self.reference(model, configuration.hardware, configuration.runtimes, catalog, records, context: context)?.brief()
+            }
+        }
         guard let fit = combos[combo] else { return nil }
-        if context == Self.context { return modelIndex[model.id].flatMap { fit.fourBit.indices.contains($0) ? fit.fourBit[$0] : nil } }
         return Self.reference(model, fit.hardware, fit.runtimes, catalog, records, context: context)
+    }
+
+    /// The 4-bit answers `reference(_:on:context:)` gives at `SiteFits.context` for these
+    /// models on every configuration, worked out now on every core where the configuration's
+    /// answers are not (the filters ask them of every combo, one after another).
+    func prepareReferences(_ models: [Model]) {
+        let indexed = models.compactMap { model in modelIndex[model.id].map { (model, $0) } }
+        let (catalog, records, combos) = (self.catalog, self.records, self.combos)
+        _ = Parallel.map(combos.configurationKeys) { key in
+            for (model, index) in indexed {
+                _ = combos.fourBit(index, configuration: key) { configuration in
+                    Self.reference(model, configuration.hardware, configuration.runtimes, catalog, records, context: Self.context)?.brief()
+                }
+            }
+            return 0
+        }
+    }
+
+    /// A combo's hardware and runtimes, without working out its answers when no page has asked
+    /// for them yet.
+    func configuration(of combo: RecordID<Combo>) -> ComboFits.Configuration? {
+        combos.configuration(of: combo)
     }
 
     static func reference(
@@ -422,6 +457,142 @@ extension SiteFits {
               catalog[start.runtime] != nil else { return nil }
         return CurveStart(answer: start.brief(), tokensPerSecond: start.result.decode?.atFullContext)
     }
+}
+
+/// Each combo's answers, worked out once per configuration (combos with the same machines,
+/// link, platform and runtimes share them): all at once (`workOutAll`, on every core) or each
+/// the first time it is asked for, by whichever page asks first while the others asking wait.
+final class ComboFits: @unchecked Sendable {
+    /// Each combo's configuration.
+    private let keys: [RecordID<Combo>: String]
+    /// One combo of each configuration, the answers are worked out from.
+    private let representatives: [String: Combo]
+    private let make: @Sendable (Combo) -> SiteFits.ComboFit?
+    private let lock = NSLock()
+    private var slots: [String: Slot] = [:]
+
+    /// One configuration's answers (nil inside: its hardware could not be made), and its 4-bit
+    /// answers asked for one model at a time before they were all worked out.
+    private final class Slot: @unchecked Sendable {
+        let lock = NSLock()
+        var fit: SiteFits.ComboFit??
+        var configuration: Configuration??
+        var fourBit: [Int: SiteFits.Answer?] = [:]
+    }
+
+    /// What a configuration's answers are worked out on.
+    struct Configuration: Sendable {
+        let hardware: Hardware
+        /// The runtimes the combo supports, in the combo's order.
+        let runtimes: [Runtime]
+    }
+
+    private let configure: @Sendable (Combo) -> Configuration?
+
+    init(keys: [RecordID<Combo>: String], representatives: [String: Combo], reused: [String: SiteFits.ComboFit?],
+         configure: @escaping @Sendable (Combo) -> Configuration?, make: @escaping @Sendable (Combo) -> SiteFits.ComboFit?) {
+        self.keys = keys
+        self.representatives = representatives
+        self.configure = configure
+        self.make = make
+        for (key, fit) in reused {
+            let slot = Slot()
+            slot.fit = .some(fit)
+            slots[key] = slot
+        }
+    }
+
+    private func slot(_ key: String) -> Slot {
+        lock.withLock {
+            if let slot = slots[key] { return slot }
+            let slot = Slot()
+            slots[key] = slot
+            return slot
+        }
+    }
+
+    /// The combo's answers, worked out now if no page asked for its configuration before.
+    subscript(id: RecordID<Combo>) -> SiteFits.ComboFit? {
+        guard let key = keys[id], let representative = representatives[key] else { return nil }
+        let slot = slot(key)
+        return slot.lock.withLock {
+            if let fit = slot.fit { return fit }
+            let fit = make(representative)
+            slot.fit = .some(fit)
+            return fit
+        }
+    }
+
+    /// The combo's answers if they were worked out (the inner nil: they could not be), without
+    /// working them out.
+    func workedOut(_ id: RecordID<Combo>) -> SiteFits.ComboFit?? {
+        guard let key = keys[id] else { return nil }
+        let slot = lock.withLock { slots[key] }
+        return slot?.lock.withLock { slot?.fit }
+    }
+
+    /// One model's 4-bit answer on the combo's configuration, by the model's place in the
+    /// catalog, made by `make` once per configuration.
+    func fourBit(_ model: Int, on id: RecordID<Combo>, make: (Configuration) -> SiteFits.Answer?) -> SiteFits.Answer? {
+        guard let key = keys[id] else { return nil }
+        return fourBit(model, configuration: key, make: make)
+    }
+
+    func fourBit(_ model: Int, configuration key: String, make: (Configuration) -> SiteFits.Answer?) -> SiteFits.Answer? {
+        guard let representative = representatives[key] else { return nil }
+        let slot = slot(key)
+        return slot.lock.withLock {
+            if let fit = slot.fit { return fit.map { $0.fourBit.indices.contains(model) ? $0.fourBit[model] : nil } ?? nil }
+            if let known = slot.fourBit[model] { return known }
+            let answer = configured(slot, representative).flatMap(make)
+            slot.fourBit[model] = .some(answer)
+            return answer
+        }
+    }
+
+    /// The combo's hardware and runtimes, from its answers when they are worked out.
+    func configuration(of id: RecordID<Combo>) -> Configuration? {
+        guard let key = keys[id], let representative = representatives[key] else { return nil }
+        let slot = slot(key)
+        return slot.lock.withLock {
+            if let fit = slot.fit { return fit.map { Configuration(hardware: $0.hardware, runtimes: $0.runtimes) } }
+            return configured(slot, representative)
+        }
+    }
+
+    /// Called with `slot.lock` held.
+    private func configured(_ slot: Slot, _ representative: Combo) -> Configuration? {
+        if let known = slot.configuration { return known }
+        let made = configure(representative)
+        slot.configuration = .some(made)
+        return made
+    }
+
+    /// Every configuration, by key, sorted.
+    var configurationKeys: [String] { representatives.keys.sorted() }
+
+    /// Every configuration not worked out yet, on every core.
+    func workOutAll() {
+        let pending = representatives.keys.filter { key in
+            guard let slot = lock.withLock({ slots[key] }) else { return true }
+            return slot.lock.withLock { slot.fit == nil }
+        }.sorted()
+        let representatives = self.representatives
+        let make = self.make
+        let made = Parallel.map(pending) { key in representatives[key].flatMap(make) }
+        for (key, fit) in zip(pending, made) {
+            let slot = slot(key)
+            slot.lock.withLock { if slot.fit == nil { slot.fit = .some(fit) } }
+        }
+    }
+
+    /// How many configurations' answers have been worked out (or reused) so far.
+    var workedOutCount: Int {
+        let all = lock.withLock { Array(slots.values) }
+        return all.filter { slot in slot.lock.withLock { slot.fit != nil } }.count
+    }
+
+    var configurationCount: Int { representatives.count }
 }
 
 /// Numbers for `SiteFits.Answer.token`, unique within a run.

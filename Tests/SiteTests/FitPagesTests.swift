@@ -11,6 +11,44 @@ import Testing
 struct FitPagesTests {
     let catalog = ShippedSite.catalog
 
+    /// What a line or a cell shows of an answer, to compare two answers by.
+    func shown(_ answer: SiteFits.Answer?) -> String {
+        guard let answer else { return "none" }
+        let speed = answer.result.decode.map { String($0.tokensPerSecond) } ?? "-"
+        return "\(answer.model.raw) \(answer.quant.name) \(answer.runtime.raw) \(answer.result.verdict) \(speed)"
+    }
+
+    @Test("answers worked out when a page first asks are the ones worked out all at once, and only those asked are")
+    func lazyFits() throws {
+        let eager = SiteFits(catalog)
+        let lazy = SiteFits(catalog, lazily: true)
+        #expect(eager.combos.workedOutCount == eager.combos.configurationCount)
+        #expect(lazy.combos.workedOutCount == 0)
+        #expect(lazy.combos.configurationCount == eager.combos.configurationCount && lazy.combos.configurationCount > 1)
+        // The filters' 4-bit answers, asked of every combo, come without working out whole
+        // configurations.
+        for combo in catalog.combos {
+            for model in catalog.models {
+                let asked = lazy.reference(model, on: combo.id, context: SiteFits.context)
+                #expect(shown(asked) == shown(eager.reference(model, on: combo.id, context: SiteFits.context)), "\(combo.id) \(model.id)")
+            }
+            let configuration = try #require(lazy.configuration(of: combo.id))
+            #expect(configuration.runtimes.map(\.id) == eager.combos[combo.id]?.runtimes.map(\.id))
+        }
+        #expect(lazy.combos.workedOutCount == 0)
+        // One combo's answers work out its configuration alone.
+        let first = try #require(catalog.combos.all.first)
+        _ = lazy.combos[first.id]
+        #expect(lazy.combos.workedOutCount == 1)
+        for combo in catalog.combos {
+            let (mine, theirs) = (try #require(lazy.combos[combo.id]), try #require(eager.combos[combo.id]))
+            #expect(mine.answers.map(shown) == theirs.answers.map(shown), "\(combo.id)")
+            #expect(mine.fourBit.map(shown) == theirs.fourBit.map(shown), "\(combo.id)")
+            #expect(mine.curveStarts.map { shown($0?.answer) } == theirs.curveStarts.map { shown($0?.answer) }, "\(combo.id)")
+        }
+        #expect(lazy.combos.workedOutCount == lazy.combos.configurationCount)
+    }
+
     /// Each `<tr id=…>` row and `<li id=…>` quant line of a will-it-run page with its data attributes.
     struct Row {
         let anchor: String

@@ -61,6 +61,7 @@ struct IncrementalBuildTests {
         defer { site.destroy() }
         let first = try SiteBuilder.build(options(site))
         #expect(!first.incremental && first.written == first.files && first.files > first.pages)
+        #expect(first.configurations == 2 && first.configurationsWorkedOut == 2, "a whole build works out every configuration")
         #expect(first.phases.first?.name == "hash inputs")
         let before = snapshot(site.path("public"))
         #expect(before[".combos-build-manifest"] != nil)
@@ -81,6 +82,8 @@ struct IncrementalBuildTests {
         #expect(report.incremental)
         #expect(htmlWritten(report) == ["hardware-combos/gpu-box/index.html"])
         #expect(report.rendered < report.pages / 2)
+        // Its page shows its own answers; the other combo's are not worked out.
+        #expect(report.configurations == 2 && report.configurationsWorkedOut == 1)
         try expectSameAsClean(site)
     }
 
