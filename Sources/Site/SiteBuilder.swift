@@ -298,6 +298,9 @@ public enum SiteBuilder {
             return diagnostics
         }
         try timed("render pages") { () throws(DiagnosticsError) in
+            // Pages asking for every configuration's answers would work them out one after
+            // another, each worker waiting on the configuration the other is working out.
+            if toRender.contains(where: { specs[$0].asksEveryConfiguration }) { fits.combos.workOutAll() }
             var diagnostics = renderPages(toRender)
             // Pages not rendered that link to a page whose ids changed, or that went: rendered
             // again (the same bytes) for their links' origins, and checked.

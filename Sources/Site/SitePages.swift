@@ -32,7 +32,21 @@ struct PageSpec: Sendable {
     let source: String
     let template: String
     let dependencies: Set<String>
+    /// The page reads every configuration's answers (a model page ranks every combo by its
+    /// speed): an update rendering one works them all out first, on every core, rather than
+    /// page by page as its rows ask.
+    var asksEveryConfiguration = false
     let build: @Sendable (inout PageContext) -> Any
+
+    init(path: SitePath, source: String, template: String, dependencies: Set<String>, asksEveryConfiguration: Bool = false,
+         build: @escaping @Sendable (inout PageContext) -> Any) {
+        self.path = path
+        self.source = source
+        self.template = template
+        self.dependencies = dependencies
+        self.asksEveryConfiguration = asksEveryConfiguration
+        self.build = build
+    }
 
     /// Whether a page built before with `old` dependencies must be rendered again after the
     /// `changed` keys: it shows something that changed, or its dependencies are not the last
@@ -223,7 +237,9 @@ enum SitePages {
             var keys: Set<String> = [Key.full(.model, model.id.raw), Key.kind(.combo), Key.kind(.device), Key.kind(.runtime), Key.fits]
             keys.formUnion(comboListings(backlinks.combos(naming: model.id)))
             keys.formUnion(related.dependencies(of: .init(kind: .model, id: model.id.raw)))
-            pages.append(PageSpec(path: Route.model(model.id), source: model.path, template: "pages/model", dependencies: keys) {
+            pages.append(PageSpec(
+                path: Route.model(model.id), source: model.path, template: "pages/model", dependencies: keys, asksEveryConfiguration: true
+            ) {
                 ModelPage(model: model, backlinks: backlinks, fits: fits, related: related, context: &$0)
             })
         }
