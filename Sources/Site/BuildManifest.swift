@@ -99,11 +99,22 @@ struct BuildManifest: Equatable, Sendable {
         let sortedPaths = pages.keys.sorted()
         var pageNumbers: [String: Int] = [:]
         for (number, path) in sortedPaths.enumerated() { pageNumbers[path] = number }
-        for path in sortedPaths {
-            guard let page = pages[path] else { continue }
-            let keys = page.dependencies.compactMap { keyNumbers[$0] }.sorted().map(String.init).joined(separator: " ")
-            let targets = page.targets.compactMap { pageNumbers[$0] }.sorted().map(String.init).joined(separator: " ")
-            try line("page \(path)\t\(keys)\t\(idNumbers[page.ids.text] ?? 0)\t\(targets)")
+        // The page lines are made on every core, a few thousand at a time (made one after
+        // another, naming twenty thousand pages' keys and targets by number was most of
+        // writing a large site's manifest; made all at once, they would all be held).
+        let (keyTable, idTable, pageTable, pages) = (keyNumbers, idNumbers, pageNumbers, self.pages)
+        let batch = 4096
+        for start in stride(from: 0, to: sortedPaths.count, by: batch) {
+            let paths = Array(sortedPaths[start..<min(start + batch, sortedPaths.count)])
+            let made = Parallel.map(paths) { path -> String? in
+                guard let page = pages[path] else { return nil }
+                let keys = page.dependencies.compactMap { keyTable[$0] }.sorted().map(String.init).joined(separator: " ")
+                let targets = page.targets.compactMap { pageTable[$0] }.sorted().map(String.init).joined(separator: " ")
+                return "page \(path)\t\(keys)\t\(idTable[page.ids.text] ?? 0)\t\(targets)"
+            }
+            for text in made {
+                if let text { try line(text) }
+            }
         }
         try line("end")
         if !out.isEmpty { try emit(out) }
@@ -119,7 +130,7 @@ struct BuildManifest: Equatable, Sendable {
         var manifest = BuildManifest()
         var keys: [String] = []
         var idSets: [PageIDs] = []
-        var pageLines: [(path: String, page: Page, targets: Substring)] = []
+        var pageLines: [Substring] = []
         var ended = false
         while let line = lines.next() {
             guard let space = line.utf8.firstIndex(of: UInt8(ascii: " ")) else {
@@ -151,26 +162,45 @@ struct BuildManifest: Equatable, Sendable {
                 manifest.comboKeys[String(parts[0])] = hash
             case "key": keys.append(String(rest))
             case "ids": idSets.append(PageIDs(text: rest))
-            case "page":
-                let fields = Self.fields(rest, UInt8(ascii: "\t"), omittingEmpty: false)
-                guard fields.count == 4 else { return nil }
-                var dependencies: Set<String> = []
-                for number in Self.fields(fields[1], UInt8(ascii: " ")) {
-                    guard let index = Int(number), keys.indices.contains(index) else { return nil }
-                    dependencies.insert(keys[index])
-                }
-                guard let ids = Int(fields[2]), idSets.indices.contains(ids) else { return nil }
-                pageLines.append((String(fields[0]), Page(dependencies: dependencies, ids: idSets[ids], targets: []), fields[3]))
+            case "page": pageLines.append(rest)
             default: return nil
             }
         }
         guard ended else { return nil }
-        for (path, page, targets) in pageLines {
-            var page = page
-            for number in fields(targets, UInt8(ascii: " ")) {
-                guard let index = Int(number), pageLines.indices.contains(index) else { return nil }
-                page.targets.insert(pageLines[index].path)
+        // Each page's line is read on every core: turning its numbers back into a set of keys
+        // and a set of pages (tens of strings each, for twenty thousand pages) was most of
+        // reading a large site's manifest.
+        let keyTable = keys
+        let idTable = idSets
+        let read = Parallel.map(pageLines) { line -> (path: String, page: Page, targets: Substring)? in
+            let fields = Self.fields(line, UInt8(ascii: "\t"), omittingEmpty: false)
+            guard fields.count == 4 else { return nil }
+            var dependencies: Set<String> = []
+            for number in Self.fields(fields[1], UInt8(ascii: " ")) {
+                guard let index = Int(number), keyTable.indices.contains(index) else { return nil }
+                dependencies.insert(keyTable[index])
             }
+            guard let ids = Int(fields[2]), idTable.indices.contains(ids) else { return nil }
+            return (String(fields[0]), Page(dependencies: dependencies, ids: idTable[ids], targets: []), fields[3])
+        }
+        var pages: [(path: String, page: Page, targets: Substring)] = []
+        pages.reserveCapacity(read.count)
+        for page in read {
+            guard let page else { return nil }
+            pages.append(page)
+        }
+        let paths = pages.map(\.path)
+        let linked = Parallel.map(pages) { entry -> Page? in
+            var page = entry.page
+            for number in Self.fields(entry.targets, UInt8(ascii: " ")) {
+                guard let index = Int(number), paths.indices.contains(index) else { return nil }
+                page.targets.insert(paths[index])
+            }
+            return page
+        }
+        manifest.pages.reserveCapacity(pages.count)
+        for (path, page) in zip(paths, linked) {
+            guard let page else { return nil }
             manifest.pages[path] = page
         }
         return manifest

@@ -72,6 +72,25 @@ struct IncrementalBuildTests {
         #expect(snapshot(site.path("public")) == before)
     }
 
+    @Test("the manifest reads back as it was written; a page line naming a key or page it lacks makes it unreadable")
+    func manifestRoundTrip() throws {
+        let site = try makeSite()
+        defer { site.destroy() }
+        _ = try SiteBuilder.build(options(site))
+        let data = try #require(FileManager.default.contents(atPath: site.path("public/" + BuildManifest.fileName)))
+        let manifest = try #require(BuildManifest.parse(data))
+        #expect(manifest.pages.count > 10)
+        #expect(manifest.pages.values.contains { !$0.targets.isEmpty && !$0.dependencies.isEmpty })
+        #expect(manifest.serialized() == data, "written again, it is the same bytes")
+        #expect(BuildManifest.parse(manifest.serialized()) == manifest)
+        let text = String(decoding: data, as: UTF8.self)
+        let first = try #require(text.range(of: "\npage "))
+        for bad in ["page x\t999999\t0\t", "page x\t\t0\t999999", "page x\t\t999999\t", "page x\t0"] {
+            let damaged = text.replacingCharacters(in: first, with: "\n" + bad + "\npage ")
+            #expect(BuildManifest.parse(Data(damaged.utf8)) == nil, "\(bad)")
+        }
+    }
+
     @Test("editing a combo's prose rewrites only its page")
     func proseEdit() throws {
         let site = try makeSite()
