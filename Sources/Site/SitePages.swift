@@ -38,16 +38,6 @@ struct PageSpec: Sendable {
     var asksEveryConfiguration = false
     let build: @Sendable (inout PageContext) -> Any
 
-    init(path: SitePath, source: String, template: String, dependencies: Set<String>, asksEveryConfiguration: Bool = false,
-         build: @escaping @Sendable (inout PageContext) -> Any) {
-        self.path = path
-        self.source = source
-        self.template = template
-        self.dependencies = dependencies
-        self.asksEveryConfiguration = asksEveryConfiguration
-        self.build = build
-    }
-
     /// Whether a page built before with `old` dependencies must be rendered again after the
     /// `changed` keys: it shows something that changed, or its dependencies are not the last
     /// build's (a list of cards whose members or counts changed). `combos build` and
