@@ -20,7 +20,10 @@ public enum CatalogLoader {
 
     /// Loads the catalog under `directory`. Paths in diagnostics start with `directory` as given
     /// (or relative to the working directory), so `content/combos/x.md:12:3` is clickable.
-    public static func load(from directory: String, cache: Cache? = nil) -> Result {
+    ///
+    /// With `records`, a file whose bytes it holds is read back from it instead of parsed, and
+    /// every file that decodes without a problem is kept in it for the next build.
+    public static func load(from directory: String, cache: Cache? = nil, records: RecordCache? = nil) -> Result {
         let root = DisplayPath(directory)
         var diagnostics: [Diagnostic] = []
         var files: [String: SourceFile] = [:]
@@ -33,15 +36,15 @@ public enum CatalogLoader {
         }
         diagnostics += unexpectedEntries(in: directory, root: root)
 
-        let devices: [Device] = loadKind(root: root, into: &diagnostics, files: &files, unreadable: &unreadable, data: &data, cache: cache)
-        let machines: [Machine] = loadKind(root: root, into: &diagnostics, files: &files, unreadable: &unreadable, data: &data, cache: cache)
-        let platforms: [Platform] = loadKind(root: root, into: &diagnostics, files: &files, unreadable: &unreadable, data: &data, cache: cache)
-        let runtimes: [Runtime] = loadKind(root: root, into: &diagnostics, files: &files, unreadable: &unreadable, data: &data, cache: cache)
-        let models: [Model] = loadKind(root: root, into: &diagnostics, files: &files, unreadable: &unreadable, data: &data, cache: cache)
-        let combos: [Combo] = loadKind(root: root, into: &diagnostics, files: &files, unreadable: &unreadable, data: &data, cache: cache)
-        let stacks: [Stack] = loadKind(root: root, into: &diagnostics, files: &files, unreadable: &unreadable, data: &data, cache: cache)
-        let guides: [Guide] = loadKind(root: root, into: &diagnostics, files: &files, unreadable: &unreadable, data: &data, cache: cache)
-        let benchmarks: [Benchmark] = loadKind(root: root, into: &diagnostics, files: &files, unreadable: &unreadable, data: &data, cache: cache)
+        let devices: [Device] = loadKind(root: root, into: &diagnostics, files: &files, unreadable: &unreadable, data: &data, cache: cache, records: records)
+        let machines: [Machine] = loadKind(root: root, into: &diagnostics, files: &files, unreadable: &unreadable, data: &data, cache: cache, records: records)
+        let platforms: [Platform] = loadKind(root: root, into: &diagnostics, files: &files, unreadable: &unreadable, data: &data, cache: cache, records: records)
+        let runtimes: [Runtime] = loadKind(root: root, into: &diagnostics, files: &files, unreadable: &unreadable, data: &data, cache: cache, records: records)
+        let models: [Model] = loadKind(root: root, into: &diagnostics, files: &files, unreadable: &unreadable, data: &data, cache: cache, records: records)
+        let combos: [Combo] = loadKind(root: root, into: &diagnostics, files: &files, unreadable: &unreadable, data: &data, cache: cache, records: records)
+        let stacks: [Stack] = loadKind(root: root, into: &diagnostics, files: &files, unreadable: &unreadable, data: &data, cache: cache, records: records)
+        let guides: [Guide] = loadKind(root: root, into: &diagnostics, files: &files, unreadable: &unreadable, data: &data, cache: cache, records: records)
+        let benchmarks: [Benchmark] = loadKind(root: root, into: &diagnostics, files: &files, unreadable: &unreadable, data: &data, cache: cache, records: records)
         var catalog = Catalog(
             devices: devices, machines: machines, platforms: platforms, runtimes: runtimes,
             models: models, combos: combos, stacks: stacks, guides: guides, benchmarks: benchmarks)
@@ -69,7 +72,8 @@ public enum CatalogLoader {
 
     private static func loadKind<R: Record>(
         root: DisplayPath, into diagnostics: inout [Diagnostic], files: inout [String: SourceFile],
-        unreadable: inout [RecordKind: Set<String>], data: inout [RecordKind: [String: RecordData]], cache: Cache?
+        unreadable: inout [RecordKind: Set<String>], data: inout [RecordKind: [String: RecordData]], cache: Cache?,
+        records: RecordCache?
     ) -> [R] {
         let kind = R.kind
         let folder = root.fileSystemPath + "/" + kind.folder
@@ -113,7 +117,16 @@ public enum CatalogLoader {
             case .failure(let diagnostic):
                 results.set(index, .failure(diagnostic))
             case .success(let (bytes, file)):
-                let (record, recordData, problems) = decodeWithData(R.self, id: entry.id, file: file)
+                // A file the record cache holds as it is now (`combos build` after an edit
+                // elsewhere) is read back from it: its record and data, with no problem.
+                let hash = records.map { _ in StableHash.hash(bytes) } ?? 0
+                if let records, let (record, recordData) = decodeCached(R.self, id: entry.id, file: file, hash: hash, from: records) {
+                    records.keepStored(file.path)
+                    results.set(index, .success((keepBytes ? bytes : Data(), file, record, recordData, [], todoWarnings(in: file), true)))
+                    return
+                }
+                let (record, recordData, problems, fields) = decodeWithFields(R.self, id: entry.id, file: file)
+                if let records, problems.isEmpty, let fields { records.keep(fields, path: file.path, hash: hash) }
                 // The bytes are kept only for the cache: a build has no use for a second copy of
                 // every file (80 MB at ten thousand combos).
                 results.set(index, .success((keepBytes ? bytes : Data(), file, record, recordData, problems, todoWarnings(in: file), true)))
@@ -204,6 +217,28 @@ public enum CatalogLoader {
 
     /// Decodes one record file, with its checked fields as data for the JSON API.
     static func decodeWithData<R: Record>(_ type: R.Type, id: String, file: SourceFile) -> (R?, RecordData?, [Diagnostic]) {
+        let (record, data, problems, _) = decodeWithFields(type, id: id, file: file)
+        return (record, data, problems)
+    }
+
+    /// A record file as `records` holds it, when it holds these bytes (`hash`) under this path
+    /// and they make a record with no problem; nil otherwise (the file is then parsed).
+    static func decodeCached<R: Record>(_ type: R.Type, id: String, file: SourceFile, hash: UInt64, from records: RecordCache) -> (R, RecordData)? {
+        guard RecordID<R>.isValid(id), let fields = records.fields(file.path, hash: hash, schema: R.schema) else { return nil }
+        var body: MarkdownText?
+        if R.kind.format == .markdown {
+            guard case .success(let split) = FrontMatter.split(file), !split.body.allSatisfy(\.isWhitespace) else { return nil }
+            body = MarkdownText(split.body, at: file.location(line: split.bodyFirstLine, column: 1))
+        }
+        var problems = Problems(file: file)
+        let record = R(id: RecordID(id), path: file.path, fields: fields, body: body, problems: &problems)
+        guard problems.diagnostics.isEmpty else { return nil }
+        return (record, RecordData(fields: fields, body: body))
+    }
+
+    /// Decodes one record file: the record, its data for the JSON API, its problems, and its
+    /// checked fields (for the record cache).
+    static func decodeWithFields<R: Record>(_ type: R.Type, id: String, file: SourceFile) -> (R?, RecordData?, [Diagnostic], Fields?) {
         var idProblems: [Diagnostic] = []
         if !RecordID<R>.isValid(id) {
             idProblems.append(file.diagnostic(
@@ -214,22 +249,22 @@ public enum CatalogLoader {
         case .yaml:
             var decoder = RecordDecoder(file: file)
             guard case .some(let node) = decoder.parse(file.text) else {
-                return (nil, nil, idProblems + decoder.problems.diagnostics)
+                return (nil, nil, idProblems + decoder.problems.diagnostics, nil)
             }
             let fields = decoder.decodeDocument(node, schema: R.schema)
             var problems = decoder.problems
             let record = R(id: RecordID(id), path: file.path, fields: fields, body: nil, problems: &problems)
-            return (record, RecordData(fields: fields, body: nil), idProblems + problems.diagnostics)
+            return (record, RecordData(fields: fields, body: nil), idProblems + problems.diagnostics, fields)
 
         case .markdown:
             let split: FrontMatter
             switch FrontMatter.split(file) {
-            case .failure(let diagnostic): return (nil, nil, idProblems + [diagnostic])
+            case .failure(let diagnostic): return (nil, nil, idProblems + [diagnostic], nil)
             case .success(let value): split = value
             }
             var decoder = RecordDecoder(file: file, lineOffset: split.yamlFirstLine - 1)
             guard case .some(let node) = decoder.parse(split.yaml) else {
-                return (nil, nil, idProblems + decoder.problems.diagnostics)
+                return (nil, nil, idProblems + decoder.problems.diagnostics, nil)
             }
             let fields = decoder.decodeDocument(node, schema: R.schema)
             var problems = decoder.problems
@@ -240,7 +275,7 @@ public enum CatalogLoader {
                     at: file.location(line: split.bodyFirstLine - 1, column: 1), span: 3)
             }
             let record = R(id: RecordID(id), path: file.path, fields: fields, body: body, problems: &problems)
-            return (record, RecordData(fields: fields, body: body), idProblems + problems.diagnostics)
+            return (record, RecordData(fields: fields, body: body), idProblems + problems.diagnostics, fields)
         }
     }
 }

@@ -155,6 +155,15 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
         self.day = day
     }
 
+    /// A day from its parts, when they name one a record can write (years 0 to 9999).
+    init?(year: Int, month: Int, day: Int) {
+        guard (0...9999).contains(year), (1...12).contains(month), day >= 1, day <= Day.daysIn(month: month, year: year)
+        else { return nil }
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
     public var description: String {
         String(format: "%04d-%02d-%02d", year, month, day)
     }

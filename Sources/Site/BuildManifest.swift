@@ -272,14 +272,23 @@ struct BuildManifest: Equatable, Sendable {
     /// The options and the binary: its size and modification time stand for its version, so a
     /// rebuilt `combos` renders everything again.
     static func fingerprint(_ config: SiteConfig) -> UInt64 {
-        var text = "format \(formatVersion)\nbase \(config.baseURL)\n"
-        if let executable = Bundle.main.executablePath,
-           let attributes = try? FileManager.default.attributesOfItem(atPath: executable) {
-            let size = (attributes[.size] as? NSNumber)?.int64Value ?? 0
-            let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
-            text += "binary \(executable) \(size) \(modified)\n"
-        }
-        return StableHash.hash(text)
+        StableHash.hash("format \(formatVersion)\nbase \(config.baseURL)\n" + binary)
+    }
+
+    /// The binary alone, for what does not depend on the options: the record cache, which
+    /// `combos build`, `check` and `serve` share whatever their base URL.
+    static func binaryFingerprint() -> UInt64 {
+        StableHash.hash("records\n" + binary)
+    }
+
+    /// The running binary's path, size and modification time: a rebuilt `combos` differs.
+    private static var binary: String {
+        guard let executable = Bundle.main.executablePath,
+              let attributes = try? FileManager.default.attributesOfItem(atPath: executable)
+        else { return "" }
+        let size = (attributes[.size] as? NSNumber)?.int64Value ?? 0
+        let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+        return "binary \(executable) \(size) \(modified)\n"
     }
 
     // MARK: What changed
@@ -352,52 +361,6 @@ struct BuildManifest: Equatable, Sendable {
         }
         if fitsChanged { changed.insert(Key.fits) }
         return changed
-    }
-}
-
-/// A 64-bit hash of bytes that is the same in every process (Swift's `Hasher` is seeded per
-/// process, so it cannot be kept in a file): eight bytes at a time, each word mixed in with a
-/// multiply and a shift, then the last few bytes one by one, FNV-1a style. Byte by byte, hashing
-/// the 1.8 GB a ten-thousand-combo build writes took two seconds of CPU.
-struct StableHash {
-    private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
-
-    mutating func combine(_ bytes: UnsafeRawBufferPointer) {
-        var hash = value
-        let count = bytes.count
-        var index = 0
-        while index + 8 <= count {
-            hash = (hash ^ bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)) &* 0x9e37_79b9_7f4a_7c15
-            hash ^= hash >> 32
-            index += 8
-        }
-        while index < count {
-            hash ^= UInt64(bytes[index])
-            hash &*= 0x100_0000_01b3
-            index += 1
-        }
-        value = hash
-    }
-
-    mutating func combine(_ text: String) {
-        var text = text
-        text.withUTF8 { combine(UnsafeRawBufferPointer($0)) }
-    }
-
-    static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
-        var hash = StableHash()
-        hash.combine(bytes)
-        return hash.value
-    }
-
-    static func hash(_ data: Data) -> UInt64 {
-        data.withUnsafeBytes { hash($0) }
-    }
-
-    static func hash(_ text: String) -> UInt64 {
-        var hash = StableHash()
-        hash.combine(text)
-        return hash.value
     }
 }
 

@@ -59,6 +59,9 @@ public final class LiveSite: @unchecked Sendable {
         public var total: Int
         public var phases: [(name: String, duration: Duration)]
         public var duration: Duration { phases.reduce(.zero) { $0 + $1.duration } }
+        /// Record files read back from the record cache a build left beside the output (the
+        /// first rebuild only).
+        public var recordsReused = 0
     }
 
     public init(_ options: SiteBuilder.Options) {
@@ -84,8 +87,11 @@ public final class LiveSite: @unchecked Sendable {
             start = now
         }
 
-        // Content: every file read, only changed ones parsed.
-        let loaded = CatalogLoader.load(from: options.content, cache: cache)
+        // Content: every file read, only changed ones parsed. The first time, files a build
+        // left in the record cache beside the output are read back from it (never written:
+        // the preview does not own the output).
+        let records = state == nil ? SiteBuilder.storedRecords(for: options) : nil
+        let loaded = CatalogLoader.load(from: options.content, cache: cache, records: records)
         if loaded.diagnostics.hasErrors { throw DiagnosticsError(loaded.diagnostics) }
         let catalog = loaded.catalog
         let collisions = ComboFacets.collisions(catalog)
@@ -253,7 +259,7 @@ public final class LiveSite: @unchecked Sendable {
             references: references, related: related, export: madeExport.values[0])
         return Report(
             changed: changed.filter { $0.hasPrefix("full:") }.count, renderedPaths: renderedPaths.sorted(), checked: toCheck.count,
-            total: pages.count, phases: phases)
+            total: pages.count, phases: phases, recordsReused: records?.reused ?? 0)
     }
 
     /// Every template's text, to tell whether any changed.

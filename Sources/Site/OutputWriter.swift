@@ -274,6 +274,13 @@ public enum OutputWriter {
         output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).spare")
     }
 
+    /// The file beside `output` that keeps what each record file decoded to (`RecordCache`):
+    /// `.public.records` for `public`. Never deployed (it is not inside the output); deleting it
+    /// is always safe (the next build parses every file).
+    static func recordCache(of output: URL) -> URL {
+        output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).records")
+    }
+
     /// A hard-linked copy of `source` at `destination`, made from `spare` when there is one (taken
     /// by rename, so two builds never share it) and from nothing otherwise.
     fileprivate static func copyTree(from source: URL, to destination: URL, reusing spare: URL) throws {
@@ -426,7 +433,8 @@ public enum OutputWriter {
     fileprivate static func removeLeftovers(in parent: URL, name: String) {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: parent.path)) ?? []
         for entry in entries {
-            guard let prefix = [".\(name).tmp-", ".\(name).old-", ".\(name).incoming-"].first(where: entry.hasPrefix) else { continue }
+            // The last is the record cache's temporary file (`writeAtomically`).
+            guard let prefix = [".\(name).tmp-", ".\(name).old-", ".\(name).incoming-", "..\(name).records.tmp-"].first(where: entry.hasPrefix) else { continue }
             let pid = entry.dropFirst(prefix.count).prefix { $0.isNumber }
             if let pid = Int32(pid), pid != ProcessInfo.processInfo.processIdentifier, kill(pid, 0) == 0 || errno == EPERM { continue }
             try? FileManager.default.removeItem(at: parent.appendingPathComponent(entry))

@@ -55,6 +55,10 @@ public enum SiteBuilder {
         /// pages it renders.
         public var configurationsWorkedOut = 0
         public var configurations = 0
+        /// Record files read back from the record cache beside the output instead of parsed, and
+        /// the record files read in all.
+        public var recordsReused = 0
+        public var recordFiles = 0
         /// The output files written or removed, for tests and `--verbose`.
         public var writtenPaths: [String] = []
         public var removedPaths: [String] = []
@@ -114,6 +118,9 @@ public enum SiteBuilder {
         }
 
         let previous = found
+        var recordsReused = 0
+        var recordFiles = 0
+        var recordCache: RecordCache?
 
         // 2. The templates and the catalog, checked; what each record and fit answer is made of.
         // The templates first: a wrong --templates folder is said at once, not after loading ten
@@ -121,8 +128,19 @@ public enum SiteBuilder {
         // one run lists both.
         let loadedTemplates = try timed("load templates") { TemplateSet.load(from: options.templates) }
         if case .failure(let error) = loadedTemplates, !TemplateSet.exists(options.templates) { throw error }
+        // What each unchanged record file decoded to in the last build, kept beside the output
+        // (`--clean` starts without it). A build writes it back, with what this one decoded.
+        // Written on another core while the answers are worked out, then dropped (with the old
+        // cache's bytes), so that it does not add to the build's peak memory.
+        let recordCacheURL = OutputWriter.recordCache(of: URL(fileURLWithPath: options.output).standardizedFileURL)
+        let cacheWriting = DispatchGroup()
+        defer { cacheWriting.wait() }
         var loaded = try timed("load and check content") { () throws(DiagnosticsError) -> CatalogLoader.Result in
-            let result = CatalogLoader.load(from: options.content)
+            let records = storedRecords(for: options) ?? RecordCache()
+            let result = CatalogLoader.load(from: options.content, records: records)
+            recordsReused = records.reused
+            recordFiles = result.files.count
+            recordCache = records
             var problems = result.diagnostics.hasErrors ? result.diagnostics : []
             if case .failure(let error) = loadedTemplates { problems += error.diagnostics }
             if !problems.isEmpty { throw DiagnosticsError(problems) }
@@ -142,6 +160,15 @@ public enum SiteBuilder {
         let update: OutputWriter.Update?
         if write, previous == nil { staging = try OutputWriter.Staging(options.output) } else { staging = nil }
         if write, previous != nil { update = try OutputWriter.Update(options.output) } else { update = nil }
+        // Once the output is known to be ours (a folder it refuses gets nothing beside it either).
+        // Only a cache: a build that cannot write it still builds, and the next one parses what
+        // it would have held.
+        if write, let records = recordCache {
+            DispatchQueue.global().async(group: cacheWriting) {
+                try? records.write(to: recordCacheURL, fingerprint: BuildManifest.binaryFingerprint())
+            }
+        }
+        recordCache = nil
         func abandon() {
             staging?.abandon()
             update?.abandon()
@@ -383,14 +410,25 @@ public enum SiteBuilder {
                         try update.commit(staged: written, removing: report.removedPaths, manifest: next.serialized())
                     }
                 }
+
             }
         }
         report.phases = phases
         report.configurationsWorkedOut = fits.combos.workedOutCount
         report.configurations = fits.combos.configurationCount
+        report.recordsReused = recordsReused
+        report.recordFiles = recordFiles
         report.written = report.writtenPaths.count
         report.files = write ? next.files.count : planned.count + generatedPaths.count + assetPaths.count
         return report
+    }
+
+    /// The record cache a build of `options` left beside its output, when it was written by this
+    /// binary and is whole; nil with `--clean`.
+    static func storedRecords(for options: Options) -> RecordCache? {
+        guard !options.clean else { return nil }
+        let url = OutputWriter.recordCache(of: URL(fileURLWithPath: options.output).standardizedFileURL)
+        return FileManager.default.contents(atPath: url.path).flatMap { RecordCache($0, fingerprint: BuildManifest.binaryFingerprint()) }
     }
 
     /// A generated file written into a new output, or staged when an update changes it: its

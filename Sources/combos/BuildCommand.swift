@@ -56,6 +56,7 @@ struct BuildCommand: ParsableCommand {
                 let how = report.incremental ? "rendered \(report.rendered) of \(report.pages) pages, " : ""
                 print("built \(report.pages) pages (\(how)wrote \(report.written) of \(report.files) files) and \(report.assets) assets into \(output)/ from \(report.catalogSummary)")
                 if verbose, !report.removedPaths.isEmpty { print("removed \(report.removedPaths.count) files no longer produced") }
+                if verbose { print("record files read back from the record cache: \(report.recordsReused) of \(report.recordFiles)") }
                 if verbose { print("fit answers worked out for \(report.configurationsWorkedOut) of \(report.configurations) configurations") }
             }
         } catch {

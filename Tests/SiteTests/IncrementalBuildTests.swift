@@ -177,6 +177,35 @@ struct IncrementalBuildTests {
         #expect(try SiteBuilder.build(options(site)).upToDate)
     }
 
+    @Test("an update reads unchanged record files back from the cache beside the output; a damaged cache is parsed around")
+    func recordCache() throws {
+        let site = try makeSite()
+        defer { site.destroy() }
+        let cache = site.path(".public.records")
+        let first = try SiteBuilder.build(options(site))
+        #expect(first.recordFiles == 15 && first.recordsReused == 0)
+        // Beside the output, never inside it (it is not deployed).
+        #expect(FileManager.default.fileExists(atPath: cache))
+        #expect(!FileManager.default.fileExists(atPath: site.path("public/.public.records")))
+
+        site.replace(in: "content/combos/gpu-box.md", "A loud, fast box.", with: "A loud, fast, hot box.")
+        let update = try SiteBuilder.build(options(site))
+        #expect(update.incremental && update.recordsReused == 14)
+        try expectSameAsClean(site)
+
+        // A cache damaged in any way is not read, and the build writes a whole one again.
+        try Data("combos-records\nnot a cache".utf8).write(to: URL(fileURLWithPath: cache))
+        site.replace(in: "content/combos/gpu-box.md", "A loud, fast, hot box.", with: "A loud box.")
+        let damaged = try SiteBuilder.build(options(site))
+        #expect(damaged.incremental && damaged.recordsReused == 0)
+        try expectSameAsClean(site)
+        site.replace(in: "content/combos/gpu-box.md", "A loud box.", with: "A box.")
+        #expect(try SiteBuilder.build(options(site)).recordsReused == 14)
+
+        // --clean parses everything.
+        #expect(try SiteBuilder.build(options(site, clean: true)).recordsReused == 0)
+    }
+
     @Test("a template change rebuilds everything")
     func templateChange() throws {
         let site = try makeSite()

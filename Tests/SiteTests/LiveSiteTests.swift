@@ -73,6 +73,23 @@ struct LiveSiteTests {
         expectSame(site.files, try workspace.fullBuild(), "after editing failure modes")
     }
 
+    @Test("the first rebuild reads the record files a build left in its cache back from it, and makes the same site")
+    func recordCache() throws {
+        let workspace = Workspace()
+        _ = try SiteBuilder.build(workspace.options)
+        workspace.replace("content/combos/quad-mac-mini-m4-pro-exo.md", "A node disappears from RDMA placements", with: "A mini drops out of RDMA placements")
+        let site = LiveSite(workspace.options)
+        let first = try site.rebuild().get()
+        // Every record file but the edited one; its own cache is in memory from then on.
+        let records = ["devices", "machines", "platforms", "runtimes", "models", "combos", "guides", "stacks", "benchmarks"]
+            .map { (try? FileManager.default.contentsOfDirectory(atPath: workspace.root + "/content/" + $0).count) ?? 0 }
+            .reduce(0, +)
+        #expect(first.recordsReused == records - 1)
+        expectSame(site.files, try workspace.fullBuild(), "after reading the record cache")
+        workspace.replace("content/combos/quad-mac-mini-m4-pro-exo.md", "A mini drops out of RDMA placements", with: "A mini drops out")
+        #expect(try site.rebuild().get().recordsReused == 0)
+    }
+
     @Test("a title edit renders the pages that show the title; a hardware edit the fit answers too; both equal a full build")
     func titleAndHardwareEdits() throws {
         let workspace = Workspace()

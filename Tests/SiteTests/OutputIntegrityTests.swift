@@ -92,7 +92,10 @@ struct OutputIntegrityTests {
     /// What sits beside the output: only the output itself, the content and the spare (the output
     /// an update replaced, kept for the next update's copy), nothing a build left.
     static func strays(_ site: FixtureSite) throws -> [String] {
-        try FileManager.default.contentsOfDirectory(atPath: site.root).filter { $0.hasPrefix(".public") && $0 != ".public.spare" }.sorted()
+        // The spare and the record cache are meant to stay; anything else (a staging folder, the
+        // cache's temporary file `..public.records.tmp-PID`) is a stray.
+        try FileManager.default.contentsOfDirectory(atPath: site.root)
+            .filter { ($0.hasPrefix(".public") || $0.hasPrefix("..public")) && $0 != ".public.spare" && $0 != ".public.records" }.sorted()
     }
 
     /// A build of a fixture site into `output` with the package's templates, in this process.
