@@ -211,9 +211,12 @@ def edit_title(path: Path) -> None:
 
 def remove_output(output: Path) -> None:
     """An output and the spare beside it (the output an incremental build replaced, which the
-    next one copies from): a full build deletes a spare it finds, and that is not its own cost."""
+    next one copies from): a full build deletes a spare it finds, and that is not its own cost.
+    The record cache beside it goes too: a full build from nothing parses every record file
+    (with the cache of the run before, a second full build would read them back instead)."""
     remove(output)
     remove(output.parent / f".{output.name}.spare")
+    remove(output.parent / f".{output.name}.records")
 
 
 def bench_combos(binary: Path, work: Path, size: int, seed: int) -> tuple[ComboResult, Path]:
