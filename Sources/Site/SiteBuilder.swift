@@ -136,9 +136,10 @@ public enum SiteBuilder {
         let cacheWriting = DispatchGroup()
         defer { cacheWriting.wait() }
         var loaded = try timed("load and check content") { () throws(DiagnosticsError) -> CatalogLoader.Result in
-            let records = storedRecords(for: options) ?? RecordCache()
+            // `check` reads a cache but never writes one: it keeps nothing new.
+            let records = storedRecords(for: options) ?? (write ? RecordCache() : nil)
             let result = CatalogLoader.load(from: options.content, records: records)
-            recordsReused = records.reused
+            recordsReused = records?.reused ?? 0
             recordFiles = result.files.count
             recordCache = records
             var problems = result.diagnostics.hasErrors ? result.diagnostics : []
@@ -410,7 +411,6 @@ public enum SiteBuilder {
                         try update.commit(staged: written, removing: report.removedPaths, manifest: next.serialized())
                     }
                 }
-
             }
         }
         report.phases = phases
