@@ -426,7 +426,7 @@ public enum SiteBuilder {
     /// The record cache a build of `options` left beside its output, when it was written by this
     /// binary and is whole; nil with `--clean`.
     static func storedRecords(for options: Options) -> RecordCache? {
-        guard !options.clean else { return nil }
+        guard !options.clean, !options.output.isEmpty else { return nil }
         let url = OutputWriter.recordCache(of: URL(fileURLWithPath: options.output).standardizedFileURL)
         return FileManager.default.contents(atPath: url.path).flatMap { RecordCache($0, fingerprint: BuildManifest.binaryFingerprint()) }
     }

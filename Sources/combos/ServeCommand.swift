@@ -32,8 +32,10 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // Nothing is written to the output: it names where `combos build` writes, whose record
+        // cache (`.public.records`) the first build reads.
         let options = SiteBuilder.Options(
-            content: content, templates: templates, output: "", baseURL: "http://\(host.contains(":") ? "[\(host)]" : host):\(port)/")
+            content: content, templates: templates, output: "public", baseURL: "http://\(host.contains(":") ? "[\(host)]" : host):\(port)/")
         do {
             try await PreviewServer.run(options: options, host: host, port: port, verbose: verbose)
         } catch let error as PreviewServer.ServeError {
