@@ -134,9 +134,11 @@ public final class RecordCache: @unchecked Sendable {
 
 // MARK: The encoding
 
-/// Each file's entry is its path, the hash of its bytes, a checksum of its encoded fields (a
-/// damaged entry is parsed again, not read wrong), their length and the fields.
-/// Counts, lengths, lines and columns as varints, strings as a length and UTF-8 bytes. A mapping
+/// The file is a header (magic, format version, fingerprint, entry count) and one entry per
+/// file: its path, the hash of its bytes, a checksum of its encoded fields (a damaged entry is
+/// parsed again, not read wrong), their length and the fields.
+///
+/// Fields: counts, lengths, lines and columns as varints, strings as a length and UTF-8 bytes. A mapping
 /// is its location and its keys (each by its place in the schema), each with whichever of a key
 /// location, a value location and a value it has; a value is a tag byte and its payload.
 private enum Tag: UInt8 {
