@@ -12,6 +12,10 @@ struct BuildCommand: ParsableCommand {
             The output folder keeps a manifest of what the build read and wrote. The next build stops at once when \
             nothing changed, and otherwise renders only the pages an edit touched and replaces only the files whose \
             bytes changed. A change to the templates or to combos itself, or --clean, rebuilds everything.
+
+            Beside the output, .OUTPUT.records (.public.records for public) keeps what each record file decoded to, \
+            so the next build reads unchanged files back instead of parsing them; --clean ignores it, and deleting \
+            it is always safe.
             """
     )
 
