@@ -27,6 +27,10 @@ public final class RecordCache: @unchecked Sendable {
     private var kept: [String: (hash: UInt64, encoded: ArraySlice<UInt8>)] = [:]
     private var reusedCount = 0
     private let lock = NSLock()
+    /// Whether a load keeps what it reads and decodes, for `write(to:fingerprint:)`. Off for a
+    /// cache that is only read (`combos check`, `combos serve`): encoding each file it parses
+    /// would be work for nothing.
+    public var keeping = true
 
     /// An empty cache, which the loader fills.
     public init() {
@@ -118,7 +122,7 @@ public final class RecordCache: @unchecked Sendable {
     func keepStored(_ path: String) {
         guard let entry = index[path] else { return }
         lock.withLock {
-            kept[path] = (entry.hash, stored[entry.range])
+            if keeping { kept[path] = (entry.hash, stored[entry.range]) }
             reusedCount += 1
         }
     }
@@ -126,6 +130,7 @@ public final class RecordCache: @unchecked Sendable {
     /// Keeps `fields`, decoded from `path` whose bytes hashed to `hash`, for the next build;
     /// unless a location in them names another file (then the file is parsed next time).
     func keep(_ fields: Fields, path: String, hash: UInt64) {
+        guard keeping else { return }
         var writer = ByteWriter()
         guard writer.fields(fields, path: path) else { return }
         lock.withLock { kept[path] = (hash, writer.bytes[...]) }

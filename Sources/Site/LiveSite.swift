@@ -90,7 +90,7 @@ public final class LiveSite: @unchecked Sendable {
         // Content: every file read, only changed ones parsed. The first time, files a build
         // left in the record cache beside the output are read back from it (never written:
         // the preview does not own the output).
-        let records = state == nil ? SiteBuilder.storedRecords(for: options) : nil
+        let records = state == nil ? SiteBuilder.storedRecords(for: options, keeping: false) : nil
         let loaded = CatalogLoader.load(from: options.content, cache: cache, records: records)
         if loaded.diagnostics.hasErrors { throw DiagnosticsError(loaded.diagnostics) }
         let catalog = loaded.catalog

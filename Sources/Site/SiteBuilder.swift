@@ -132,12 +132,12 @@ public enum SiteBuilder {
         // (`--clean` starts without it). A build writes it back, with what this one decoded.
         // Written on another core while the answers are worked out, then dropped (with the old
         // cache's bytes), so that it does not add to the build's peak memory.
-        let recordCacheURL = OutputWriter.recordCache(of: URL(fileURLWithPath: options.output).standardizedFileURL)
+        let recordCacheURL = recordCacheURL(for: options)
         let cacheWriting = DispatchGroup()
         defer { cacheWriting.wait() }
         var loaded = try timed("load and check content") { () throws(DiagnosticsError) -> CatalogLoader.Result in
             // `check` reads a cache but never writes one: it keeps nothing new.
-            let records = storedRecords(for: options) ?? (write ? RecordCache() : nil)
+            let records = storedRecords(for: options, keeping: write) ?? (write ? RecordCache() : nil)
             let result = CatalogLoader.load(from: options.content, records: records)
             recordsReused = records?.reused ?? 0
             recordFiles = result.files.count
@@ -424,11 +424,19 @@ public enum SiteBuilder {
     }
 
     /// The record cache a build of `options` left beside its output, when it was written by this
-    /// binary and is whole; nil with `--clean`.
-    static func storedRecords(for options: Options) -> RecordCache? {
-        guard !options.clean, !options.output.isEmpty else { return nil }
-        let url = OutputWriter.recordCache(of: URL(fileURLWithPath: options.output).standardizedFileURL)
-        return FileManager.default.contents(atPath: url.path).flatMap { RecordCache($0, fingerprint: BuildManifest.binaryFingerprint()) }
+    /// binary and is whole; nil with `--clean`. `keeping`: whether the load is to keep what it
+    /// decodes for a cache to write (`check` and `serve` only read one).
+    static func storedRecords(for options: Options, keeping: Bool) -> RecordCache? {
+        guard !options.clean, !options.output.isEmpty,
+              let data = FileManager.default.contents(atPath: recordCacheURL(for: options).path),
+              let records = RecordCache(data, fingerprint: BuildManifest.binaryFingerprint())
+        else { return nil }
+        records.keeping = keeping
+        return records
+    }
+
+    private static func recordCacheURL(for options: Options) -> URL {
+        OutputWriter.recordCache(of: URL(fileURLWithPath: options.output).standardizedFileURL)
     }
 
     /// A generated file written into a new output, or staged when an update changes it: its

@@ -19,6 +19,12 @@ struct RecordCacheTests {
         return try Data(contentsOf: url)
     }
 
+    /// The cache read back from `data`, and a load of `site` with it.
+    func reloaded(_ site: FixtureSite, from data: Data) throws -> (records: RecordCache, result: CatalogLoader.Result) {
+        let records = try #require(RecordCache(data, fingerprint: Self.fingerprint))
+        return (records, CatalogLoader.load(from: site.content, records: records))
+    }
+
     /// Every record of every kind as its full description (every field, nested values and
     /// source locations included), by kind and id.
     func described(_ catalog: Catalog) -> [String: String] {
@@ -56,8 +62,7 @@ struct RecordCacheTests {
         let site = FixtureSite()
         defer { site.destroy() }
         let parsed = site.load()
-        let records = try #require(RecordCache(try stored(site), fingerprint: Self.fingerprint))
-        let cached = CatalogLoader.load(from: site.content, records: records)
+        let (records, cached) = try reloaded(site, from: try stored(site))
 
         #expect(recordCount(parsed.catalog) == 15)
         #expect(records.count == 15)
@@ -69,14 +74,28 @@ struct RecordCacheTests {
         #expect(records.keptCount == 15)
     }
 
+    @Test("a cache only read (check, serve) is read back from all the same, and keeps nothing to write")
+    func readOnly() throws {
+        let site = FixtureSite()
+        defer { site.destroy() }
+        let data = try stored(site)
+        site.replace(in: "content/combos/gpu-box.md", "title: ", with: "title: Edited ")
+        let records = try #require(RecordCache(data, fingerprint: Self.fingerprint))
+        records.keeping = false
+        let cached = CatalogLoader.load(from: site.content, records: records)
+
+        #expect(records.reused == 14)
+        #expect(records.keptCount == 0)
+        #expect(described(cached.catalog) == described(site.load().catalog))
+    }
+
     @Test("a file edited since is parsed again, and what it says now is read")
     func editedFile() throws {
         let site = FixtureSite()
         defer { site.destroy() }
         let data = try stored(site)
         site.replace(in: "content/combos/gpu-box.md", "title: ", with: "title: Edited ")
-        let records = try #require(RecordCache(data, fingerprint: Self.fingerprint))
-        let cached = CatalogLoader.load(from: site.content, records: records)
+        let (records, cached) = try reloaded(site, from: data)
 
         #expect(records.reused == 14)
         #expect(cached.catalog[RecordID<Combo>("gpu-box")]?.title.hasPrefix("Edited ") == true)
@@ -92,8 +111,7 @@ struct RecordCacheTests {
         // Every record that names this machine now names nothing: reported from each, at the
         // place the reference is written.
         site.remove("content/machines/box-4gpu.yaml")
-        let records = try #require(RecordCache(data, fingerprint: Self.fingerprint))
-        let cached = CatalogLoader.load(from: site.content, records: records)
+        let (records, cached) = try reloaded(site, from: data)
         let parsed = site.load()
 
         #expect(records.reused == 14)
@@ -108,8 +126,7 @@ struct RecordCacheTests {
         defer { site.destroy() }
         site.replace(in: "content/combos/mini-cluster.md", "summary:", with: "summry:")
         let data = try stored(site)
-        let records = try #require(RecordCache(data, fingerprint: Self.fingerprint))
-        let cached = CatalogLoader.load(from: site.content, records: records)
+        let (records, cached) = try reloaded(site, from: data)
 
         #expect(records.count == 14)
         #expect(records.reused == 14)
@@ -140,8 +157,7 @@ struct RecordCacheTests {
         let name = Data("Test SoC, 64 GB".utf8)
         let range = try #require(data.range(of: name))
         data[range.lowerBound] = UInt8(ascii: "X")
-        let records = try #require(RecordCache(data, fingerprint: Self.fingerprint))
-        let cached = CatalogLoader.load(from: site.content, records: records)
+        let (records, cached) = try reloaded(site, from: data)
 
         #expect(records.reused == 14)
         #expect(cached.catalog[RecordID<Device>("soc-64")]?.name == "Test SoC, 64 GB")
