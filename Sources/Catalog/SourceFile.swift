@@ -86,10 +86,24 @@ public struct SourceFile: Sendable {
 
     /// The text of a 1-based line without its line break, or nil past the end.
     public func line(_ number: Int) -> String? {
+        lineText(number).map(String.init)
+    }
+
+    /// `line(_:)` as a slice of the text, without copying it.
+    public func lineText(_ number: Int) -> Substring? {
         guard number >= 1, number <= lineStarts.count else { return nil }
         let start = lineStarts[number - 1]
         let end = number < lineStarts.count ? text.index(before: lineStarts[number]) : text.endIndex
-        return String(text[start..<end])
+        return text[start..<end]
+    }
+
+    /// Lines `first` through `last` with the line breaks between them (empty when `last` comes
+    /// before `first`): the same text as those lines joined by "\n".
+    public func lines(_ first: Int, through last: Int) -> Substring {
+        guard first <= last, first >= 1, last <= lineStarts.count else { return "" }
+        let start = lineStarts[first - 1]
+        let end = last < lineStarts.count ? text.index(before: lineStarts[last]) : text.endIndex
+        return text[start..<end]
     }
 
     public func location(line: Int, column: Int) -> SourceLocation {
