@@ -13,7 +13,7 @@ import Foundation
 struct BuildManifest: Equatable, Sendable {
     static let fileName = ".combos-build-manifest"
     /// Raised when the format or what the build writes changes in a way a manifest cannot show.
-    static let formatVersion = 2
+    static let formatVersion = 3
 
     struct Page: Equatable, Sendable {
         var dependencies: Set<String>
@@ -34,6 +34,9 @@ struct BuildManifest: Equatable, Sendable {
     var fitInputs: UInt64 = 0
     /// Each combo's configuration, which its fit answers are worked out from.
     var comboKeys: [String: UInt64] = [:]
+    /// Every record's "See also" block, as `references` chose it: the next build reuses them
+    /// while the references stay the same.
+    var related: [RelatedRecords.Node: [RelatedRecords.Node]] = [:]
     /// Every output file but the manifest and the marker, with its content hash.
     var files: [String: UInt64] = [:]
     /// Every page, by output file.
@@ -78,6 +81,18 @@ struct BuildManifest: Equatable, Sendable {
             try line("record \(key) \(hex(hashes.full)) \(hex(hashes.listing))")
         }
         for (id, hash) in comboKeys.sorted(by: { $0.key < $1.key }) { try line("combo-key \(id) \(hex(hash))") }
+        // A line per record, its block naming the others by their lines' numbers. Blocks list
+        // only records that have a line; if one did not, none are written, and the next build
+        // works them out again.
+        let relatedNodes = related.keys.sorted { ($0.kind.rawValue, $0.id) < ($1.kind.rawValue, $1.id) }
+        var nodeNumbers: [RelatedRecords.Node: Int] = [:]
+        for (number, node) in relatedNodes.enumerated() { nodeNumbers[node] = number }
+        if related.values.allSatisfy({ $0.allSatisfy { nodeNumbers[$0] != nil } }) {
+            for node in relatedNodes {
+                let block = (related[node] ?? []).compactMap { nodeNumbers[$0] }.map(String.init).joined(separator: " ")
+                try line("related \(node.kind.rawValue):\(node.id)\t\(block)")
+            }
+        }
         for (path, hash) in files.sorted(by: { $0.key < $1.key }) { try line("file \(hex(hash)) \(path)") }
         // Dependency keys are shared by many pages: each is written once and named by number.
         var allKeys: Set<String> = []
@@ -131,6 +146,7 @@ struct BuildManifest: Equatable, Sendable {
         var keys: [String] = []
         var idSets: [PageIDs] = []
         var pageLines: [Substring] = []
+        var relatedLines: [Substring] = []
         var ended = false
         while let line = lines.next() {
             guard let space = line.utf8.firstIndex(of: UInt8(ascii: " ")) else {
@@ -163,10 +179,13 @@ struct BuildManifest: Equatable, Sendable {
             case "key": keys.append(String(rest))
             case "ids": idSets.append(PageIDs(text: rest))
             case "page": pageLines.append(rest)
+            case "related": relatedLines.append(rest)
             default: return nil
             }
         }
         guard ended else { return nil }
+        guard let related = parseRelated(relatedLines) else { return nil }
+        manifest.related = related
         // Each page's line is read on every core: turning its numbers back into a set of keys
         // and a set of pages (tens of strings each, for twenty thousand pages) was most of
         // reading a large site's manifest.
@@ -204,6 +223,32 @@ struct BuildManifest: Equatable, Sendable {
             manifest.pages[path] = page
         }
         return manifest
+    }
+
+    /// The `related` lines: `kind:id`, a tab, and the block's records by their lines' numbers.
+    private static func parseRelated(_ lines: [Substring]) -> [RelatedRecords.Node: [RelatedRecords.Node]]? {
+        var nodes: [RelatedRecords.Node] = []
+        var blocks: [Substring] = []
+        nodes.reserveCapacity(lines.count)
+        for line in lines {
+            let parts = fields(line, UInt8(ascii: "\t"), omittingEmpty: false)
+            guard parts.count == 2, let colon = parts[0].utf8.firstIndex(of: UInt8(ascii: ":")),
+                  let kind = RecordKind(rawValue: String(parts[0][..<colon]))
+            else { return nil }
+            nodes.append(RelatedRecords.Node(kind: kind, id: String(parts[0][parts[0].index(after: colon)...])))
+            blocks.append(parts[1])
+        }
+        var related: [RelatedRecords.Node: [RelatedRecords.Node]] = [:]
+        related.reserveCapacity(nodes.count)
+        for (node, block) in zip(nodes, blocks) {
+            var members: [RelatedRecords.Node] = []
+            for number in fields(block, UInt8(ascii: " ")) {
+                guard let index = Int(number), nodes.indices.contains(index) else { return nil }
+                members.append(nodes[index])
+            }
+            related[node] = members
+        }
+        return related
     }
 
     /// The lines of a text, one at a time, without their newlines.

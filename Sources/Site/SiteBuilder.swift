@@ -59,6 +59,9 @@ public enum SiteBuilder {
         /// the record files read in all.
         public var recordsReused = 0
         public var recordFiles = 0
+        /// The "See also" blocks were the last build's, kept in its manifest (the references
+        /// had not changed), not worked out again.
+        public var relatedReused = false
         /// The output files written or removed, for tests and `--verbose`.
         public var writtenPaths: [String] = []
         public var removedPaths: [String] = []
@@ -118,6 +121,7 @@ public enum SiteBuilder {
         }
 
         let previous = found
+        var relatedReused = false
         var recordsReused = 0
         var recordFiles = 0
         var recordCache: RecordCache?
@@ -224,7 +228,16 @@ public enum SiteBuilder {
             next.references = BuildManifest.referencesHash(catalog)
             next.fitInputs = BuildManifest.fitInputsHash(next.records, catalog)
             for (id, key) in fits.comboKeys { next.comboKeys[id.raw] = StableHash.hash(key) }
-            return SitePages.all(catalog, templates: templates, fits: fits)
+            // The "See also" blocks of the last build while the references are the same.
+            let related: RelatedRecords
+            if let previous, previous.references == next.references, !previous.related.isEmpty {
+                related = RelatedRecords(blocks: previous.related)
+                relatedReused = true
+            } else {
+                related = RelatedRecords(catalog)
+            }
+            next.related = related.blocks
+            return SitePages.all(catalog, templates: templates, fits: fits, related: related)
         }
 
         // 3. The pages to render: all of them, or those showing something that changed.
@@ -417,6 +430,7 @@ public enum SiteBuilder {
         report.configurationsWorkedOut = fits.combos.workedOutCount
         report.configurations = fits.combos.configurationCount
         report.recordsReused = recordsReused
+        report.relatedReused = relatedReused
         report.recordFiles = recordFiles
         report.written = report.writtenPaths.count
         report.files = write ? next.files.count : planned.count + generatedPaths.count + assetPaths.count

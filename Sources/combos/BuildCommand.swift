@@ -62,6 +62,7 @@ struct BuildCommand: ParsableCommand {
                 if verbose, !report.removedPaths.isEmpty { print("removed \(report.removedPaths.count) files no longer produced") }
                 if verbose { print("record files read back from the record cache: \(report.recordsReused) of \(report.recordFiles)") }
                 if verbose { print("fit answers worked out for \(report.configurationsWorkedOut) of \(report.configurations) configurations") }
+                if verbose, report.relatedReused { print("\"See also\" blocks reused from the last build (the references did not change)") }
             }
         } catch {
             Terminal.printDiagnostics(error.diagnostics)

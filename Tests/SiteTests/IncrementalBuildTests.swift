@@ -81,11 +81,16 @@ struct IncrementalBuildTests {
         let manifest = try #require(BuildManifest.parse(data))
         #expect(manifest.pages.count > 10)
         #expect(manifest.pages.values.contains { !$0.targets.isEmpty && !$0.dependencies.isEmpty })
+        // Every shown record's "See also" block, as the build worked it out.
+        let catalog = site.load().catalog
+        #expect(manifest.related == RelatedRecords(catalog).blocks)
+        #expect(manifest.related[.init(kind: .combo, id: "gpu-box")]?.isEmpty == false)
         #expect(manifest.serialized() == data, "written again, it is the same bytes")
         #expect(BuildManifest.parse(manifest.serialized()) == manifest)
         let text = String(decoding: data, as: UTF8.self)
         let first = try #require(text.range(of: "\npage "))
-        for bad in ["page x\t999999\t0\t", "page x\t\t0\t999999", "page x\t\t999999\t", "page x\t0"] {
+        for bad in ["page x\t999999\t0\t", "page x\t\t0\t999999", "page x\t\t999999\t", "page x\t0",
+                    "related combo:x\t999999", "related nonsense:x\t", "related combo:x"] {
             let damaged = text.replacingCharacters(in: first, with: "\n" + bad + "\npage ")
             #expect(BuildManifest.parse(Data(damaged.utf8)) == nil, "\(bad)")
         }
@@ -103,6 +108,29 @@ struct IncrementalBuildTests {
         #expect(report.rendered < report.pages / 2)
         // Its page shows its own answers; the other combo's are not worked out.
         #expect(report.configurations == 2 && report.configurationsWorkedOut == 1)
+        #expect(report.relatedReused, "the references did not change: the last build's See also blocks serve")
+        try expectSameAsClean(site)
+    }
+
+    @Test("an edit to what a record names works out the See also blocks again")
+    func referencesEdit() throws {
+        let site = try makeSite()
+        defer { site.destroy() }
+        let first = try SiteBuilder.build(options(site))
+        #expect(!first.relatedReused)
+        let page = "hardware-combos/gpu-box/index.html"
+        func seeAlso() throws -> String {
+            let html = try String(contentsOfFile: site.path("public/" + page), encoding: .utf8)
+            let start = try #require(html.range(of: "id=\"see-also\""))
+            return String(html[start.lowerBound...].prefix(2000))
+        }
+        #expect(try seeAlso().contains("A fixture guide"), "the guide names the combo")
+        // The guide stops naming the combo: its See also block no longer lists the guide.
+        site.replace(in: "content/guides/fixture-guide.md", "combos: [mini-cluster, gpu-box]", with: "combos: [mini-cluster]")
+        let report = try SiteBuilder.build(options(site))
+        #expect(report.incremental && !report.relatedReused)
+        #expect(htmlWritten(report).contains(page))
+        #expect(try !seeAlso().contains("A fixture guide"))
         try expectSameAsClean(site)
     }
 
