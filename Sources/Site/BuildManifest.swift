@@ -41,6 +41,24 @@ struct BuildManifest: Equatable, Sendable {
     var files: [String: UInt64] = [:]
     /// Every page, by output file.
     var pages: [String: Page] = [:]
+    /// The page lines as they were read, so that a build writes the lines of the pages it
+    /// carries over unchanged again as they were.
+    var linesRead: LinesRead?
+
+    /// How a read manifest numbered dependency keys, id sets and pages, and its page lines in
+    /// order. Numbering twenty thousand pages' keys and targets was most of writing a large
+    /// site's manifest, and an update renders a handful of pages. Not part of what a manifest
+    /// says: two manifests are equal whatever they hold here.
+    struct LinesRead: Equatable, Sendable {
+        let keys: [String]
+        let idTexts: [String]
+        /// The pages' files, in the order of their lines.
+        let paths: [String]
+        /// Each page's line after `page `, in the same order.
+        let lines: [Substring]
+
+        static func == (_: LinesRead, _: LinesRead) -> Bool { true }
+    }
 
     struct RecordHashes: Equatable, Sendable {
         var full: UInt64
@@ -49,16 +67,18 @@ struct BuildManifest: Equatable, Sendable {
 
     // MARK: Reading and writing
 
-    func serialized() -> Data {
+    /// `carried`: pages whose entry is `previous`'s, unchanged; their lines are written as
+    /// `previous` read them when it numbered keys, id sets and pages as this manifest does.
+    func serialized(carrying carried: Set<String> = [], from previous: BuildManifest? = nil) -> Data {
         var whole = Data()
         // Appending cannot fail.
-        try? serialize { whole.append($0) }
+        try? serialize(carrying: carried, from: previous) { whole.append($0) }
         return whole
     }
 
     /// The manifest in pieces of about a MB, to `emit` in order: at ten thousand combos it is
     /// tens of MB, and written whole it was the build's last peak of memory.
-    func serialize(_ emit: (Data) throws -> Void) throws {
+    func serialize(carrying carried: Set<String> = [], from previous: BuildManifest? = nil, _ emit: (Data) throws -> Void) throws {
         let chunk = 1 << 20
         var out = Data()
         out.reserveCapacity(chunk + 64 * 1024)
@@ -98,7 +118,8 @@ struct BuildManifest: Equatable, Sendable {
         var allKeys: Set<String> = []
         for page in pages.values { allKeys.formUnion(page.dependencies) }
         var keyNumbers: [String: Int] = [:]
-        for key in allKeys.sorted() {
+        let sortedKeys = allKeys.sorted()
+        for key in sortedKeys {
             keyNumbers[key] = keyNumbers.count
             try line("key \(key)")
         }
@@ -106,7 +127,8 @@ struct BuildManifest: Equatable, Sendable {
         // (every will-it-run page has the same model and quant anchors), and written out per
         // page they were most of its manifest.
         var idNumbers: [String: Int] = [:]
-        for text in Set(pages.values.map(\.ids.text)).sorted() {
+        let idTexts = Set(pages.values.map(\.ids.text)).sorted()
+        for text in idTexts {
             idNumbers[text] = idNumbers.count
             try line("ids \(text)")
         }
@@ -118,10 +140,16 @@ struct BuildManifest: Equatable, Sendable {
         // another, naming twenty thousand pages' keys and targets by number was most of
         // writing a large site's manifest; made all at once, they would all be held).
         let (keyTable, idTable, pageTable, pages) = (keyNumbers, idNumbers, pageNumbers, self.pages)
+        // A carried page's line as it was read, when the same numbers name the same keys, id
+        // sets and pages.
+        let read = previous?.linesRead.flatMap { read in
+            read.keys == sortedKeys && read.idTexts == idTexts && read.paths == sortedPaths && read.lines.count == sortedPaths.count ? read : nil
+        }
         let batch = 4096
         for start in stride(from: 0, to: sortedPaths.count, by: batch) {
             let paths = Array(sortedPaths[start..<min(start + batch, sortedPaths.count)])
             let made = Parallel.map(paths) { path -> String? in
+                if let read, carried.contains(path), let number = pageTable[path] { return "page " + read.lines[number] }
                 guard let page = pages[path] else { return nil }
                 let keys = page.dependencies.compactMap { keyTable[$0] }.sorted().map(String.init).joined(separator: " ")
                 let targets = page.targets.compactMap { pageTable[$0] }.sorted().map(String.init).joined(separator: " ")
@@ -194,8 +222,10 @@ struct BuildManifest: Equatable, Sendable {
         let read = Parallel.map(pageLines) { line -> (path: String, page: Page, targets: Substring)? in
             let fields = Self.fields(line, UInt8(ascii: "\t"), omittingEmpty: false)
             guard fields.count == 4 else { return nil }
-            var dependencies: Set<String> = []
-            for number in Self.fields(fields[1], UInt8(ascii: " ")) {
+            // Sized once: grown by doubling, each set was made again several times.
+            let numbers = Self.fields(fields[1], UInt8(ascii: " "))
+            var dependencies = Set<String>(minimumCapacity: numbers.count)
+            for number in numbers {
                 guard let index = Int(number), keyTable.indices.contains(index) else { return nil }
                 dependencies.insert(keyTable[index])
             }
@@ -211,7 +241,9 @@ struct BuildManifest: Equatable, Sendable {
         let paths = pages.map(\.path)
         let linked = Parallel.map(pages) { entry -> Page? in
             var page = entry.page
-            for number in Self.fields(entry.targets, UInt8(ascii: " ")) {
+            let numbers = Self.fields(entry.targets, UInt8(ascii: " "))
+            page.targets.reserveCapacity(numbers.count)
+            for number in numbers {
                 guard let index = Int(number), paths.indices.contains(index) else { return nil }
                 page.targets.insert(paths[index])
             }
@@ -222,6 +254,7 @@ struct BuildManifest: Equatable, Sendable {
             guard let page else { return nil }
             manifest.pages[path] = page
         }
+        manifest.linesRead = LinesRead(keys: keys, idTexts: idSets.map(\.text), paths: paths, lines: pageLines)
         return manifest
     }
 

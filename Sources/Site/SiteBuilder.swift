@@ -391,6 +391,8 @@ public enum SiteBuilder {
             warnings: loaded.diagnostics.warnings, phases: [], incremental: previous != nil, rendered: results.count)
         if write {
             try timed("write output") { () throws(DiagnosticsError) in
+                // Pages not rendered keep the last build's entry: the manifest writes their lines as it read them.
+                var carried: Set<String> = []
                 for (index, spec) in planned.enumerated() {
                     let file = spec.file
                     let result = results[index]
@@ -398,6 +400,7 @@ public enum SiteBuilder {
                         ?? previous?.pages[file]
                     else { continue }
                     next.pages[file] = page
+                    if result == nil { carried.insert(file) }
                     next.files[file] = result?.hash ?? previous?.files[file]
                     if result?.written == true { report.writtenPaths.append(file) }
                 }
@@ -408,7 +411,7 @@ public enum SiteBuilder {
                         _ = try staging.copyAssets(from: assetsDirectory)
                         report.writtenPaths += assetPaths
                     }
-                    if let staging { try staging.write(BuildManifest.fileName, streaming: next.serialize) }
+                    if let staging { try staging.write(BuildManifest.fileName, streaming: { try next.serialize($0) }) }
                 } catch {
                     abandon()
                     throw failure(options.output, "cannot write the new output: \(error.localizedDescription)")
@@ -421,7 +424,7 @@ public enum SiteBuilder {
                     if written.isEmpty && report.removedPaths.isEmpty && previous == next {
                         update.abandon()
                     } else {
-                        try update.commit(staged: written, removing: report.removedPaths, manifest: next.serialized())
+                        try update.commit(staged: written, removing: report.removedPaths, manifest: next.serialized(carrying: carried, from: previous))
                     }
                 }
             }

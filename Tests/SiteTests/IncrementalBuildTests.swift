@@ -96,6 +96,37 @@ struct IncrementalBuildTests {
         }
     }
 
+    @Test("a manifest writes the lines of carried pages as it read them, only while keys, id sets and pages are numbered the same")
+    func carriedLines() throws {
+        let site = try makeSite()
+        defer { site.destroy() }
+        _ = try SiteBuilder.build(options(site))
+        let data = try #require(FileManager.default.contents(atPath: site.path("public/" + BuildManifest.fileName)))
+        let text = String(decoding: data, as: UTF8.self)
+        // A page line with its key numbers written backwards: it reads as the same page, and its
+        // text tells a line written as it was read from one numbered afresh.
+        let line = try #require(text.split(separator: "\n").first {
+            $0.hasPrefix("page ") && $0.split(separator: "\t", omittingEmptySubsequences: false)[1].split(separator: " ").count > 2
+        })
+        var fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+        let path = String(fields[0].dropFirst("page ".count))
+        fields[1] = fields[1].split(separator: " ").reversed().joined(separator: " ")
+        let backwards = fields.joined(separator: "\t")
+        let previous = try #require(BuildManifest.parse(Data(text.replacingOccurrences(of: String(line), with: backwards).utf8)))
+        #expect(previous == BuildManifest.parse(data))
+        var next = previous
+        next.linesRead = nil
+        let all = Set(next.pages.keys)
+        // Numbered the same: a carried page's line is written as read; another is numbered afresh.
+        #expect(String(decoding: next.serialized(carrying: all, from: previous), as: UTF8.self).contains(backwards))
+        #expect(next.serialized(carrying: all.subtracting([path]), from: previous) == data)
+        // A key that sorts before every other numbers them all again: no line is written as read.
+        next.pages[path]?.dependencies.insert("!first")
+        let afresh = next.serialized()
+        #expect(afresh != data)
+        #expect(next.serialized(carrying: all.subtracting([path]), from: previous) == afresh)
+    }
+
     @Test("editing a combo's prose rewrites only its page")
     func proseEdit() throws {
         let site = try makeSite()
