@@ -1,3 +1,5 @@
+import Foundation
+
 /// Rules that span records: every reference resolves, configurations exist, and what a combo
 /// claims agrees with the machine, runtime and platform records it names. Each rule is a named
 /// function reporting at the place in the file that makes the claim.
@@ -14,15 +16,28 @@ enum CatalogRules {
             unifiedMemoryMatchesChip(machine, catalog, &report)
             devicesShareAnOperatingSystem(machine, catalog, &report)
         }
-        for combo in catalog.combos where isClean(combo, catalog, invalidPaths) {
-            platformRunsOnEveryMachine(combo, catalog, &report)
-            machinesHavePortsForTheTopology(combo, catalog, &report)
-            linkTransportIsAvailable(combo, catalog, &report)
-            runtimeClaimsAgreeWithRecords(combo, catalog, &report)
-            recommendedRuntimesAreSupported(combo, &report)
-            splitStrategiesAreOffered(combo, catalog, &report)
-            benchmarkTargetsAreRunnable(combo, catalog, &report)
+        // The combos' rules on every core, a few hundred combos at a time: one after another
+        // they were a fifth of a second of one core at ten thousand combos. Each slice reports
+        // apart; the loader sorts every diagnostic.
+        let combos = catalog.combos.all
+        let slices = stride(from: 0, to: combos.count, by: 256).map { $0..<min($0 + 256, combos.count) }
+        let reports = Slots<[Diagnostic]>(count: slices.count)
+        let files = report.files
+        DispatchQueue.concurrentPerform(iterations: slices.count) { slice in
+            var part = Report(files: files)
+            for index in slices[slice] where isClean(combos[index], catalog, invalidPaths) {
+                let combo = combos[index]
+                platformRunsOnEveryMachine(combo, catalog, &part)
+                machinesHavePortsForTheTopology(combo, catalog, &part)
+                linkTransportIsAvailable(combo, catalog, &part)
+                runtimeClaimsAgreeWithRecords(combo, catalog, &part)
+                recommendedRuntimesAreSupported(combo, &part)
+                splitStrategiesAreOffered(combo, catalog, &part)
+                benchmarkTargetsAreRunnable(combo, catalog, &part)
+            }
+            reports.set(slice, part.diagnostics)
         }
+        for diagnostics in reports.values { report.diagnostics += diagnostics }
         for benchmark in catalog.benchmarks where isClean(benchmark, catalog, invalidPaths) {
             benchmarkQuantExists(benchmark, catalog, &report)
         }

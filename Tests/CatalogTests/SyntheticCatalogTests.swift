@@ -39,6 +39,26 @@ struct SyntheticCatalogTests {
         #expect(Set(combos.flatMap { $0.nodes.map(\.machine.id.raw) }).count >= 10)
     }
 
+    @Test("the combos' cross-record rules report every combo that breaks one, however many combos there are")
+    func rulesOverManyCombos() throws {
+        // Enough combos that the rules run in several slices on several cores.
+        var files = Self.generate(700)
+        let combos = files.indices.filter { files[$0].path.hasPrefix("combos/") }
+        #expect(combos.count == 700)
+        let broken = [combos[0], combos[300], combos[699]]
+        for index in broken {
+            // Its recommended runtime (the first supported) is no longer supported.
+            let range = try #require(files[index].text.range(of: "    supported: true"))
+            files[index].text.replaceSubrange(range, with: "    supported: false")
+        }
+        let result = Self.load(files)
+        let reported = Set(result.diagnostics.filter { $0.message.contains("needs an entry with supported: true") }.map(\.location.path))
+        #expect(reported.count == broken.count)
+        for index in broken {
+            #expect(reported.contains { $0.hasSuffix("/" + files[index].path) }, "\(files[index].path)")
+        }
+    }
+
     @Test("copies are byte-for-byte, and combos, stacks and benchmarks are not copied")
     func copies() throws {
         let files = Self.generate(2)
