@@ -308,12 +308,6 @@ struct BuildManifest: Equatable, Sendable {
         text.utf8.split(separator: separator, omittingEmptySubsequences: omittingEmpty).map { Substring($0) }
     }
 
-    /// The manifest of an output folder, if it has a whole one.
-    static func read(from output: String, headerOnly: Bool = false) -> BuildManifest? {
-        guard let data = FileManager.default.contents(atPath: output + "/" + fileName) else { return nil }
-        return parse(data, headerOnly: headerOnly)
-    }
-
     /// The page and file counts from the header, for saying what an up-to-date output holds.
     static func counts(from output: String) -> (pages: Int, files: Int)? {
         guard let handle = FileHandle(forReadingAtPath: output + "/" + fileName) else { return nil }

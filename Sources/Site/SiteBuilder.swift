@@ -101,14 +101,16 @@ public enum SiteBuilder {
             let upToDate = try timed("hash inputs") { () -> (pages: Int, files: Int)? in
                 next.inputs = BuildManifest.hashInputs(content: options.content, templates: options.templates)
                 next.fingerprint = BuildManifest.fingerprint(options.config)
-                guard !options.clean, let header = BuildManifest.read(from: options.output, headerOnly: true),
+                // Read once: the header says whether the rest is needed (18 MB at 10,000 combos).
+                let manifestData = options.clean ? nil : FileManager.default.contents(atPath: options.output + "/" + BuildManifest.fileName)
+                guard let manifestData, let header = BuildManifest.parse(manifestData, headerOnly: true),
                       header.fingerprint == next.fingerprint,
                       FileManager.default.fileExists(atPath: options.output + "/" + OutputWriter.marker)
                 else { return nil }
                 let templatesChanged = Set(header.inputs.keys).union(next.inputs.keys)
                     .contains { $0.hasPrefix("templates/") && header.inputs[$0] != next.inputs[$0] }
                 if header.inputs == next.inputs { return BuildManifest.counts(from: options.output) }
-                if !templatesChanged { found = BuildManifest.read(from: options.output) }
+                if !templatesChanged { found = BuildManifest.parse(manifestData) }
                 return nil
             }
             if let upToDate {
