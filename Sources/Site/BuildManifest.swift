@@ -144,7 +144,7 @@ struct BuildManifest: Equatable, Sendable {
         // A carried page's line as it was read, when the same numbers name the same keys, id
         // sets and pages.
         let read = previous?.linesRead.flatMap { read in
-            read.keys == sortedKeys && read.idTexts == idTexts && read.paths == sortedPaths && read.lines.count == sortedPaths.count ? read : nil
+            read.keys == sortedKeys && read.idTexts == idTexts && read.paths == sortedPaths ? read : nil
         }
         let batch = 4096
         for start in stride(from: 0, to: sortedPaths.count, by: batch) {

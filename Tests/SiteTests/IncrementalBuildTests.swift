@@ -51,6 +51,12 @@ struct IncrementalBuildTests {
         #expect(folders(site.path("public")) == folders(site.path("clean")), sourceLocation: sourceLocation)
     }
 
+    /// A whole build of the site, and the manifest it wrote.
+    func builtManifest(_ site: FixtureSite) throws -> Data {
+        _ = try SiteBuilder.build(options(site))
+        return try #require(FileManager.default.contents(atPath: site.path("public/" + BuildManifest.fileName)))
+    }
+
     func htmlWritten(_ report: SiteBuilder.Report) -> [String] {
         report.writtenPaths.filter { $0.hasSuffix(".html") }.sorted()
     }
@@ -76,8 +82,7 @@ struct IncrementalBuildTests {
     func manifestRoundTrip() throws {
         let site = try makeSite()
         defer { site.destroy() }
-        _ = try SiteBuilder.build(options(site))
-        let data = try #require(FileManager.default.contents(atPath: site.path("public/" + BuildManifest.fileName)))
+        let data = try builtManifest(site)
         let manifest = try #require(BuildManifest.parse(data))
         #expect(manifest.pages.count > 10)
         #expect(manifest.pages.values.contains { !$0.targets.isEmpty && !$0.dependencies.isEmpty })
@@ -100,8 +105,7 @@ struct IncrementalBuildTests {
     func carriedLines() throws {
         let site = try makeSite()
         defer { site.destroy() }
-        _ = try SiteBuilder.build(options(site))
-        let data = try #require(FileManager.default.contents(atPath: site.path("public/" + BuildManifest.fileName)))
+        let data = try builtManifest(site)
         let text = String(decoding: data, as: UTF8.self)
         // A page line with its key numbers written backwards: it reads as the same page, and its
         // text tells a line written as it was read from one numbered afresh.
