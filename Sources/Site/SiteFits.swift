@@ -245,12 +245,18 @@ final class SiteFits: Sendable {
         starts.reserveCapacity(catalog.models.count + 1)
         for model in catalog.models {
             var mine: [Answer] = []
+            // Each quant's result under each runtime, as choosing its runtime worked them out:
+            // the 4-bit answer below is one of them (working it out again was an eighth of the
+            // fit matrix).
+            var results: [String: [FitResult?]] = [:]
             for quant in model.quants {
-                if let answer = best(model, quant, runtimes, hardware, catalog, records, detailed: false) {
+                var evaluated: [FitResult?] = []
+                if let answer = best(model, quant, runtimes, hardware, catalog, records, detailed: false, keeping: &evaluated) {
                     mine.append(answer)
                 } else {
                     unloadable.append((model.id, quant.name, quant.format.label))
                 }
+                results[quant.name] = evaluated
             }
             // Pages show the fixes and the longest context of one quant per model, the one it
             // is shown by; working them out for every quant was most of the fit matrix.
@@ -260,7 +266,7 @@ final class SiteFits: Sendable {
             // configuration; holding it for every configuration was most of a build's memory.
             starts.append(Int32(answers.count))
             answers += mine.map { $0.brief() }
-            fourBit.append(reference(model, hardware, runtimes, catalog, records, context: context)?.brief())
+            fourBit.append(reference(model, hardware, runtimes, catalog, records, context: context, evaluated: results)?.brief())
             curveStarts.append(curveStart(model, hardware, runtimes, catalog, records))
         }
         starts.append(Int32(answers.count))
@@ -318,9 +324,21 @@ final class SiteFits: Sendable {
         _ model: Model, _ quant: Quant, _ runtimes: [Runtime], _ hardware: Hardware, _ catalog: Catalog,
         _ records: FitRecordTable = .none, context: Int = SiteFits.context, detailed: Bool
     ) -> Answer? {
+        var evaluated: [FitResult?] = []
+        return best(model, quant, runtimes, hardware, catalog, records, context: context, detailed: detailed, keeping: &evaluated)
+    }
+
+    /// `best`, keeping each runtime's result in `evaluated` (by the runtime's index; nil for
+    /// one that does not load the quant's format).
+    static func best(
+        _ model: Model, _ quant: Quant, _ runtimes: [Runtime], _ hardware: Hardware, _ catalog: Catalog,
+        _ records: FitRecordTable = .none, context: Int = SiteFits.context, detailed: Bool, keeping evaluated: inout [FitResult?]
+    ) -> Answer? {
         var best: (index: Int, result: FitResult)?
+        evaluated = Array(repeating: nil, count: runtimes.count)
         for index in runtimes.indices where runtimes[index].formats.contains(quant.format) {
             let result = FitEngine.evaluate(records.request(model, quant, runtimes[index], context: context), on: hardware)
+            evaluated[index] = result
             if best.map({ FitChoices.isBetter(result, than: $0.result) }) ?? true { best = (index, result) }
         }
         guard let best else { return nil }
@@ -403,14 +421,19 @@ final class SiteFits: Sendable {
         combos.configuration(of: combo)
     }
 
+    /// Each runtime's 4-bit quant at `context`, the best of them. `evaluated` holds results
+    /// already worked out at the same context: by quant name, each runtime's (by its index).
     static func reference(
-        _ model: Model, _ hardware: Hardware, _ runtimes: [Runtime], _ catalog: Catalog, _ records: FitRecordTable = .none, context: Int
+        _ model: Model, _ hardware: Hardware, _ runtimes: [Runtime], _ catalog: Catalog, _ records: FitRecordTable = .none, context: Int,
+        evaluated: [String: [FitResult?]] = [:]
     ) -> Answer? {
         var best: Answer?
         for index in runtimes.indices {
             guard let quant = FitChoices.referenceQuant(of: model, for: runtimes[index]),
                   FitChoices.fourBitQuantNames.contains(quant.name) else { continue }
-            let answer = Self.answer(model, quant, runtimes[index], hardware, catalog, records, context: context, detailed: false)
+            let known = evaluated[quant.name].flatMap { $0.indices.contains(index) ? $0[index] : nil }
+            let answer = Self.answer(
+                model, quant, runtimes[index], hardware, catalog, records, context: context, detailed: false, evaluated: known)
             if best.map({ FitChoices.isBetter(answer.result, than: $0.result) }) ?? true { best = answer }
         }
         return best
