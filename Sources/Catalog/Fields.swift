@@ -164,8 +164,14 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
         self.day = day
     }
 
+    /// `YYYY-MM-DD`, zero-padded. Without Foundation's `String(format:)`, which was a sixth of
+    /// writing a record's JSON (every combo has dates).
     public var description: String {
-        String(format: "%04d-%02d-%02d", year, month, day)
+        func padded(_ value: Int, to width: Int) -> String {
+            let digits = String(value)
+            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+        return "\(padded(year, to: 4))-\(padded(month, to: 2))-\(padded(day, to: 2))"
     }
 
     /// "25 November 2026".
