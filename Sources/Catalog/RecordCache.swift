@@ -286,6 +286,12 @@ private struct ByteReader {
     mutating func fields(_ schema: Schema, path: String, depth: Int) -> Fields? {
         guard depth < 32, let location = location(path: path), let keys = count() else { return nil }
         var fields = Fields(schema: schema, location: location)
+        // Sized once (growing them was a tenth of reading fields back); each key is a
+        // different place in the schema, so there are no more than it has.
+        let most = min(keys, schema.fields.count)
+        fields.keyLocations.reserveCapacity(most)
+        fields.valueLocations.reserveCapacity(most)
+        fields.values.reserveCapacity(most)
         for _ in 0..<keys {
             guard let place = varint(), place < UInt64(schema.fields.count), let flags = byte(), flags < 8 else { return nil }
             let spec = schema.fields[Int(place)]
