@@ -85,30 +85,32 @@ struct ModelPage: Sendable {
         // Each combo by its place in the catalog's list: every model page visits every combo,
         // and copying a combo out of the list (a few dozen references) was most of that.
         let combos = context.catalog.combos.all
-        var runs: [(combo: Int, fourBit: SiteFits.Answer, faithful: SiteFits.Answer?)] = []
+        // Each combo it runs on by its speed alone: keeping ten thousand answers to sort them
+        // copied them all. The few shown are asked for again.
+        var runs: [(combo: Int, speed: Double)] = []
         var tooBig: [Int] = []
         for index in combos.indices {
-            let id = combos[index].id
-            guard let fit = fits.combos[id], let fourBit = fits.reference(model, on: id, context: SiteFits.context) else { continue }
-            let faithful = RunsOnView.mostFaithful(fits.answers(of: model.id, in: fit))
+            guard let (fourBit, faithful) = Self.answers(model, on: combos[index].id, fits) else { continue }
             if faithful == nil, fourBit.result.verdict != .fits, fourBit.result.verdict != .tight {
                 tooBig.append(index)
             } else {
-                runs.append((index, fourBit, faithful))
+                runs.append((index, fourBit.result.decode?.tokensPerSecond ?? 0))
             }
         }
-        // A long list keeps the fastest at 4-bit (in catalog order when short).
+        // A long list keeps the fastest at 4-bit (in catalog order when short, and among equals).
         if runs.count > ListLimit.inline {
-            runs.sort { ($0.fourBit.result.decode?.tokensPerSecond ?? 0) > ($1.fourBit.result.decode?.tokensPerSecond ?? 0) }
+            runs.sort { $0.speed > $1.speed }
         }
         let (shownRuns, hiddenRuns) = ListLimit.cap(runs)
-        onCombos = shownRuns.map { entry in
+        onCombos = shownRuns.compactMap { entry in
+            let combo = combos[entry.combo]
+            guard let (fourBit, faithful) = Self.answers(model, on: combo.id, fits) else { return nil }
             let detail = LinkView(
                 label: "will it run",
-                href: context.href(Route.willItRun(combos[entry.combo].id), fragment: FitRowView.anchor(model: model.id, quant: entry.fourBit.quant.name)))
+                href: context.href(Route.willItRun(combo.id), fragment: FitRowView.anchor(model: model.id, quant: fourBit.quant.name)))
             return RunsOnView(
-                subject: context.link(combos[entry.combo].title, to: Route.combo(combos[entry.combo].id)), answer: entry.fourBit,
-                mostFaithful: entry.faithful?.quant.name, detail: detail, context: context)
+                subject: context.link(combo.title, to: Route.combo(combo.id)), answer: fourBit,
+                mostFaithful: faithful?.quant.name, detail: detail, context: context)
         }
         moreOnCombos = MoreView(
             hidden: hiddenRuns, noun: "combos run it; these are the fastest at 4-bit",
@@ -140,6 +142,14 @@ struct ModelPage: Sendable {
         }
         chart = ContextChart.svg(Array(shown))
         chartLegend = shown.enumerated().map { LegendItem(style: "s\($0.offset % 4)", label: $0.element.label) }
+    }
+
+    /// A combo's answers for the model: its 4-bit one, and the most faithful that runs.
+    private static func answers(
+        _ model: Model, on id: RecordID<Combo>, _ fits: SiteFits
+    ) -> (fourBit: SiteFits.Answer, faithful: SiteFits.Answer?)? {
+        guard let fit = fits.combos[id], let fourBit = fits.reference(model, on: id, context: SiteFits.context) else { return nil }
+        return (fourBit, RunsOnView.mostFaithful(fits.answers(of: model.id, in: fit)))
     }
 
     /// Devices that hold the model at 4-bit or without offload, best first.

@@ -536,11 +536,13 @@ final class ComboFits: @unchecked Sendable {
 
     /// The combo's answers, worked out now if no page asked for its configuration before.
     subscript(id: RecordID<Combo>) -> SiteFits.ComboFit? {
-        guard let key = keys[id], let representative = representatives[key] else { return nil }
+        // The representative by its place: copied out only to work the answers out (every
+        // model page asks for every combo's, and copying each combo was a fifth of those pages).
+        guard let key = keys[id], let place = representatives.index(forKey: key) else { return nil }
         let slot = slot(key)
         return slot.lock.withLock {
             if let fit = slot.fit { return fit }
-            let fit = make(representative)
+            let fit = make(representatives[place].value)
             slot.fit = .some(fit)
             return fit
         }
@@ -562,12 +564,12 @@ final class ComboFits: @unchecked Sendable {
     }
 
     func fourBit(_ model: Int, configuration key: String, make: (Configuration) -> SiteFits.Answer?) -> SiteFits.Answer? {
-        guard let representative = representatives[key] else { return nil }
+        guard let place = representatives.index(forKey: key) else { return nil }
         let slot = slot(key)
         return slot.lock.withLock {
             if let fit = slot.fit { return fit.map { $0.fourBit.indices.contains(model) ? $0.fourBit[model] : nil } ?? nil }
             if let known = slot.fourBit[model] { return known }
-            let answer = configured(slot, representative).flatMap(make)
+            let answer = configured(slot, place).flatMap(make)
             slot.fourBit[model] = .some(answer)
             return answer
         }
@@ -575,18 +577,18 @@ final class ComboFits: @unchecked Sendable {
 
     /// The combo's hardware and runtimes, from its answers when they are worked out.
     func configuration(of id: RecordID<Combo>) -> Configuration? {
-        guard let key = keys[id], let representative = representatives[key] else { return nil }
+        guard let key = keys[id], let place = representatives.index(forKey: key) else { return nil }
         let slot = slot(key)
         return slot.lock.withLock {
             if let fit = slot.fit { return fit.map { Configuration(hardware: $0.hardware, runtimes: $0.runtimes) } }
-            return configured(slot, representative)
+            return configured(slot, place)
         }
     }
 
-    /// Called with `slot.lock` held.
-    private func configured(_ slot: Slot, _ representative: Combo) -> Configuration? {
+    /// Called with `slot.lock` held; `place` is the configuration's in `representatives`.
+    private func configured(_ slot: Slot, _ place: Dictionary<String, Combo>.Index) -> Configuration? {
         if let known = slot.configuration { return known }
-        let made = configure(representative)
+        let made = configure(representatives[place].value)
         slot.configuration = .some(made)
         return made
     }
