@@ -45,7 +45,7 @@ struct FitModelView: Sendable {
     /// `detailed` works out the headline's full answer (ledger, fixes, longest context); it is
     /// asked only when the block is not already rendered.
     static func fragment(
-        headline: SiteFits.Answer, answers: [SiteFits.Answer], uses: Int?, detailed: (SiteFits.Answer) -> SiteFits.Answer,
+        headline: SiteFits.Answer, answers: @autoclosure () -> [SiteFits.Answer], uses: Int?, detailed: (SiteFits.Answer) -> SiteFits.Answer,
         context: inout PageContext
     ) -> HTML {
         let key = String(headline.token)
@@ -53,7 +53,7 @@ struct FitModelView: Sendable {
         // The row is only ever part of this block: it is kept with the block, not on its own.
         let row = FitRowView.fragment(detailed(headline), uses: 1, context: &context)
         let catalog = context.catalog
-        let view = FitModelView(row: row, others: answers.filter { $0.token != headline.token }.map { QuantView($0, catalog: catalog) })
+        let view = FitModelView(row: row, others: answers().filter { $0.token != headline.token }.map { QuantView($0, catalog: catalog) })
         return context.renderFragment("partials/fit-model", key: key, model: view, uses: uses)
     }
 }

@@ -214,14 +214,14 @@ final class SiteFits: Sendable {
     /// comfortably in accelerator memory, else the most faithful borderline one there; only then
     /// one that offloads to system RAM (a Q8_0 spilling experts to RAM at a fifth of the speed
     /// of a Q5_K_M that fits on the GPUs is not what a reader should see first); else the
-    /// smallest (the closest to fitting). `answers` are one model's, in any order.
-    static func headline(_ answers: [Answer]) -> Answer? {
-        let runnable = answers.filter { $0.result.verdict != .unsupported }.sorted { $0.weightBytes > $1.weightBytes }
-        func onDevices(_ answer: Answer) -> Bool { !(answer.result.strategy?.offloadsToSystemRAM ?? false) }
-        return runnable.first { $0.result.verdict == .fits && onDevices($0) }
-            ?? runnable.first { $0.result.verdict == .tight && onDevices($0) }
-            ?? runnable.first { $0.result.verdict == .fits }
-            ?? runnable.first { $0.result.verdict == .tight }
+    /// smallest (the closest to fitting). By places in `answers` (one model's): `runnable` are
+    /// those not unsupported, from the largest weights down.
+    static func headline<Answers: Collection<Answer>>(_ runnable: [Answers.Index], in answers: Answers) -> Answers.Index? {
+        func onDevices(_ index: Answers.Index) -> Bool { !(answers[index].result.strategy?.offloadsToSystemRAM ?? false) }
+        return runnable.first { answers[$0].result.verdict == .fits && onDevices($0) }
+            ?? runnable.first { answers[$0].result.verdict == .tight && onDevices($0) }
+            ?? runnable.first { answers[$0].result.verdict == .fits }
+            ?? runnable.first { answers[$0].result.verdict == .tight }
             ?? runnable.last
     }
 

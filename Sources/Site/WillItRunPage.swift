@@ -55,22 +55,24 @@ struct WillItRunPage: Sendable {
             usable = "No runtime in the catalog runs on this combo."
         }
         // Models by name, each model's quants from the largest weights down (ties in the
-        // model's order: the sort is stable).
-        let answers = fits.modelsByName.flatMap { model in fits.answers(of: model, in: fit).sorted { $0.weightBytes > $1.weightBytes } }
-        // Each model once, in the tier of the quant it is shown by.
+        // model's order: the sort is stable). By their places in the configuration's answers:
+        // an answer is copied out only for a block not rendered yet (a page has some 160, and
+        // copying them all, four times over, was a tenth of making the page).
         var groups: [Verdict: [HTML]] = [:]
-        var start = answers.startIndex
-        while start < answers.endIndex {
-            let model = answers[start].model
-            let end = answers[start...].firstIndex { $0.model != model } ?? answers.endIndex
-            let runnable = answers[start..<end].filter { $0.result.verdict != .unsupported }
-            if let headline = SiteFits.headline(runnable) {
-                groups[headline.result.verdict, default: []].append(
+        var unsupportedAnswers: [SiteFits.Answer] = []
+        let uses = fits.sharing[record.id]
+        for model in fits.modelsByName {
+            let quants = fits.answers(of: model, in: fit)
+            let order = quants.indices.sorted { quants[$0].weightBytes > quants[$1].weightBytes }
+            // Each model once, in the tier of the quant it is shown by.
+            let runnable = order.filter { quants[$0].result.verdict != .unsupported }
+            if let headline = SiteFits.headline(runnable, in: quants) {
+                groups[quants[headline].result.verdict, default: []].append(
                     FitModelView.fragment(
-                        headline: headline, answers: runnable, uses: fits.sharing[record.id],
+                        headline: quants[headline], answers: runnable.map { quants[$0] }, uses: uses,
                         detailed: { fits.detailed($0, on: fit) }, context: &context))
             }
-            start = end
+            unsupportedAnswers += order.lazy.filter { quants[$0].result.verdict == .unsupported }.map { quants[$0] }
         }
         let comfortable = Format.percent(FitConstants.comfortableHeadroom.value)
         tiers = [
@@ -83,7 +85,7 @@ struct WillItRunPage: Sendable {
         ]
         facts = tiers.map { Fact($0.title, "\($0.rows.count) \($0.rows.count == 1 ? "model" : "models")", href: "#" + $0.id) }
         var unsupported: [UnsupportedView] = []
-        for answer in answers where answer.result.verdict == .unsupported {
+        for answer in unsupportedAnswers {
             guard let model = catalog[answer.model] else { continue }
             unsupported.append(UnsupportedView(
                 model: context.link(model.name, to: Route.model(model.id)), quant: answer.quant.name,
