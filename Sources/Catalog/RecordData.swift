@@ -15,7 +15,7 @@ public struct RecordData: Sendable, Hashable {
     init(fields: Fields, body: MarkdownText?) {
         // As bytes, made into a String once: every record's fields are written here while the
         // catalog loads (54 MB of JSON at ten thousand combos), and appending each piece to a
-        // String was a third of reading a record back from the record cache.
+        // String was two fifths of reading a record back from the record cache.
         var json: [UInt8] = []
         json.reserveCapacity(1024)
         fields.writeJSON(into: &json)

@@ -246,8 +246,8 @@ final class SiteFits: Sendable {
         for model in catalog.models {
             var mine: [Answer] = []
             // Each quant's result under each runtime, as choosing its runtime worked them out:
-            // the 4-bit answer below is one of them (working it out again was an eighth of the
-            // fit matrix).
+            // the 4-bit answer below is one of them (working it out again was about an eighth of
+            // the fit matrix's evaluations).
             var results: [String: [FitResult?]] = [:]
             for quant in model.quants {
                 var evaluated: [FitResult?] = []
