@@ -167,11 +167,7 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// `YYYY-MM-DD`, zero-padded. Without Foundation's `String(format:)`, which was a sixth of
     /// writing a record's JSON (every combo has dates).
     public var description: String {
-        func padded(_ value: Int, to width: Int) -> String {
-            let digits = String(value)
-            return String(repeating: "0", count: max(0, width - digits.count)) + digits
-        }
-        return "\(padded(year, to: 4))-\(padded(month, to: 2))-\(padded(day, to: 2))"
+        "\(zeroPadded(year, width: 4))-\(zeroPadded(month, width: 2))-\(zeroPadded(day, width: 2))"
     }
 
     /// "25 November 2026".
@@ -218,4 +214,10 @@ public struct Problems: Sendable {
     }
 
     mutating func append(_ diagnostic: Diagnostic) { diagnostics.append(diagnostic) }
+}
+
+/// `value` in decimal with zeros in front up to `width` digits: `0042`.
+func zeroPadded(_ value: Int, width: Int) -> String {
+    let digits = String(value)
+    return String(repeating: "0", count: max(0, width - digits.count)) + digits
 }

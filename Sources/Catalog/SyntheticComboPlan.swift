@@ -209,7 +209,7 @@ struct ComboPlan {
         let day = rng.int(in: 1...28)
         let reviewed = "2026-\(month < 10 ? "0" : "")\(month)-\(day < 10 ? "0" : "")\(day)"
 
-        let number = padded(index + 1)
+        let number = zeroPadded(index + 1, width: 5)
         let slug = nodes.map { node in
             (node.count > 1 ? countWord(node.count) + "-" : "") + node.info.id
         }.joined(separator: "-plus-")
@@ -268,11 +268,6 @@ struct ComboPlan {
         if let dash = cut.lastIndex(of: "-") { cut = String(cut[..<dash]) }
         while cut.hasSuffix("-") || cut.hasSuffix(".") { cut.removeLast() }
         return cut
-    }
-
-    static func padded(_ value: Int) -> String {
-        let digits = String(value)
-        return String(repeating: "0", count: max(0, 5 - digits.count)) + digits
     }
 
     static func countWord(_ count: Int) -> String {
