@@ -37,11 +37,14 @@ struct LedgerGroup: Sendable {
         }
     }
 
+    /// The numbers first: the rule's description is text made on each call, and most
+    /// neighbours that differ already differ in a number (every row of every will-it-run page
+    /// groups its ledger).
     private static func same(_ a: DeviceLedger, _ b: DeviceLedger) -> Bool {
-        a.deviceName == b.deviceName && a.isHostRAM == b.isHostRAM && a.limitBytes == b.limitBytes
-            && a.rule.description == b.rule.description && a.marginBytes == b.marginBytes && a.overheadBytes == b.overheadBytes
-            && a.weightBytes == b.weightBytes && a.kvBytes == b.kvBytes && a.bufferBytes == b.bufferBytes
-            && a.layers == b.layers && a.note == b.note
+        a.isHostRAM == b.isHostRAM && a.limitBytes == b.limitBytes && a.marginBytes == b.marginBytes
+            && a.overheadBytes == b.overheadBytes && a.weightBytes == b.weightBytes && a.kvBytes == b.kvBytes
+            && a.bufferBytes == b.bufferBytes && a.layers == b.layers
+            && a.deviceName == b.deviceName && a.note == b.note && a.rule.description == b.rule.description
     }
 
     /// "GPU 1" and "GPU 8" make "GPU 1–8"; labels that do not share a stem make "a – b".

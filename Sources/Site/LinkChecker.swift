@@ -11,7 +11,7 @@ enum LinkChecker {
         _ pages: [RenderedPage], assets: Set<String>, files: [String: SourceFile] = [:], siteURL: String? = nil
     ) -> [Diagnostic] {
         var idsByFile: [String: Set<String>] = [:]
-        for page in pages { idsByFile[page.path.outputFile] = attributeValues("id", in: page.html) }
+        for page in pages { idsByFile[page.path.outputFile] = attributeValues(["id"], in: page.bytes)[0] }
         return check(pages, idsByFile: idsByFile, assets: assets, files: files, siteURL: siteURL)
     }
 
@@ -34,7 +34,7 @@ enum LinkChecker {
         let sources: Set<String>
 
         init(of page: RenderedPage) {
-            let found = LinkChecker.attributeValues(["id", "href", "src"], in: page.html)
+            let found = LinkChecker.attributeValues(["id", "href", "src"], in: page.bytes)
             ids = found[0]
             hrefs = found[1]
             sources = found[2]
@@ -169,7 +169,7 @@ enum LinkChecker {
         of page: RenderedPage, pageFiles: Set<String>, assets: Set<String>, siteURL: String?, pool: PageIDs.Pool? = nil
     ) -> PageLinks {
         let pageFile = page.path.outputFile
-        let found = attributeValues(["id", "href", "src"], in: page.html)
+        let found = attributeValues(["id", "href", "src"], in: page.bytes)
         let ids = found[0]
         var targets: Set<String> = []
         var problems: [Diagnostic] = []
@@ -344,6 +344,15 @@ enum LinkChecker {
     /// The values of several attributes in one pass over the markup (a build reads every page's
     /// ids, hrefs and srcs): for each name, its set of values.
     static func attributeValues(_ names: [String], in html: String) -> [Set<String>] {
+        var html = html
+        return html.withUTF8 { attributeValues(names, in: $0) }
+    }
+
+    static func attributeValues(_ names: [String], in html: [UInt8]) -> [Set<String>] {
+        html.withUnsafeBufferPointer { attributeValues(names, in: $0) }
+    }
+
+    private static func attributeValues(_ names: [String], in bytes: UnsafeBufferPointer<UInt8>) -> [Set<String>] {
         var values = [Set<String>](repeating: [], count: names.count)
         // Each name with the space before it: ` id`, ` href`, ` src`. A match is one of these
         // right before an `=` that is followed by `"`.
@@ -356,28 +365,25 @@ enum LinkChecker {
         // `="` in a page are other attributes (class, style, aria-*), rejected without a memcmp.
         var lastBytes = [Bool](repeating: false, count: 256)
         for name in names { lastBytes[Int(name[name.count - 1])] = true }
-        var html = html
-        html.withUTF8 { bytes in
-            guard let base = bytes.baseAddress else { return }
-            let count = bytes.count
-            // From one `=` to the next with memchr (a build reads some 1.7 GB of pages at 10,000
-            // combos; a byte loop stopping at every space was a fifteenth of the build). Names
-            // hold no space, `=` or quote, so no two matches overlap and the `=`s find the same
-            // matches, in the same order, as reading every position would.
-            var index = 0
-            while index < count, let found = memchr(base + index, Int32(UInt8(ascii: "=")), count - index) {
-                let equals = UnsafePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - base
-                index = equals + 1
-                guard index < count, bytes[index] == UInt8(ascii: "\""), equals > 0, lastBytes[Int(bytes[equals - 1])] else { continue }
-                for (which, name) in names.enumerated() where equals >= name.count {
-                    guard memcmp(base + equals - name.count, name, name.count) == 0 else { continue }
-                    let start = index + 1
-                    guard let close = memchr(base + start, Int32(UInt8(ascii: "\"")), count - start) else { return }
-                    let end = UnsafePointer<UInt8>(close.assumingMemoryBound(to: UInt8.self)) - base
-                    values[which].insert(String(decoding: UnsafeBufferPointer(start: base + start, count: end - start), as: UTF8.self))
-                    index = end + 1
-                    break
-                }
+        guard let base = bytes.baseAddress else { return values }
+        let count = bytes.count
+        // From one `=` to the next with memchr (a build reads some 1.7 GB of pages at 10,000
+        // combos; a byte loop stopping at every space was a fifteenth of the build). Names
+        // hold no space, `=` or quote, so no two matches overlap and the `=`s find the same
+        // matches, in the same order, as reading every position would.
+        var index = 0
+        while index < count, let found = memchr(base + index, Int32(UInt8(ascii: "=")), count - index) {
+            let equals = UnsafePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - base
+            index = equals + 1
+            guard index < count, bytes[index] == UInt8(ascii: "\""), equals > 0, lastBytes[Int(bytes[equals - 1])] else { continue }
+            for (which, name) in names.enumerated() where equals >= name.count {
+                guard memcmp(base + equals - name.count, name, name.count) == 0 else { continue }
+                let start = index + 1
+                guard let close = memchr(base + start, Int32(UInt8(ascii: "\"")), count - start) else { return values }
+                let end = UnsafePointer<UInt8>(close.assumingMemoryBound(to: UInt8.self)) - base
+                values[which].insert(String(decoding: UnsafeBufferPointer(start: base + start, count: end - start), as: UTF8.self))
+                index = end + 1
+                break
             }
         }
         return values

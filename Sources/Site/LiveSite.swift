@@ -208,7 +208,7 @@ public final class LiveSite: @unchecked Sendable {
                 let record = PageRecord(
                     page: page.withoutHTML, dependencies: spec.dependencies, attributes: attributes,
                     targets: LinkChecker.targets(of: page, attributes: attributes))
-                return (record, Data(page.html.utf8))
+                return (record, Data(page.bytes))
             }
         }
         var renderedFiles: [String: Data] = [:]

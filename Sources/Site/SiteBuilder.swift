@@ -317,9 +317,7 @@ public enum SiteBuilder {
                     let path = spec.path.outputFile
                     // Hashed and written from the page's own bytes (a copy of each was 1.8 GB at
                     // ten thousand combos).
-                    var html = page.html
-                    return html.withUTF8 { utf8 -> Result<PageResult, DiagnosticsError> in
-                        let bytes = UnsafeRawBufferPointer(utf8)
+                    return page.bytes.withUnsafeBytes { bytes -> Result<PageResult, DiagnosticsError> in
                         let hash = StableHash.hash(bytes)
                         let changed = previous?.files[path] != hash
                         do {

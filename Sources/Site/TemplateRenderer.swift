@@ -393,8 +393,8 @@ struct TemplateRenderer {
         case .node(let node): return node.field(id: id)
         case .text, .int, .double, .bool, .list: return nil
         case .html(let html): return name == "html" ? (String.self, .text(html.html)) : nil
-        case .other(let object):
-            for child in Mirror(reflecting: object).children where child.label == name {
+        case .other(let box):
+            for child in Mirror(reflecting: box.value).children where child.label == name {
                 return (type(of: child.value), ViewTree.make(child.value))
             }
             return nil
@@ -410,7 +410,7 @@ struct TemplateRenderer {
         switch object {
         case .node(let node): node.fieldNames
         case .html: ["html"]
-        case .other(let value): Mirror(reflecting: value).children.compactMap(\.label)
+        case .other(let box): Mirror(reflecting: box.value).children.compactMap(\.label)
         case .text, .int, .double, .bool, .list: []
         }
     }
@@ -426,7 +426,7 @@ struct TemplateRenderer {
         case .bool(let flag): append(flag ? "true" : "false", escaped: false)
         case .list(let items): append(String(describing: items), escaped: escaped)
         case .node(let node): append(String(describing: node), escaped: escaped)
-        case .other(let object): append(String(describing: object), escaped: escaped)
+        case .other(let box): append(String(describing: box.value), escaped: escaped)
         }
     }
 

@@ -68,17 +68,22 @@ public struct TemplateSet: Sendable {
 
     /// Renders the template from the model, checking one against the other as it goes.
     public func render(_ model: Any, template name: String) throws(DiagnosticsError) -> String {
+        String(decoding: try renderUTF8(model, template: name), as: UTF8.self)
+    }
+
+    /// The same, as the UTF-8 bytes the renderer wrote (for pages, which are hashed and written as bytes).
+    func renderUTF8(_ model: Any, template name: String) throws(DiagnosticsError) -> [UInt8] {
         guard let template = sources[name] else {
             throw DiagnosticsError([Diagnostic(
                 at: SourceLocation(path: path(of: name), line: 0, column: 0),
                 "missing template \"\(name)\" (\(path(of: name)) does not exist)")])
         }
         // Reflected once here, then read by name as the template renders.
-        let tree = ViewTree.make(model) ?? .other(model)
+        let tree = ViewTree.make(model) ?? .other(TemplateValue.Opaque(model))
         var renderer = TemplateRenderer(templates: self)
         renderer.render(template, model: tree)
         if !renderer.diagnostics.isEmpty { throw DiagnosticsError(renderer.diagnostics) }
-        return String(decoding: renderer.output, as: UTF8.self)
+        return renderer.output
     }
 
     private static func describe(_ error: Error) -> String {

@@ -16,7 +16,14 @@ enum TemplateValue: @unchecked Sendable {
     case list([TemplateValue])
     case node(ViewNode)
     /// Anything else (an enum, a tuple): printed with `String(describing:)`, read by `Mirror`.
-    case other(Any)
+    /// Boxed: an `Any` held in the enum itself made every copy of every template value go
+    /// through value witnesses chosen at run time, about a fifth of the template walk.
+    case other(Opaque)
+
+    final class Opaque: @unchecked Sendable {
+        let value: Any
+        init(_ value: Any) { self.value = value }
+    }
 
     /// The type the value had in the view model, as the check names it.
     var dynamicType: Any.Type {
@@ -28,7 +35,7 @@ enum TemplateValue: @unchecked Sendable {
         case .bool: Bool.self
         case .list: [Any].self
         case .node: ViewNode.self
-        case .other(let value): type(of: value)
+        case .other(let box): type(of: box.value)
         }
     }
 }
@@ -170,7 +177,7 @@ enum ViewTree {
             if cached == nil { kinds.store(shape, for: valueType) }
             return .node(ViewNode(shape: shape, values: values))
         default:
-            return .other(value)
+            return .other(TemplateValue.Opaque(value))
         }
     }
 
@@ -193,7 +200,7 @@ enum Leaf: Sendable {
         case .bool: .bool(value as! Bool)
         case .int: .int(value as! Int)
         case .double: .double(value as! Double)
-        case .other: .other(value)
+        case .other: .other(TemplateValue.Opaque(value))
         }
     }
 
