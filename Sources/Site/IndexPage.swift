@@ -154,14 +154,26 @@ struct IndexItem: Sendable {
     /// no separator alone could keep two different cards from sharing a key.
     private var fragmentKey: String {
         var key = ""
-        func add(_ text: String) { key += "\(text.utf8.count):" + text }
-        for text in [link.href, link.label] { add(text) }
+        key.reserveCapacity(512)
+        // Appended piece by piece: interpolating each piece made a string of its own first.
+        func add(_ text: String) {
+            key += String(text.utf8.count)
+            key += ":"
+            key += text
+        }
+        func count(_ number: Int) {
+            key += "["
+            key += String(number)
+            key += "]"
+        }
+        add(link.href)
+        add(link.label)
         if let summary { add(summary) } else { key += "-" }
         for list in [figures, tags] {
-            key += "[\(list.count)]"
+            count(list.count)
             list.forEach(add)
         }
-        key += "[\(data.count)]"
+        count(data.count)
         for attribute in data { add(attribute.name); add(attribute.value) }
         return key
     }

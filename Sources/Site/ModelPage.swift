@@ -83,18 +83,28 @@ struct ModelPage: Sendable {
         contextTokens = Format.context(SiteFits.context)
         methodologyHref = context.href(Route.methodology)
         // Each combo by its place in the catalog's list: every model page visits every combo,
-        // and copying a combo out of the list (a few dozen references) was most of that.
+        // and copying a combo out of the list (a few dozen references) was most of that. The
+        // answers are read once per configuration, and each combo takes its configuration's
+        // by place (`SiteFits.comboTable`).
         let combos = context.catalog.combos.all
+        let table = fits.comboTable
+        // Per configuration: whether the model runs there, and its 4-bit speed (nil: no answer).
+        let standings = table.fits.map { fit -> (runs: Bool, speed: Double)? in
+            guard let fit, let (fourBit, faithful) = fits.modelAnswers(model, in: fit) else { return nil }
+            let runs = faithful != nil || fourBit.result.verdict == .fits || fourBit.result.verdict == .tight
+            return (runs, fourBit.result.decode?.tokensPerSecond ?? 0)
+        }
         // Each combo it runs on by its speed alone: keeping ten thousand answers to sort them
         // copied them all. The few shown are asked for again.
         var runs: [(combo: Int, speed: Double)] = []
         var tooBig: [Int] = []
         for index in combos.indices {
-            guard let (fourBit, faithful) = Self.answers(model, on: combos[index].id, fits) else { continue }
-            if faithful == nil, fourBit.result.verdict != .fits, fourBit.result.verdict != .tight {
-                tooBig.append(index)
+            let place = Int(table.places[index])
+            guard place >= 0, let standing = standings[place] else { continue }
+            if standing.runs {
+                runs.append((index, standing.speed))
             } else {
-                runs.append((index, fourBit.result.decode?.tokensPerSecond ?? 0))
+                tooBig.append(index)
             }
         }
         // A long list keeps the fastest at 4-bit (in catalog order when short, and among equals).
@@ -104,7 +114,7 @@ struct ModelPage: Sendable {
         let (shownRuns, hiddenRuns) = ListLimit.cap(runs)
         onCombos = shownRuns.compactMap { entry in
             let combo = combos[entry.combo]
-            guard let (fourBit, faithful) = Self.answers(model, on: combo.id, fits) else { return nil }
+            guard let fit = table.fit(ofComboAt: entry.combo), let (fourBit, faithful) = fits.modelAnswers(model, in: fit) else { return nil }
             let detail = LinkView(
                 label: "will it run",
                 href: context.href(Route.willItRun(combo.id), fragment: FitRowView.anchor(model: model.id, quant: fourBit.quant.name)))
@@ -130,9 +140,11 @@ struct ModelPage: Sendable {
         // The fastest few combos it runs on, charted against context.
         // Ranked by the speed at the first context; the curves and labels are made for the
         // four shown only.
+        let curveStarts = table.fits.map { fit in fit.flatMap { fits.curveStart(model, in: $0)?.tokensPerSecond } }
         var fastest: [(combo: Int, first: Double)] = []
         for index in combos.indices {
-            guard let first = fits.curveStart(model, on: combos[index].id)?.tokensPerSecond else { continue }
+            let place = Int(table.places[index])
+            guard place >= 0, let first = curveStarts[place] else { continue }
             fastest.append((index, first))
         }
         let shown = fastest.sorted { $0.first > $1.first }.prefix(4).compactMap { entry -> ContextChart.Series? in
@@ -142,14 +154,6 @@ struct ModelPage: Sendable {
         }
         chart = ContextChart.svg(Array(shown))
         chartLegend = shown.enumerated().map { LegendItem(style: "s\($0.offset % 4)", label: $0.element.label) }
-    }
-
-    /// A combo's answers for the model: its 4-bit one, and the most faithful that runs.
-    private static func answers(
-        _ model: Model, on id: RecordID<Combo>, _ fits: SiteFits
-    ) -> (fourBit: SiteFits.Answer, faithful: SiteFits.Answer?)? {
-        guard let fit = fits.combos[id], let fourBit = fits.reference(model, on: id, context: SiteFits.context) else { return nil }
-        return (fourBit, RunsOnView.mostFaithful(fits.answers(of: model.id, in: fit)))
     }
 
     /// Devices that hold the model at 4-bit or without offload, best first.

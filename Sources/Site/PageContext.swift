@@ -212,16 +212,33 @@ extension Array where Element == Citation {
 /// once the last page that shows it asked for it (and is not kept at all for one use), so a
 /// catalog of ten thousand configurations does not hold every fit row until the end.
 final class FragmentCache: @unchecked Sendable {
-    private var entries: [String: (html: HTML, remaining: Int?)] = [:]
+    private var entries: [Key: (html: HTML, remaining: Int?)] = [:]
     private let lock = NSLock()
     private let evictingAfterUse: Bool
+
+    /// A key hashed before the lock is taken: a card's key is all the text it shows, and
+    /// hashing it while holding the lock kept the other cores waiting (list pages ask for a
+    /// hundred cards each).
+    private struct Key: Hashable {
+        let text: String
+        let hash: Int
+
+        init(_ text: String) {
+            self.text = text
+            hash = text.hashValue
+        }
+
+        func hash(into hasher: inout Hasher) { hasher.combine(hash) }
+        static func == (a: Key, b: Key) -> Bool { a.hash == b.hash && a.text == b.text }
+    }
 
     init(evictingAfterUse: Bool = false) {
         self.evictingAfterUse = evictingAfterUse
     }
 
-    func get(_ key: String) -> HTML? {
-        lock.withLock {
+    func get(_ text: String) -> HTML? {
+        let key = Key(text)
+        return lock.withLock {
             guard let entry = entries[key] else { return nil }
             if evictingAfterUse, let remaining = entry.remaining {
                 entries[key] = remaining > 1 ? (entry.html, remaining - 1) : nil
@@ -230,7 +247,8 @@ final class FragmentCache: @unchecked Sendable {
         }
     }
 
-    func set(_ key: String, _ html: HTML, uses: Int? = nil) {
+    func set(_ text: String, _ html: HTML, uses: Int? = nil) {
+        let key = Key(text)
         lock.withLock {
             if evictingAfterUse, let uses, uses <= 1 { return }
             // Two pages that show the same piece can both miss it and render it at once (pages

@@ -385,6 +385,23 @@ final class SiteFits: Sendable {
     /// At `SiteFits.context`, the configuration's own (`ComboFit.fourBit`); when its answers
     /// are not worked out yet (a lazy build's filters ask this of every combo), this one
     /// answer alone, worked out once per configuration and model.
+    /// Every configuration's answers and each of the catalog's combos' place among them, in
+    /// the catalog's order (`ComboFits.table`).
+    var comboTable: ComboFits.Table { combos.table { catalog.combos.all.map(\.id) } }
+
+    /// A model's 4-bit answer on a configuration, as `reference(_:on:context:)` gives it at
+    /// `SiteFits.context`, and the most faithful quant that runs there.
+    func modelAnswers(_ model: Model, in fit: ComboFit) -> (fourBit: Answer, faithful: Answer?)? {
+        guard let index = modelIndex[model.id], fit.fourBit.indices.contains(index), let fourBit = fit.fourBit[index] else { return nil }
+        return (fourBit, RunsOnView.mostFaithful(answers(of: model.id, in: fit)))
+    }
+
+    /// Where a model's context curve starts on a configuration (`curveStart(_:on:)`).
+    func curveStart(_ model: Model, in fit: ComboFit) -> CurveStart? {
+        guard let index = modelIndex[model.id], fit.curveStarts.indices.contains(index) else { return nil }
+        return fit.curveStarts[index]
+    }
+
     func reference(_ model: Model, on combo: RecordID<Combo>, context: Int) -> Answer? {
         if context == Self.context, let index = modelIndex[model.id] {
             if let fit = combos.workedOut(combo) {
@@ -454,8 +471,7 @@ extension SiteFits {
 
     /// Where the curve below starts on a combo, nil where the model does not run there.
     func curveStart(_ model: Model, on combo: RecordID<Combo>) -> CurveStart? {
-        guard let fit = combos[combo], let index = modelIndex[model.id], fit.curveStarts.indices.contains(index) else { return nil }
-        return fit.curveStarts[index]
+        combos[combo].flatMap { curveStart(model, in: $0) }
     }
 
     /// Decode speed at each chart context on a combo, holding the 4-bit quant and runtime that
@@ -608,6 +624,40 @@ final class ComboFits: @unchecked Sendable {
         for (key, fit) in zip(pending, made) {
             let slot = slot(key)
             slot.lock.withLock { if slot.fit == nil { slot.fit = .some(fit) } }
+        }
+    }
+
+    /// Every configuration's answers, all worked out, and the place among them of each combo's
+    /// configuration: for pages that visit every combo (a model page ranks them all), which
+    /// found each combo's answers by its key, under two locks, several times per combo. Made
+    /// for the combos `ids` gives the first time it is asked for, then shared.
+    struct Table: Sendable {
+        /// Each configuration's answers (nil: its hardware could not be made).
+        let fits: [SiteFits.ComboFit?]
+        /// By each combo's place in the list the table was made for: its configuration's
+        /// place in `fits`, or -1 when it has none.
+        let places: [Int32]
+
+        /// The answers of the combo at `place` in that list.
+        func fit(ofComboAt place: Int) -> SiteFits.ComboFit? {
+            let configuration = Int(places[place])
+            return configuration < 0 ? nil : fits[configuration]
+        }
+    }
+
+    private let tableLock = NSLock()
+    private var madeTable: Table?
+
+    func table(_ ids: () -> [RecordID<Combo>]) -> Table {
+        tableLock.withLock {
+            if let madeTable { return madeTable }
+            workOutAll()
+            let configurations = configurationKeys
+            let fits = configurations.map { key in lock.withLock { slots[key] }.flatMap { slot in slot.lock.withLock { slot.fit } } ?? nil }
+            let placeOfKey = Dictionary(uniqueKeysWithValues: configurations.enumerated().map { ($0.element, Int32($0.offset)) })
+            let table = Table(fits: fits, places: ids().map { id in keys[id].flatMap { placeOfKey[$0] } ?? -1 })
+            madeTable = table
+            return table
         }
     }
 

@@ -212,6 +212,33 @@ struct FitPagesTests {
         #expect(section.contains("../../models/deepseek-v3/index.html"))
     }
 
+    @Test("a model page puts each combo in its table or its too-big list by the combo's own answers")
+    func modelPageSortsCombos() throws {
+        let fits = SiteFits(catalog)
+        // Models that some combos hold and some do not, and one every combo holds.
+        for id in ["deepseek-v3", "qwen3-235b-a22b", "llama-3.3-70b"] {
+            let model = try #require(catalog[RecordID<Model>(id)])
+            let html = try ShippedSite.page("models/\(id)/index.html")
+            let section = try #require(ShippedSite.section("where-it-runs", in: html))
+            let tableEnd = section.range(of: "</table>")?.upperBound ?? section.startIndex
+            let table = section[..<tableEnd]
+            let tooBig = section.range(of: "Too big at every quantization for:").map { section[$0.upperBound...] } ?? ""
+            var counts = (runs: 0, tooBig: 0)
+            for combo in catalog.combos {
+                guard let fit = fits.combos[combo.id], let fourBit = fits.reference(model, on: combo.id, context: SiteFits.context) else { continue }
+                let faithful = RunsOnView.mostFaithful(fits.answers(of: model.id, in: fit))
+                let runs = faithful != nil || fourBit.result.verdict == .fits || fourBit.result.verdict == .tight
+                let link = "href=\"../../hardware-combos/\(combo.id)/index.html\">\(escapeHTML(combo.title))</a>"
+                #expect(table.contains(link) == runs, "\(id) on \(combo.id): runs \(runs)")
+                #expect(tooBig.contains(link) == !runs, "\(id) on \(combo.id): too big \(!runs)")
+                if runs { counts.runs += 1 } else { counts.tooBig += 1 }
+            }
+            if id != "llama-3.3-70b" {
+                #expect(counts.runs > 0 && counts.tooBig > 0, "\(id): \(counts)")
+            }
+        }
+    }
+
     @Test("a model page lists the combos it runs on and charts decode speed against context")
     func modelPage() throws {
         let html = try ShippedSite.page("models/llama-3.3-70b/index.html")
