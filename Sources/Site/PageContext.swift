@@ -212,25 +212,13 @@ extension Array where Element == Citation {
 /// once the last page that shows it asked for it (and is not kept at all for one use), so a
 /// catalog of ten thousand configurations does not hold every fit row until the end.
 final class FragmentCache: @unchecked Sendable {
-    private var entries: [Key: (html: HTML, remaining: Int?)] = [:]
-    private let lock = NSLock()
-    private let evictingAfterUse: Bool
-
-    /// A key hashed before the lock is taken: a card's key is all the text it shows, and
+    /// Keys hashed before the lock is taken: a card's key is all the text it shows, and
     /// hashing it while holding the lock kept the other cores waiting (list pages ask for a
     /// hundred cards each).
-    private struct Key: Hashable {
-        let text: String
-        let hash: Int
-
-        init(_ text: String) {
-            self.text = text
-            hash = text.hashValue
-        }
-
-        func hash(into hasher: inout Hasher) { hasher.combine(hash) }
-        static func == (a: Key, b: Key) -> Bool { a.hash == b.hash && a.text == b.text }
-    }
+    private var entries: [Key: (html: HTML, remaining: Int?)] = [:]
+    private typealias Key = PrehashedKey
+    private let lock = NSLock()
+    private let evictingAfterUse: Bool
 
     init(evictingAfterUse: Bool = false) {
         self.evictingAfterUse = evictingAfterUse
@@ -266,4 +254,19 @@ final class FragmentCache: @unchecked Sendable {
 
     /// How many pieces are held.
     var count: Int { lock.withLock { entries.count } }
+}
+
+/// Text with its hash worked out when it is made, so that a set or dictionary shared between
+/// threads can be asked under its lock without hashing long text there.
+struct PrehashedKey: Hashable, Sendable {
+    let text: String
+    let hash: Int
+
+    init(_ text: String) {
+        self.text = text
+        hash = text.hashValue
+    }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(hash) }
+    static func == (a: PrehashedKey, b: PrehashedKey) -> Bool { a.hash == b.hash && a.text == b.text }
 }

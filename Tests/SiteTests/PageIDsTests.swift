@@ -26,6 +26,20 @@ struct PageIDsTests {
         #expect(Set(second.text.split(separator: " ").map(String.init)) == Set(ids))
     }
 
+    @Test("ids are kept in the order of String's comparison, with or without characters past ASCII")
+    func order() {
+        let ascii = ["b", "a-2", "a", "A", "a-10", "_x", "0", "ab"]
+        #expect(PageIDs(ascii).text == ascii.sorted().joined(separator: " "))
+        #expect(PageIDs(ascii).text == "0 A _x a a-10 a-2 ab b")
+        // Precomposed and decomposed é compare equal as Strings and sort by scalar otherwise:
+        // the bytes alone would not say so, so such pages take String's order.
+        let accented = ["caf\u{E9}-2", "cafe", "caf\u{65}\u{301}", "z", "\u{C5}ngstr\u{F6}m", "e\u{301}x", "\u{E9}a"]
+        #expect(PageIDs(accented).text == accented.sorted().joined(separator: " "))
+        // "éa" before "éx" as text; by bytes the decomposed one would come first.
+        #expect(PageIDs(["e\u{301}x", "\u{E9}a"]).text == "\u{E9}a e\u{301}x")
+        #expect(PageIDs([String]()).text == "")
+    }
+
     @Test("the pool keeps one copy when pages of one configuration are read on every core")
     func poolInParallel() {
         let pool = PageIDs.Pool()
