@@ -215,8 +215,7 @@ final class FragmentCache: @unchecked Sendable {
     /// Keys hashed before the lock is taken: a card's key is all the text it shows, and
     /// hashing it while holding the lock kept the other cores waiting (list pages ask for a
     /// hundred cards each).
-    private var entries: [Key: (html: HTML, remaining: Int?)] = [:]
-    private typealias Key = PrehashedKey
+    private var entries: [PrehashedKey: (html: HTML, remaining: Int?)] = [:]
     private let lock = NSLock()
     private let evictingAfterUse: Bool
 
@@ -225,7 +224,7 @@ final class FragmentCache: @unchecked Sendable {
     }
 
     func get(_ text: String) -> HTML? {
-        let key = Key(text)
+        let key = PrehashedKey(text)
         return lock.withLock {
             guard let entry = entries[key] else { return nil }
             if evictingAfterUse, let remaining = entry.remaining {
@@ -236,7 +235,7 @@ final class FragmentCache: @unchecked Sendable {
     }
 
     func set(_ text: String, _ html: HTML, uses: Int? = nil) {
-        let key = Key(text)
+        let key = PrehashedKey(text)
         lock.withLock {
             if evictingAfterUse, let uses, uses <= 1 { return }
             // Two pages that show the same piece can both miss it and render it at once (pages
@@ -254,19 +253,4 @@ final class FragmentCache: @unchecked Sendable {
 
     /// How many pieces are held.
     var count: Int { lock.withLock { entries.count } }
-}
-
-/// Text with its hash worked out when it is made, so that a set or dictionary shared between
-/// threads can be asked under its lock without hashing long text there.
-struct PrehashedKey: Hashable, Sendable {
-    let text: String
-    let hash: Int
-
-    init(_ text: String) {
-        self.text = text
-        hash = text.hashValue
-    }
-
-    func hash(into hasher: inout Hasher) { hasher.combine(hash) }
-    static func == (a: PrehashedKey, b: PrehashedKey) -> Bool { a.hash == b.hash && a.text == b.text }
 }

@@ -46,7 +46,6 @@ extension PageIDs {
     /// checked. Thread-safe; pages are rendered in parallel.
     final class Pool: @unchecked Sendable {
         private var texts: Set<PrehashedKey> = []
-        private typealias Key = PrehashedKey
         private let lock = NSLock()
 
         init() {}
@@ -54,7 +53,7 @@ extension PageIDs {
         /// `ids`, or the same ids already in the pool, whose text is then shared.
         func shared(_ ids: PageIDs) -> PageIDs {
             // Hashed before the lock is taken: a will-it-run page's ids are kilobytes of text.
-            let key = Key(ids.text)
+            let key = PrehashedKey(ids.text)
             return lock.withLock {
                 if let index = texts.firstIndex(of: key) { return PageIDs(sharing: texts[index].text) }
                 texts.insert(key)

@@ -381,10 +381,6 @@ final class SiteFits: Sendable {
         return full
     }
 
-    /// A combo's answer for a model at 4-bit: each runtime's 4-bit quant, the best of them.
-    /// At `SiteFits.context`, the configuration's own (`ComboFit.fourBit`); when its answers
-    /// are not worked out yet (a lazy build's filters ask this of every combo), this one
-    /// answer alone, worked out once per configuration and model.
     /// Every configuration's answers and each of the catalog's combos' place among them, in
     /// the catalog's order (`ComboFits.table`).
     var comboTable: ComboFits.Table { combos.table { catalog.combos.all.map(\.id) } }
@@ -402,6 +398,10 @@ final class SiteFits: Sendable {
         return fit.curveStarts[index]
     }
 
+    /// A combo's answer for a model at 4-bit: each runtime's 4-bit quant, the best of them.
+    /// At `SiteFits.context`, the configuration's own (`ComboFit.fourBit`); when its answers
+    /// are not worked out yet (a lazy build's filters ask this of every combo), this one
+    /// answer alone, worked out once per configuration and model.
     func reference(_ model: Model, on combo: RecordID<Combo>, context: Int) -> Answer? {
         if context == Self.context, let index = modelIndex[model.id] {
             if let fit = combos.workedOut(combo) {
