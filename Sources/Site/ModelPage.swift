@@ -99,8 +99,7 @@ struct ModelPage: Sendable {
         var runs: [(combo: Int, speed: Double)] = []
         var tooBig: [Int] = []
         for index in combos.indices {
-            let place = Int(table.places[index])
-            guard place >= 0, let standing = standings[place] else { continue }
+            guard let place = table.configuration(ofComboAt: index), let standing = standings[place] else { continue }
             if standing.runs {
                 runs.append((index, standing.speed))
             } else {
@@ -143,8 +142,7 @@ struct ModelPage: Sendable {
         let curveStarts = table.fits.map { fit in fit.flatMap { fits.curveStart(model, in: $0)?.tokensPerSecond } }
         var fastest: [(combo: Int, first: Double)] = []
         for index in combos.indices {
-            let place = Int(table.places[index])
-            guard place >= 0, let first = curveStarts[place] else { continue }
+            guard let place = table.configuration(ofComboAt: index), let first = curveStarts[place] else { continue }
             fastest.append((index, first))
         }
         let shown = fastest.sorted { $0.first > $1.first }.prefix(4).compactMap { entry -> ContextChart.Series? in

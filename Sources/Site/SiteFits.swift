@@ -638,10 +638,15 @@ final class ComboFits: @unchecked Sendable {
         /// place in `fits`, or -1 when it has none.
         let places: [Int32]
 
-        /// The answers of the combo at `place` in that list.
-        func fit(ofComboAt place: Int) -> SiteFits.ComboFit? {
-            let configuration = Int(places[place])
-            return configuration < 0 ? nil : fits[configuration]
+        /// The place in `fits` of the configuration of the combo at `index` in that list.
+        func configuration(ofComboAt index: Int) -> Int? {
+            let place = Int(places[index])
+            return place < 0 ? nil : place
+        }
+
+        /// The answers of the combo at `index` in that list.
+        func fit(ofComboAt index: Int) -> SiteFits.ComboFit? {
+            configuration(ofComboAt: index).flatMap { fits[$0] }
         }
     }
 
