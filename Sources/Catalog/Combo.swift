@@ -38,60 +38,97 @@ public struct Combo: Record {
 
     public let id: RecordID<Combo>
     public let path: String
-    public var title: String
-    public var summary: String
-    public var difficulty: Difficulty
-    public var reviewed: Day?
-    public var platform: Reference<Platform>
-    public var topology: TopologyShape
-    public var nodes: [ComboNode]
-    public var link: ComboLink?
-    public var recommendedRuntimes: [Reference<Runtime>]
-    public var runtimeCompatibility: [RuntimeVerdict]
-    public var splitStrategies: [StrategyNote]
-    public var alternatives: [Reference<Combo>]
-    public var referenceModel: Reference<Model>?
-    public var setupNotes: [MarkdownText]
-    public var bestModelClasses: [ModelClass]
-    public var badAt: [MarkdownText]
-    public var avoidIf: [MarkdownText]
-    public var operations: Operations
-    public var failureModes: [FailureMode]
-    public var related: RelatedLinks
-    public var benchmarkTargets: [BenchmarkTarget]
+    /// The fields, read through the properties below. Held in one shared object that never
+    /// changes: a combo is handed around whole (iterated, filtered, looked up, captured) by the
+    /// rules, the fit answers and the pages, and each copy of two dozen fields counted dozens of
+    /// references up and down again (at ten thousand combos, a tenth of a preview rebuild's
+    /// work). A copy counts three: the id, the path and this object.
+    @usableFromInline let values: Values
+
+    @usableFromInline final class Values: Sendable {
+        let title: String
+        let summary: String
+        let difficulty: Difficulty
+        let reviewed: Day?
+        let platform: Reference<Platform>
+        let topology: TopologyShape
+        let nodes: [ComboNode]
+        let link: ComboLink?
+        let recommendedRuntimes: [Reference<Runtime>]
+        @usableFromInline let runtimeCompatibility: [RuntimeVerdict]
+        let splitStrategies: [StrategyNote]
+        let alternatives: [Reference<Combo>]
+        let referenceModel: Reference<Model>?
+        let setupNotes: [MarkdownText]
+        let bestModelClasses: [ModelClass]
+        let badAt: [MarkdownText]
+        let avoidIf: [MarkdownText]
+        let operations: Operations
+        let failureModes: [FailureMode]
+        let related: RelatedLinks
+        let benchmarkTargets: [BenchmarkTarget]
+        let why: MarkdownText
+        let locations: [String: SourceLocation]
+
+        init(id: RecordID<Combo>, _ fields: Fields, body: MarkdownText?) {
+            title = fields.text("title") ?? id.raw
+            summary = fields.text("summary") ?? ""
+            difficulty = fields.choice("difficulty") ?? .intermediate
+            reviewed = fields.date("reviewed")
+            platform = fields.reference("platform") ?? Reference(RecordID(""), at: fields.location)
+            topology = fields.choice("topology") ?? .singleBox
+            nodes = fields.records("nodes").map(ComboNode.init)
+            link = fields.record("link").map(ComboLink.init)
+            recommendedRuntimes = fields.references("recommended_runtimes")
+            runtimeCompatibility = fields.records("runtime_compatibility").map(RuntimeVerdict.init)
+            splitStrategies = fields.records("split_strategies").map(StrategyNote.init)
+            alternatives = fields.references("alternatives")
+            referenceModel = fields.reference("reference_model")
+            setupNotes = fields.markdowns("setup_notes")
+            bestModelClasses = fields.records("best_model_classes").map(ModelClass.init)
+            badAt = fields.markdowns("bad_at")
+            avoidIf = fields.markdowns("avoid_if")
+            operations = Operations(fields.record("operations"))
+            failureModes = fields.records("failure_modes").map(FailureMode.init)
+            related = RelatedLinks(fields.record("related"))
+            benchmarkTargets = fields.records("benchmark_targets").map(BenchmarkTarget.init)
+            why = body ?? MarkdownText("", at: fields.location)
+            var locations: [String: SourceLocation] = [:]
+            for spec in Combo.schema.fields { locations[spec.name] = fields.keyLocation(spec.name) }
+            self.locations = locations
+        }
+    }
+
+    public var title: String { values.title }
+    public var summary: String { values.summary }
+    public var difficulty: Difficulty { values.difficulty }
+    public var reviewed: Day? { values.reviewed }
+    public var platform: Reference<Platform> { values.platform }
+    public var topology: TopologyShape { values.topology }
+    public var nodes: [ComboNode] { values.nodes }
+    public var link: ComboLink? { values.link }
+    public var recommendedRuntimes: [Reference<Runtime>] { values.recommendedRuntimes }
+    public var runtimeCompatibility: [RuntimeVerdict] { values.runtimeCompatibility }
+    public var splitStrategies: [StrategyNote] { values.splitStrategies }
+    public var alternatives: [Reference<Combo>] { values.alternatives }
+    public var referenceModel: Reference<Model>? { values.referenceModel }
+    public var setupNotes: [MarkdownText] { values.setupNotes }
+    public var bestModelClasses: [ModelClass] { values.bestModelClasses }
+    public var badAt: [MarkdownText] { values.badAt }
+    public var avoidIf: [MarkdownText] { values.avoidIf }
+    public var operations: Operations { values.operations }
+    public var failureModes: [FailureMode] { values.failureModes }
+    public var related: RelatedLinks { values.related }
+    public var benchmarkTargets: [BenchmarkTarget] { values.benchmarkTargets }
     /// "Why this combo", in the editor's words.
-    public var why: MarkdownText
+    public var why: MarkdownText { values.why }
     /// Where fields were written, for rules that span records.
-    public let locations: [String: SourceLocation]
+    public var locations: [String: SourceLocation] { values.locations }
 
     public init(id: RecordID<Combo>, path: String, fields: Fields, body: MarkdownText?, problems: inout Problems) {
         self.id = id
         self.path = path
-        title = fields.text("title") ?? id.raw
-        summary = fields.text("summary") ?? ""
-        difficulty = fields.choice("difficulty") ?? .intermediate
-        reviewed = fields.date("reviewed")
-        platform = fields.reference("platform") ?? Reference(RecordID(""), at: fields.location)
-        topology = fields.choice("topology") ?? .singleBox
-        nodes = fields.records("nodes").map(ComboNode.init)
-        link = fields.record("link").map(ComboLink.init)
-        recommendedRuntimes = fields.references("recommended_runtimes")
-        runtimeCompatibility = fields.records("runtime_compatibility").map(RuntimeVerdict.init)
-        splitStrategies = fields.records("split_strategies").map(StrategyNote.init)
-        alternatives = fields.references("alternatives")
-        referenceModel = fields.reference("reference_model")
-        setupNotes = fields.markdowns("setup_notes")
-        bestModelClasses = fields.records("best_model_classes").map(ModelClass.init)
-        badAt = fields.markdowns("bad_at")
-        avoidIf = fields.markdowns("avoid_if")
-        operations = Operations(fields.record("operations"))
-        failureModes = fields.records("failure_modes").map(FailureMode.init)
-        related = RelatedLinks(fields.record("related"))
-        benchmarkTargets = fields.records("benchmark_targets").map(BenchmarkTarget.init)
-        why = body ?? MarkdownText("", at: fields.location)
-        var locations: [String: SourceLocation] = [:]
-        for spec in Self.schema.fields { locations[spec.name] = fields.keyLocation(spec.name) }
-        self.locations = locations
+        values = Values(id: id, fields, body: body)
 
         if !problems.hasErrors { checkShape(fields, &problems) }
     }
