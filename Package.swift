@@ -28,6 +28,9 @@ let package = Package(
         // A few lines of C for the one system call Swift's Glibc module does not expose
         // (renameat2 with RENAME_EXCHANGE), which makes replacing the output atomic.
         .target(name: "CAtomicSwap"),
+        // Starts the `rm -rf` that deletes an output a whole build replaced, without waiting
+        // for it (posix_spawn with its file actions, simpler in C than through Swift pointers).
+        .target(name: "CDetachedRemoval"),
         .target(
             name: "Catalog",
             dependencies: [.product(name: "Yams", package: "Yams")]
@@ -40,6 +43,7 @@ let package = Package(
                 "Fit",
                 "CCmarkGFM",
                 "CAtomicSwap",
+                "CDetachedRemoval",
                 .product(name: "Mustache", package: "swift-mustache"),
             ]
         ),

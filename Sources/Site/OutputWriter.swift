@@ -1,4 +1,5 @@
 import CAtomicSwap
+import CDetachedRemoval
 import Catalog
 import Foundation
 
@@ -8,6 +9,18 @@ import Foundation
 public enum OutputWriter {
     /// Marks a folder as ours: only a folder with this file (or an empty one) is ever replaced.
     public static let marker = ".combos-build"
+
+    /// How an output a whole build replaced, and the spare beside it, are deleted.
+    public enum Disposal: Sendable {
+        /// Before the build returns: what a caller in the same process (the tests) expects.
+        case beforeReturning
+        /// By a process of its own that outlives the build (`combos build`). At 10,000 combos,
+        /// deleting the old output and the spare took 10 of a 35-second build over an existing
+        /// output, after the new output was already in place. They are renamed aside first
+        /// (`.public.old-PID-N`), so their names are free at once; whatever that process does
+        /// not get to (the machine stopped) is a leftover the next build deletes.
+        case inBackground
+    }
 
     public struct Stats: Sendable {
         public var pages: Int
@@ -53,10 +66,12 @@ public enum OutputWriter {
         /// `folder` as a path, made once: pages are written from it tens of thousands of times.
         let folderPath: String
         let display: String
+        let disposal: Disposal
 
-        init(_ output: String) throws(DiagnosticsError) {
+        init(_ output: String, disposal: Disposal = .beforeReturning) throws(DiagnosticsError) {
             let fileManager = FileManager.default
             let outputURL = URL(fileURLWithPath: output).standardizedFileURL
+            self.disposal = disposal
             let parent = outputURL.deletingLastPathComponent()
             let name = outputURL.lastPathComponent
             self.output = outputURL
@@ -67,7 +82,7 @@ public enum OutputWriter {
             } catch {
                 throw failure(display, "cannot create the folder that holds the output: \(error.localizedDescription)")
             }
-            removeLeftovers(in: parent, name: name)
+            removeLeftovers(in: parent, name: name, disposal)
             folder = parent.appendingPathComponent(".\(name).tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))")
             folderPath = folder.path
             do {
@@ -119,13 +134,14 @@ public enum OutputWriter {
         /// goes with the old output: no file of the new one is linked from it, so it would only
         /// hold the old site's bytes on the disk.
         func commit() throws(DiagnosticsError) {
+            let old: URL?
             do {
-                try swap(folder, into: output)
+                old = try swap(folder, into: output)
             } catch {
                 abandon()
                 throw failure(display, "cannot move the new output into place: \(error.localizedDescription)")
             }
-            try? FileManager.default.removeItem(at: OutputWriter.spare(of: output))
+            dispose([old, OutputWriter.spare(of: output)].compactMap { $0 }, beside: output, disposal)
         }
 
         func abandon() {
@@ -158,19 +174,21 @@ public enum OutputWriter {
         private let spare: URL
         private let copying = DispatchGroup()
         private let copyFailed = Flag()
+        private let disposal: Disposal
 
         private final class Flag: @unchecked Sendable {
             /// Set before `copying` is left, read after it is waited for.
             var isSet = false
         }
 
-        init(_ output: String) throws(DiagnosticsError) {
+        init(_ output: String, disposal: Disposal = .beforeReturning) throws(DiagnosticsError) {
             let fileManager = FileManager.default
             self.output = URL(fileURLWithPath: output).standardizedFileURL
+            self.disposal = disposal
             display = displayPath(self.output.path)
             let parent = self.output.deletingLastPathComponent()
             let name = self.output.lastPathComponent
-            removeLeftovers(in: parent, name: name)
+            removeLeftovers(in: parent, name: name, disposal)
             removeLegacyIncoming(in: self.output)
             let unique = "\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
             incoming = parent.appendingPathComponent(".\(name).incoming-\(unique)")
@@ -212,7 +230,7 @@ public enum OutputWriter {
             }
             do {
                 try apply(paths, removed, manifest, in: copy)
-                try swap(copy, into: output, keepingOldAt: spare)
+                if let old = try swap(copy, into: output, keepingOldAt: spare) { dispose([old], beside: output, disposal) }
             } catch {
                 throw failure(display, "cannot move the new output into place: \(error.localizedDescription)")
             }
@@ -384,9 +402,9 @@ public enum OutputWriter {
 
     /// Removes what killed builds left beside and inside an output: a build that finds nothing
     /// to do calls this, so it too leaves no stray folder.
-    static func removeLeftovers(of output: String) {
+    static func removeLeftovers(of output: String, _ disposal: Disposal = .beforeReturning) {
         let url = URL(fileURLWithPath: output).standardizedFileURL
-        removeLeftovers(in: url.deletingLastPathComponent(), name: url.lastPathComponent)
+        removeLeftovers(in: url.deletingLastPathComponent(), name: url.lastPathComponent, disposal)
         removeLegacyIncoming(in: url)
     }
 
@@ -429,34 +447,74 @@ public enum OutputWriter {
     }
 
     /// Staging folders from builds that were killed part-way are removed by the next build;
-    /// those of a build still running (its process id is in the name) are left to it.
-    fileprivate static func removeLeftovers(in parent: URL, name: String) {
+    /// those of a build still running (its process id is in the name) are left to it. An old
+    /// output another build's removal is still deleting may be among them: deleted twice over,
+    /// it goes all the same.
+    fileprivate static func removeLeftovers(in parent: URL, name: String, _ disposal: Disposal) {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: parent.path)) ?? []
+        var leftovers: [URL] = []
         for entry in entries {
             // The last is the record cache's temporary file (`RecordCache.write(to:fingerprint:)`).
             guard let prefix = [".\(name).tmp-", ".\(name).old-", ".\(name).incoming-", "..\(name).records.tmp-"].first(where: entry.hasPrefix) else { continue }
             let pid = entry.dropFirst(prefix.count).prefix { $0.isNumber }
             if let pid = Int32(pid), pid != ProcessInfo.processInfo.processIdentifier, kill(pid, 0) == 0 || errno == EPERM { continue }
-            try? FileManager.default.removeItem(at: parent.appendingPathComponent(entry))
+            leftovers.append(parent.appendingPathComponent(entry))
         }
+        remove(leftovers, disposal)
+    }
+
+    /// Deletes folders an output no longer needs (the output a whole build replaced, the spare),
+    /// as `disposal` says; in the background, each is renamed aside first, freeing its name.
+    fileprivate static func dispose(_ folders: [URL], beside output: URL, _ disposal: Disposal) {
+        var info = stat()
+        let present = folders.filter { lstat($0.path, &info) == 0 }
+        guard disposal == .inBackground else { return remove(present, disposal) }
+        var aside: [URL] = []
+        for folder in present {
+            let target = output.deletingLastPathComponent().appendingPathComponent(
+                ".\(output.lastPathComponent).old-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))")
+            if rename(folder.path, target.path) == 0 {
+                aside.append(target)
+            } else {
+                try? FileManager.default.removeItem(at: folder)
+            }
+        }
+        remove(aside, disposal)
+    }
+
+    /// Deletes `paths` now, or starts the process that deletes them (now, if it cannot start).
+    private static func remove(_ paths: [URL], _ disposal: Disposal) {
+        guard !paths.isEmpty else { return }
+        if disposal == .inBackground, removeInBackground(paths) != nil { return }
+        for path in paths { try? FileManager.default.removeItem(at: path) }
+    }
+
+    /// Starts `rm -rf` on `paths` in a process of its own and returns its id, without waiting
+    /// for it (`combos_remove_detached`); nil when it could not start.
+    static func removeInBackground(_ paths: [URL]) -> pid_t? {
+        let copies = paths.map { strdup($0.path) }
+        defer { copies.forEach { free($0) } }
+        let arguments = copies.map { $0.map { UnsafePointer($0) } }
+        let process = arguments.withUnsafeBufferPointer { combos_remove_detached($0.baseAddress, Int32($0.count)) }
+        return process > 0 ? process : nil
     }
 
     /// Exchanges the folders in one system call where the file system allows it; otherwise
     /// moves the old output aside and the new one in. The old output is then kept at
-    /// `keepingOldAt` when that place is free, and deleted otherwise.
-    fileprivate static func swap(_ staging: URL, into output: URL, keepingOldAt keep: URL? = nil) throws {
+    /// `keepingOldAt` when that place is free; otherwise its place is returned, for the caller
+    /// to delete.
+    fileprivate static func swap(_ staging: URL, into output: URL, keepingOldAt keep: URL? = nil) throws -> URL? {
         let fileManager = FileManager.default
         guard fileManager.fileExists(atPath: output.path) else {
             try fileManager.moveItem(at: staging, to: output)
-            return
+            return nil
         }
-        func discard(_ old: URL) {
-            if let keep, rename(old.path, keep.path) == 0 { return }
-            try? fileManager.removeItem(at: old)
+        func discard(_ old: URL) -> URL? {
+            if let keep, rename(old.path, keep.path) == 0 { return nil }
+            return old
         }
         if combos_exchange_paths(staging.path, output.path) == 0 {
-            discard(staging)
-            return
+            return discard(staging)
         }
         let old = output.deletingLastPathComponent()
             .appendingPathComponent(".\(output.lastPathComponent).old-\(ProcessInfo.processInfo.processIdentifier)")
@@ -467,7 +525,7 @@ public enum OutputWriter {
             try? fileManager.moveItem(at: old, to: output)
             throw error
         }
-        discard(old)
+        return discard(old)
     }
 
     fileprivate static func copyAssets(from source: String, to destination: URL) throws -> Int {

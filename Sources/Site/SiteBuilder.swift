@@ -22,6 +22,9 @@ public enum SiteBuilder {
         public var config: SiteConfig
         /// Ignore the manifest: render everything and replace the output whole.
         public var clean: Bool
+        /// How the output a whole build replaces is deleted: before `build` returns, or by a
+        /// process of its own (`combos build`, which exits as soon as the new output is in place).
+        public var disposal: OutputWriter.Disposal = .beforeReturning
 
         public init(content: String = "content", templates: String = "templates", output: String = "public",
                     baseURL: String = "http://localhost:8080/", clean: Bool = false) {
@@ -115,7 +118,7 @@ public enum SiteBuilder {
             }
             if let upToDate {
                 // Nothing to write, but what a killed build left beside the output still goes.
-                OutputWriter.removeLeftovers(of: options.output)
+                OutputWriter.removeLeftovers(of: options.output, options.disposal)
                 return Report(
                     catalogSummary: "", pages: upToDate.pages, assets: upToDate.files - upToDate.pages, warnings: [], phases: phases,
                     upToDate: true, files: upToDate.files)
@@ -165,8 +168,8 @@ public enum SiteBuilder {
         // another thread while the answers are worked out and the pages planned.
         let staging: OutputWriter.Staging?
         let update: OutputWriter.Update?
-        if write, previous == nil { staging = try OutputWriter.Staging(options.output) } else { staging = nil }
-        if write, previous != nil { update = try OutputWriter.Update(options.output) } else { update = nil }
+        if write, previous == nil { staging = try OutputWriter.Staging(options.output, disposal: options.disposal) } else { staging = nil }
+        if write, previous != nil { update = try OutputWriter.Update(options.output, disposal: options.disposal) } else { update = nil }
         // Once the output is known to be ours (a folder it refuses gets nothing beside it either).
         // Only a cache: a build that cannot write it still builds, and the next one parses what
         // it would have held.

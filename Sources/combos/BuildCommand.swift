@@ -45,7 +45,9 @@ struct BuildCommand: ParsableCommand {
     }
 
     func run() throws {
-        let options = SiteBuilder.Options(content: content, templates: templates, output: output, baseURL: baseURL, clean: clean)
+        var options = SiteBuilder.Options(content: content, templates: templates, output: output, baseURL: baseURL, clean: clean)
+        // The old output goes in the background: this process is done once the new one is in place.
+        options.disposal = .inBackground
         do {
             let report = try SiteBuilder.build(options)
             if !report.warnings.isEmpty { Terminal.printDiagnostics(report.warnings) }

@@ -91,11 +91,22 @@ struct OutputIntegrityTests {
 
     /// What sits beside the output: only the output itself, the content and the spare (the output
     /// an update replaced, kept for the next update's copy), nothing a build left.
-    static func strays(_ site: FixtureSite) throws -> [String] {
+    /// `settling`: after `combos build`, whose removal of old folders runs in a process of its
+    /// own, wait (up to half a minute) for what it removes to go.
+    static func strays(_ site: FixtureSite, settling: Bool = false) throws -> [String] {
         // The spare and the record cache are meant to stay; anything else (a staging folder, the
         // cache's temporary file `..public.records.tmp-PID`) is a stray.
-        try FileManager.default.contentsOfDirectory(atPath: site.root)
-            .filter { ($0.hasPrefix(".public") || $0.hasPrefix("..public")) && $0 != ".public.spare" && $0 != ".public.records" }.sorted()
+        func list() throws -> [String] {
+            try FileManager.default.contentsOfDirectory(atPath: site.root)
+                .filter { ($0.hasPrefix(".public") || $0.hasPrefix("..public")) && $0 != ".public.spare" && $0 != ".public.records" }.sorted()
+        }
+        let deadline = Date().addingTimeInterval(30)
+        var strays = try list()
+        while settling, !strays.isEmpty, Date() < deadline {
+            usleep(20_000)
+            strays = try list()
+        }
+        return strays
     }
 
     /// A build of a fixture site into `output` with the package's templates, in this process.
@@ -155,7 +166,7 @@ struct OutputIntegrityTests {
         // The content is what the output was built from: the next build has nothing to do, and still tidies up.
         let next = try Self.run(Self.build, in: site.root)
         #expect(next.status == 0 && next.output.hasPrefix("up to date"), "\(next.output)")
-        #expect(try Self.strays(site) == [])
+        #expect(try Self.strays(site, settling: true) == [])
         #expect(Self.tree(site.path("public")) == before)
 
         // And a build with something to do after a killed one leaves nothing either.
@@ -177,8 +188,80 @@ struct OutputIntegrityTests {
         }
         #expect(last.status == 0, "\(last.output)")
         #expect(looks > 0 && broken.isEmpty, "\(looks) looks, missing: \(broken)")
-        #expect(try Self.strays(site) == [])
+        #expect(try Self.strays(site, settling: true) == [])
         #expect(!Self.tree(site.path("public")).keys.contains { $0.split(separator: "/").contains { $0.hasPrefix(".combos-incoming") } })
+    }
+
+    @Test("combos build swaps a whole new output in and leaves the old one and the spare to a process of their own: their names are free at once, nothing is left after, and the build's own output is not held open")
+    func oldOutputRemovedInBackground() throws {
+        let site = try Self.synthetic(combos: 12)
+        defer { site.destroy() }
+        #expect(try Self.run(Self.build, in: site.root).status == 0)
+        // An update, so that a spare sits beside the output.
+        let combo = try #require(try FileManager.default.contentsOfDirectory(atPath: site.path("content/combos")).sorted().first)
+        site.replace(in: "content/combos/" + combo, "title: ", with: "title: Edited ")
+        #expect(try Self.run(Self.build, in: site.root).status == 0)
+        #expect(FileManager.default.fileExists(atPath: site.path(".public.spare/index.html")))
+        // A folder a whole build does not write, in the old output.
+        let padding = site.path("public/zz-padding")
+        try FileManager.default.createDirectory(atPath: padding, withIntermediateDirectories: true)
+        for index in 0..<100 { FileManager.default.createFile(atPath: padding + "/\(index)", contents: nil) }
+        let oldFolder = Self.inode(site.path("public"))
+
+        // Its standard output a pipe, read to the end: the end comes when the build exits, not
+        // when the removal does (the removal's process does not hold the pipe).
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.combos)
+        process.arguments = Self.build + ["--clean"]
+        process.currentDirectoryURL = URL(fileURLWithPath: site.root)
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(output)")
+
+        // The new output is in place and the spare's name is free; the old folders go.
+        #expect(Self.inode(site.path("public")) != oldFolder)
+        #expect(!FileManager.default.fileExists(atPath: padding))
+        #expect(!FileManager.default.fileExists(atPath: site.path(".public.spare")))
+        // Then they go, and the output is what a clean build in this process writes.
+        #expect(try Self.strays(site, settling: true) == [])
+        _ = try SiteBuilder.build(Self.options(site, output: "clean", clean: true))
+        var expected = Self.tree(site.path("clean"))
+        var built = Self.tree(site.path("public"))
+        // The manifests differ only by the binary that wrote them (this test process, and `combos`).
+        expected[BuildManifest.fileName] = nil
+        built[BuildManifest.fileName] = nil
+        #expect(built == expected)
+    }
+
+    @Test("the process that deletes an old output is a process of its own: in its own process group, reading and writing /dev/null (no pipe of the build's held open), and it deletes every path it is given")
+    func backgroundRemoval() throws {
+        let site = FixtureSite()
+        defer { site.destroy() }
+        // Thousands of files: stopped at once, the process has not finished with them.
+        let folders = ["one", "two"].map { site.path(".public.old-test-\($0)") }
+        for folder in folders {
+            try FileManager.default.createDirectory(atPath: folder + "/nested", withIntermediateDirectories: true)
+            for index in 0..<10_000 { FileManager.default.createFile(atPath: folder + "/nested/\(index)", contents: nil) }
+        }
+        let process = try #require(OutputWriter.removeInBackground(folders.map { URL(fileURLWithPath: $0) }))
+        kill(process, SIGSTOP)
+        #expect(process != getpid())
+        #expect(getpgid(process) == process, "not in a process group of its own: Ctrl-C for the next command would stop it")
+        #if os(Linux)
+        for descriptor in 0...2 {
+            let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(process)/fd/\(descriptor)")
+            #expect(target == "/dev/null", "descriptor \(descriptor) is \(target ?? "closed")")
+        }
+        #endif
+        kill(process, SIGCONT)
+        var status: Int32 = 0
+        #expect(waitpid(process, &status, 0) == process)
+        #expect(status == 0, "rm exited with status \(status)")
+        for folder in folders { #expect(!FileManager.default.fileExists(atPath: folder)) }
     }
 
     @Test("an incremental build swaps the output whole: the old folder is never changed, the new one appears in one step")
