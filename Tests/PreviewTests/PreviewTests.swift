@@ -154,7 +154,11 @@ struct PreviewServerTests {
     func reloadAfterEdit() async throws {
         let workspace = try Workspace()
         try workspace.session.start()
-        let app = PreviewServer.application(session: workspace.session, host: "127.0.0.1", port: 0)
+        // The test client keeps one connection for the whole test. On a busy two-core run this
+        // test can wait minutes for a cooperative thread (other suites block theirs on builds and
+        // processes), and with the server's 30-second idle timeout the connection was closed
+        // under it ("I/O on closed channel"): the timeout is not what this test is about.
+        let app = PreviewServer.application(session: workspace.session, host: "127.0.0.1", port: 0, idleTimeout: .seconds(900))
         try await app.test(.live) { client in
             let port = try #require(client.port)
             let stream = try EventStreamReader(port: port)
