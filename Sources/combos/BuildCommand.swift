@@ -46,8 +46,10 @@ struct BuildCommand: ParsableCommand {
 
     func run() throws {
         var options = SiteBuilder.Options(content: content, templates: templates, output: output, baseURL: baseURL, clean: clean)
-        // The old output goes in the background: this process is done once the new one is in place.
+        // The old output goes in the background, and the build's memory with the exit: this
+        // process is done once the new output is in place.
         options.disposal = .inBackground
+        options.keepsMemoryUntilExit = true
         do {
             let report = try SiteBuilder.build(options)
             if !report.warnings.isEmpty { Terminal.printDiagnostics(report.warnings) }
