@@ -15,8 +15,8 @@ public enum OutputWriter {
         /// Before the build returns: what a caller in the same process (the tests) expects.
         case beforeReturning
         /// By a process of its own that outlives the build (`combos build`). At 10,000 combos,
-        /// deleting the old output and the spare took 10 of a 35-second build over an existing
-        /// output, after the new output was already in place. They are renamed aside first
+        /// deleting the old output and the spare took about 10 s, after a build of about 30 s,
+        /// with the new output already in place. They are renamed aside first
         /// (`.public.old-PID-N`), so their names are free at once; whatever that process does
         /// not get to (the machine stopped) is a leftover the next build deletes.
         case inBackground
