@@ -56,7 +56,16 @@ case "${1:-}" in
     install_missing "${PACKAGES[@]}" chromium chromium-driver wrk
     command -v java >/dev/null 2>&1 || install_missing default-jre-headless
     install_python_tools
-    swift test "$@"
+    if [ "$#" -gt 0 ]; then
+      swift test "$@"
+    else
+      # The preview server's suites first, on their own: they wait for the server's replies with
+      # deadlines, and run beside every other suite on a two-core machine, the suites that hold
+      # their threads on builds and processes left the server no thread for minutes (twice in
+      # one day: "retry: 500" never arrived, or the client's connection timed out).
+      swift test --filter PreviewTests
+      swift test --skip PreviewTests
+    fi
     # Then fuzz the record loader with libFuzzer for a bounded time (FUZZ_SECONDS, default 60;
     # 0 skips it): a crash or a hang fails the run and leaves the input in Fuzz/crashes/.
     if [ "${FUZZ_SECONDS:-60}" != "0" ]; then
