@@ -29,10 +29,16 @@ mkdir -p .build-fuzz/corpus Fuzz/crashes
 # libFuzzer's own crash report, not Swift's backtracer (which would exit before the input is saved).
 export SWIFT_BACKTRACE=enable=no
 
+# The fuzzer's copy of the fixture site, removed however the run ends.
+scratch="$(mktemp -d "${TMPDIR:-/tmp}/catalog-fuzz.XXXXXX")"
+trap 'rm -rf "$scratch"' EXIT
+export CATALOG_FUZZ_SCRATCH="$scratch"
+
 args=("$@")
 if [ ${#args[@]} -gt 0 ] && [ -f "${args[-1]}" ]; then
   # Replaying files.
-  exec "$binary" "${args[@]}"
+  "$binary" "${args[@]}"
+  exit
 fi
 
 echo "fuzzing the record loader for ${seconds} s (inputs over ${input_timeout} s count as hangs)"

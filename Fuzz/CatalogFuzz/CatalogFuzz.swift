@@ -49,11 +49,14 @@ enum CatalogFuzz {
         }
     }
 
-    /// A copy of Tests/Fixtures/valid-site/content in a temporary folder, made once.
+    /// A copy of Tests/Fixtures/valid-site/content in a temporary folder, made once: the folder
+    /// `Fuzz/run.sh` made (`CATALOG_FUZZ_SCRATCH`), which it removes however the run ends (a
+    /// crash included), or else `catalog-fuzz-PID` in the temporary folder.
     static let site: String = {
         let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Tests/Fixtures/valid-site/content").path
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-fuzz-\(getpid())").path
+        let root = ProcessInfo.processInfo.environment["CATALOG_FUZZ_SCRATCH"].map { $0 + "/site" }
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("catalog-fuzz-\(getpid())").path
         try? FileManager.default.removeItem(atPath: root)
         try! FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         try! FileManager.default.copyItem(atPath: source, toPath: root + "/content")

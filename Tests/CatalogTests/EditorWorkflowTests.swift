@@ -8,7 +8,7 @@ import Testing
 struct EditorWorkflowTests {
     /// The shipped content in a temporary folder.
     static func shippedCopy() -> String {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("combos-new-\(UUID().uuidString)").path
+        let root = TestScratch.path("combos-new")
         try! FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         try! FileManager.default.copyItem(atPath: FixtureSite.packageRoot + "/content", toPath: root + "/content")
         return root

@@ -15,8 +15,7 @@ public struct FixtureSite: Sendable {
 
     /// Copies `Tests/Fixtures/valid-site` (or another folder) into a new temporary folder.
     public init(copying source: String = FixtureSite.validSite) {
-        let root = FileManager.default.temporaryDirectory
-            .appendingPathComponent("combos-fixture-\(UUID().uuidString)").path
+        let root = TestScratch.path("combos-fixture")
         try! FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         for entry in try! FileManager.default.contentsOfDirectory(atPath: source) {
             try! FileManager.default.copyItem(atPath: source + "/" + entry, toPath: root + "/" + entry)

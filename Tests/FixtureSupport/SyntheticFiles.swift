@@ -5,7 +5,7 @@ import Foundation
 /// as `combos check` would, the folder removed afterwards.
 public enum SyntheticFiles {
     public static func load(_ files: [SyntheticCatalog.File]) -> CatalogLoader.Result {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("combos-synth-\(UUID().uuidString)").path
+        let root = TestScratch.path("combos-synth")
         for file in files {
             let url = URL(fileURLWithPath: root + "/" + file.path)
             try! FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)

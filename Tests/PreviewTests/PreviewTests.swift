@@ -14,7 +14,7 @@ final class Workspace: @unchecked Sendable {
     let lines = LineLog()
 
     init() throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("combos-serve-\(UUID().uuidString)").path
+        root = TestScratch.path("combos-serve")
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         for folder in ["content", "templates"] {
             try FileManager.default.copyItem(atPath: FixtureSupport.FixtureSite.packageRoot + "/" + folder, toPath: root + "/" + folder)

@@ -39,7 +39,7 @@ final class ServeProcess: @unchecked Sendable {
         guard let binary = Self.binary else {
             throw Failure(description: "the combos executable is not built; run `swift build --build-tests` first")
         }
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("combos-serve-load-\(UUID().uuidString)").path
+        root = TestScratch.path("combos-serve-load")
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: content, toPath: root + "/content")
         try FileManager.default.copyItem(atPath: FixtureSite.packageRoot + "/templates", toPath: root + "/templates")

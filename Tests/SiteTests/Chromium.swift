@@ -1,3 +1,4 @@
+import FixtureSupport
 import Foundation
 
 /// Headless Chromium, for the tests that run the builder's script as a visitor's browser would.
@@ -13,7 +14,7 @@ enum Chromium {
         let binary = try Self.binary()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
-        let profile = FileManager.default.temporaryDirectory.appendingPathComponent("chromium-\(UUID().uuidString)").path
+        let profile = TestScratch.path("chromium")
         process.arguments = [
             "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
             "--user-data-dir=\(profile)", "--virtual-time-budget=\(seconds * 1000)", "--dump-dom", url,
@@ -40,7 +41,7 @@ enum Chromium {
         let binary = try Self.binary()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
-        let profile = FileManager.default.temporaryDirectory.appendingPathComponent("chromium-\(UUID().uuidString)").path
+        let profile = TestScratch.path("chromium")
         process.arguments = [
             "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
             "--user-data-dir=\(profile)", "--enable-logging=stderr", "--v=0", "--virtual-time-budget=\(seconds * 1000)",
@@ -80,7 +81,7 @@ enum Chromium {
     /// A PNG of a page after its scripts ran, at a window size.
     static func screenshot(_ url: String, width: Int, height: Int) throws -> [UInt8] {
         let binary = try Self.binary()
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("chromium-\(UUID().uuidString)").path
+        let folder = TestScratch.path("chromium")
         let file = folder + "/shot.png"
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)

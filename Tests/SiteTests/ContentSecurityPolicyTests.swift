@@ -99,7 +99,7 @@ struct ContentSecurityPolicyTests {
 
     @Test("Chromium reports a violation of the policy on the console (a control page)")
     func chromiumControl() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("combos-csp-\(UUID().uuidString)").path
+        let folder = TestScratch.path("combos-csp")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try ("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\n" + Self.metaTag

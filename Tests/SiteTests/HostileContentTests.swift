@@ -28,7 +28,7 @@ enum HostileSite {
 
     static let options = SiteBuilder.Options(
         content: fixture + "/content", templates: FixtureSite.packageRoot + "/templates",
-        output: FileManager.default.temporaryDirectory.appendingPathComponent("combos-hostile-\(UUID().uuidString)").path,
+        output: TestScratch.path("combos-hostile"),
         baseURL: "https://combos.example/")
 
     /// Built once per test run, removed when the process exits.

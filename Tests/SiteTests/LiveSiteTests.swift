@@ -12,7 +12,7 @@ struct LiveSiteTests {
     final class Workspace {
         let root: String
         init() {
-            root = FileManager.default.temporaryDirectory.appendingPathComponent("combos-live-\(UUID().uuidString)").path
+            root = TestScratch.path("combos-live")
             try! FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
             for folder in ["content", "templates"] {
                 try! FileManager.default.copyItem(atPath: FixtureSite.packageRoot + "/" + folder, toPath: root + "/" + folder)

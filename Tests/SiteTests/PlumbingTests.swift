@@ -278,7 +278,7 @@ struct PlumbingTests {
 
     @Test("two builds of the shipped catalog are byte-identical, plumbing files included")
     func shippedBuildIsDeterministic() throws {
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("combos-again-\(UUID().uuidString)").path
+        let output = TestScratch.path("combos-again")
         defer { try? FileManager.default.removeItem(atPath: output) }
         _ = try SiteBuilder.build(SiteBuilder.Options(
             content: FixtureSite.packageRoot + "/content", templates: FixtureSite.packageRoot + "/templates", output: output, baseURL: Self.base))

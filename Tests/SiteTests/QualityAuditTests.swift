@@ -18,7 +18,7 @@ struct QualityAuditTests {
 
     /// A folder holding one page that fails both checks: a duplicate id and an image without text.
     static func brokenPageFolder() throws -> String {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("combos-audit-\(UUID().uuidString)").path
+        let folder = TestScratch.path("combos-audit")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         try """
             <!doctype html><html lang="en"><head><meta charset="utf-8"><title>Broken</title></head>

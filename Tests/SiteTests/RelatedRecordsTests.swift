@@ -105,7 +105,7 @@ struct RelatedRecordsScaleTests {
     /// its runtime fill the rest, so the shortcut must not answer with the close ones alone.
     @Test("a guide that names one runtime and nothing else lists the records that also name it")
     func fewCloseNeighbours() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("combos-related-\(UUID().uuidString)").path
+        let root = TestScratch.path("combos-related")
         defer { try? FileManager.default.removeItem(atPath: root) }
         try FileManager.default.copyItem(atPath: FixtureSite.packageRoot + "/content", toPath: root)
         try Data("""

@@ -8,7 +8,7 @@ import Foundation
 enum ShippedSite {
     static let output: String = {
         let root = FixtureSite.packageRoot
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("combos-shipped-\(UUID().uuidString)").path
+        let output = TestScratch.path("combos-shipped")
         let options = SiteBuilder.Options(
             content: root + "/content", templates: root + "/templates", output: output, baseURL: "https://combos.example/")
         do throws(DiagnosticsError) {
