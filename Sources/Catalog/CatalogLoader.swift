@@ -269,6 +269,9 @@ public enum CatalogLoader {
             let fields = decoder.decodeDocument(node, schema: R.schema)
             var problems = decoder.problems
             let body = MarkdownText(split.body, at: file.location(line: split.bodyFirstLine, column: 1))
+            if let control = ControlCharacters.first(in: split.body, firstLine: split.bodyFirstLine, of: file) {
+                problems.append(control)
+            }
             if split.body.allSatisfy(\.isWhitespace) {
                 problems.error(
                     "the Markdown body after the front matter is empty; it holds the \(R.kind.bodyRole)",

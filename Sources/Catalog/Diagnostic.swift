@@ -57,10 +57,12 @@ public struct Diagnostic: Error, Sendable, Hashable, Comparable, CustomStringCon
 
     /// The headline, the offending line and a caret line.
     public var description: String {
-        guard let lineText, location.line > 0 else { return headline }
+        guard let written = lineText, location.line > 0 else { return headline }
         let number = String(location.line)
         let gutter = String(repeating: " ", count: number.count)
         // A very long line (minified, or a whole file on one line) is shown around the column.
+        // Control characters shown as symbols: printed as they are, a terminal would obey them.
+        let lineText = ControlCharacters.visible(written)
         var scalars = Array(lineText.unicodeScalars)
         var column = location.column
         var shown = ""

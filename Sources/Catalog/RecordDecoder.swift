@@ -414,6 +414,14 @@ struct RecordDecoder {
             problems.error("\"\(field)\" must be \(expected), found \(describe(node))", at: location(node.mark), span: spanOf(node))
             return nil
         }
+        // YAML refuses control characters written raw, but its double-quoted escapes write them.
+        if let control = scalar.string.unicodeScalars.first(where: ControlCharacters.isForbidden) {
+            problems.error(
+                "\"\(field)\" holds the control character \(ControlCharacters.describe(control)), written as an escape: "
+                    + "a page cannot show it and HTML does not allow it; remove it",
+                at: location(node.mark), span: spanOf(node))
+            return nil
+        }
         return scalar.string
     }
 

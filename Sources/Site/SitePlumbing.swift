@@ -234,8 +234,9 @@ enum CatalogAPI {
 
 /// Text for the sitemap and the feed: escaped as in HTML, without the characters XML 1.0 does
 /// not allow at all, even escaped (control characters other than tab and line breaks, U+FFFE
-/// and U+FFFF), which YAML's double-quoted escapes let content carry: one of them would make
-/// the whole feed unreadable to a feed reader.
+/// and U+FFFF): one of them would make the whole feed unreadable to a feed reader. YAML's
+/// double-quoted escapes let content carry them; the loader refuses the control characters
+/// (`ControlCharacters`), not the two noncharacters.
 func escapeXML(_ text: String) -> String {
     func allowed(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {

@@ -34,6 +34,20 @@ struct DiagnosticTests {
             """)
     }
 
+    @Test("a control character in a Markdown body is shown as a symbol, never sent to the terminal, with the caret under it")
+    func controlCharacterShown() throws {
+        let site = FixtureSite()
+        defer { site.destroy() }
+        site.replace(in: "content/guides/fixture-guide.md", "Every layer, cut.", with: "Every\tlayer, \u{1B}[2Jcut\u{7F}.")
+        let diagnostic = try #require(site.load().diagnostics.first)
+        #expect(site.relative(diagnostic.description) == """
+            content/guides/fixture-guide.md:15:14: error: the Markdown holds the control character U+001B (ESC), which an editor shows as nothing or a mark and HTML does not allow; delete it
+             15 | Every\tlayer, \u{241B}[2Jcut\u{2421}.
+                |      \t       ^
+            """)
+        #expect(!diagnostic.description.unicodeScalars.contains { ControlCharacters.isForbidden($0) })
+    }
+
     @Test("an unknown key with no close match lists the known fields")
     func unknownKeyWithoutSuggestion() {
         let result = headlines { $0.replace(in: "content/platforms/linux-test.yaml", "os_reserve_gb: 2", with: "os_reserve_gb: 2\nflavour: debian") }

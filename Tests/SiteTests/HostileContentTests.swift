@@ -291,13 +291,13 @@ struct HostileContentTests {
         }
     }
 
-    @Test("control characters YAML lets a text field carry (\\x01, \\b, \\uFFFE) leave the feed well-formed and the JSON exact")
-    func controlCharacters() throws {
+    @Test("a noncharacter YAML lets a text field carry (\\uFFFE) leaves the feed well-formed and the JSON exact")
+    func noncharacters() throws {
         let site = FixtureSite(copying: HostileSite.fixture)
         defer { site.destroy() }
         let summary = "Four 24 GB cards. " + escapeForYAML(HostileSite.text)
         site.replace(in: "content/combos/gpu-box.md", "summary: 'Four 24 GB cards. " + HostileSite.text.replacingOccurrences(of: "'", with: "''") + "'",
-                     with: "summary: \"" + summary + " \\x01 \\a \\b \\uFFFE \\x7f end\"")
+                     with: "summary: \"" + summary + " \\uFFFE \\uFFFF end\"")
         var options = HostileSite.options
         options.content = site.content
         options.output = site.path("public")
@@ -306,11 +306,37 @@ struct HostileContentTests {
         let parser = XMLParser(data: feed)
         #expect(parser.parse(), "\(parser.parserError.map { "\($0)" } ?? "")")
         let text = String(decoding: feed, as: UTF8.self)
-        #expect(text.contains(escapeHTML("Four 24 GB cards. " + HostileSite.text) + "     \u{7F} end</summary>"))
+        #expect(text.contains(escapeHTML("Four 24 GB cards. " + HostileSite.text) + "   end</summary>"))
         let api = try #require(FileManager.default.contents(atPath: site.path("public/api/catalog.json")))
         let records = try #require((try JSONSerialization.jsonObject(with: api) as? [String: Any])?["records"] as? [[String: Any]])
         let combo = try #require(records.first { $0["id"] as? String == "gpu-box" }?["fields"] as? [String: Any])
-        #expect(combo["summary"] as? String == "Four 24 GB cards. " + HostileSite.text + " \u{01} \u{07} \u{08} \u{FFFE} \u{7F} end")
+        #expect(combo["summary"] as? String == "Four 24 GB cards. " + HostileSite.text + " \u{FFFE} \u{FFFF} end")
+    }
+
+    @Test("control characters YAML escapes write into a text field (\\x01, \\a, \\e, \\x7f, \\u0085) fail the build at the field, and no page gets them")
+    func controlCharacters() throws {
+        let site = FixtureSite(copying: HostileSite.fixture)
+        defer { site.destroy() }
+        let written = "summary: 'Four 24 GB cards. " + HostileSite.text.replacingOccurrences(of: "'", with: "''") + "'"
+        let original = site.read("content/combos/gpu-box.md")
+        let line = try #require(original.components(separatedBy: "\n").firstIndex(of: written)) + 1
+        var options = HostileSite.options
+        options.content = site.content
+        options.output = site.path("public")
+        for (escape, name) in [("\\x01", "U+0001"), ("\\a", "U+0007 (BEL)"), ("\\e", "U+001B (ESC)"), ("\\x7f", "U+007F (DEL)"), ("\\u0085", "U+0085 (NEL)")] {
+            site.write("content/combos/gpu-box.md", original.replacingOccurrences(
+                of: written, with: "summary: \"Four 24 GB cards. " + escape + " end\""))
+            do throws(DiagnosticsError) {
+                _ = try SiteBuilder.build(options)
+                Issue.record("\(escape): the build succeeded")
+            } catch {
+                #expect(error.diagnostics.map { site.relative($0.headline) } == [
+                    "content/combos/gpu-box.md:\(line):10: error: \"summary\" holds the control character \(name), written as an escape: "
+                        + "a page cannot show it and HTML does not allow it; remove it",
+                ], "\(escape)")
+            }
+            #expect(!FileManager.default.fileExists(atPath: site.path("public")), "\(escape)")
+        }
     }
 
     /// Text as the inside of a YAML double-quoted scalar.
