@@ -45,17 +45,46 @@ struct PageSpec: Sendable {
     func isStale(old: Set<String>, changed: Set<String>) -> Bool {
         old != dependencies || !dependencies.isDisjoint(with: changed) || !old.isDisjoint(with: changed)
     }
+
+    /// `isStale(old:changed:)` when only the digest of the last build's dependencies was kept
+    /// (`combos serve`): different digests mean different dependencies, and equal digests the
+    /// same ones, so the last build's set itself is not needed. At ten thousand combos,
+    /// comparing every page's set with the last build's was 0.15 s of each reload.
+    func isStale(oldDigest: UInt64, changed: Set<String>) -> Bool {
+        oldDigest != dependencyDigest || !dependencies.isDisjoint(with: changed)
+    }
+
+    /// A 64-bit digest of `dependencies` that does not depend on their order: the sum of each
+    /// key's mixed `StableHash`, and their number. Two different sets have the same digest
+    /// with a chance of about one in 2^64, the chance the `listed` keys already take.
+    var dependencyDigest: UInt64 {
+        var sum = UInt64(dependencies.count)
+        for key in dependencies {
+            var hash = StableHash()
+            hash.combine(key)
+            // splitmix64's finalizer, so that sums of related keys' hashes do not cancel out.
+            var mixed = hash.value
+            mixed = (mixed ^ (mixed >> 30)) &* 0xbf58_476d_1ce4_e5b9
+            mixed = (mixed ^ (mixed >> 27)) &* 0x94d0_49bb_1331_11eb
+            sum &+= mixed ^ (mixed >> 31)
+        }
+        return sum
+    }
 }
 
 /// Every page of the site, in the order the build renders them.
 enum SitePages {
     /// `related`: the "See also" ranking of a catalog with the same references, when the caller
     /// kept one (`combos serve` between edits that do not change what names what).
-    static func all(_ catalog: Catalog, templates: TemplateSet, fits: SiteFits, related: RelatedRecords? = nil) -> [PageSpec] {
+    /// `facets`: the filter values of the catalog, when the caller kept them (`combos serve`,
+    /// after an edit to a combo's text alone).
+    static func all(
+        _ catalog: Catalog, templates: TemplateSet, fits: SiteFits, related: RelatedRecords? = nil, facets: ComboFacets? = nil
+    ) -> [PageSpec] {
         let backlinks = Backlinks(catalog)
         let related = related ?? RelatedRecords(catalog)
         let comparisons = fits.comparisons
-        let facets = ComboFacets(catalog, fits: fits)
+        let facets = facets ?? ComboFacets(catalog, fits: fits)
         let cards = ComboCards()
         var pages: [PageSpec] = []
         typealias Key = DependencyKey

@@ -9,13 +9,14 @@ enum SitePlumbing {
         generated(catalog, pages: pages, config: config).map { $0.made() }
     }
 
-    /// The same files for a preview rebuild, the JSON API made reusing the last one's unchanged
-    /// records; with the export, for the next rebuild.
-    static func files(
-        _ catalog: Catalog, pages: [SitePath], config: SiteConfig, reusing previous: CatalogAPI.Export?
+    /// `catalogFiles` for a preview rebuild, the JSON API made reusing the last one's unchanged
+    /// records; with the export, for the next rebuild. (The sitemap, which needs the page
+    /// list, is made apart.)
+    static func catalogFiles(
+        _ catalog: Catalog, config: SiteConfig, reusing previous: CatalogAPI.Export?
     ) -> (files: [OutputWriter.File], export: CatalogAPI.Export) {
         let export = CatalogAPI.export(catalog, config: config, previous: previous)
-        let others = ([sitemap(catalog, pages: pages, config: config)] + catalogFiles(catalog, config: config))
+        let others = catalogFiles(catalog, config: config)
             .filter { $0.path != Route.catalogAPI.outputFile }
             .map { $0.made() }
         return (others + [OutputWriter.File(path: Route.catalogAPI.outputFile, contents: export.data)], export)
