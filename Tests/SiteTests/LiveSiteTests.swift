@@ -71,6 +71,12 @@ struct LiveSiteTests {
             + catalog.runtimes.map { "tools/\($0.id)/index.html" }
         #expect(report.renderedPaths == expected.sorted())
         expectSame(site.files, try workspace.fullBuild(), "after editing failure modes")
+
+        // The filter values, kept through that edit, are worked out again when one changes.
+        workspace.replace("content/combos/quad-mac-mini-m4-pro-exo.md", "difficulty: advanced", with: "difficulty: beginner")
+        let moved = try site.rebuild().get()
+        #expect(moved.renderedPaths.contains("hardware-combos/difficulty/beginner/index.html"))
+        expectSame(site.files, try workspace.fullBuild(), "after a difficulty edit that followed a text edit")
     }
 
     @Test("the first rebuild reads the record files a build left in its cache back from it, and makes the same site")
