@@ -279,12 +279,31 @@ struct FitChartTests {
             ledger("GPU 1", usable: 20, weights: 10, kv: 5),
             ledger("<GPU 2>", usable: 20, weights: 20, kv: 10),
         ]).html
-        // GPU 2 needs 30 GiB: the widest; the bar area is 320 − 76 − 4 = 240 px for 30 GiB.
-        #expect(svg.contains(#"<rect class="weights" x="76" y="1" width="80" height="14"/>"#))
-        #expect(svg.contains(#"<rect class="kv" x="156" y="1" width="40" height="14"/>"#))
-        #expect(svg.contains(#"<rect class="over" x="236" y="21" width="80" height="14"/>"#))
+        // GPU 2 needs 30 GiB: the widest; the bars are 320 − 4 = 316 px long at 30 GiB. Each
+        // label stands on its own line above its bar (rows 35 px apart).
+        #expect(svg.contains(#"<text class="label" x="0" y="12">GPU 1</text><rect class="usable" x="0" y="16" width="210.7" height="14"/>"#))
+        #expect(svg.contains(#"<rect class="weights" x="0" y="16" width="105.3" height="14"/>"#))
+        #expect(svg.contains(#"<rect class="kv" x="105.3" y="16" width="52.7" height="14"/>"#))
+        #expect(svg.contains(#"<text class="label" x="0" y="47">&lt;GPU 2&gt;</text>"#))
+        #expect(svg.contains(#"<rect class="over" x="210.7" y="51" width="105.3" height="14"/>"#))
+        #expect(svg.contains(#"viewBox="0 0 320 66""#))
         #expect(!svg.contains("<GPU 2>"))
         #expect(svg.contains("aria-label=\"Memory per device: GPU 1: 15 GiB of 20 GiB; &lt;GPU 2&gt;: 30 GiB of 20 GiB\""))
+    }
+
+    @Test("a ledger label longer than the chart is cut with an ellipsis; the whole label stays in the chart's description")
+    func ledgerLabels() {
+        let long = "RTX PRO 6000 Blackwell Workstation Edition"
+        #expect(LedgerChart.fitted(long) == long)
+        #expect(LedgerChart.fitted("GPU 1–8") == "GPU 1–8")
+        let longer = "cluster-node-with-a-long-name 1 GPU 1 – cluster-node-with-a-long-name 7 GPU 8"
+        let cut = LedgerChart.fitted(longer)
+        #expect(cut.hasSuffix("…") && longer.hasPrefix(String(cut.dropLast())))
+        #expect(LedgerChart.LabelWidth.estimate(cut) <= LedgerChart.barWidth)
+        #expect(LedgerChart.LabelWidth.estimate(longer) > LedgerChart.barWidth)
+        let svg = LedgerChart.svg([ledger(longer, usable: 20, weights: 10, kv: 2)]).html
+        #expect(svg.contains(">" + cut + "</text>"))
+        #expect(svg.contains("aria-label=\"Memory per device: " + longer + ": 12 GiB of 20 GiB\""))
     }
 
     @Test("devices holding the same share are drawn and tabled once, as GPU 1–4 each; a pipeline split shows every device")

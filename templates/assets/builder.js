@@ -314,22 +314,47 @@
 
   // ---- Rendering, as templates/partials/fit-row.mustache ----
 
+  // As Sources/Site/LedgerChart.swift: each bar's label on its own line above it, cut to the
+  // chart's width by the same estimate of its width.
+  function labelWidth(text) {
+    var total = 0;
+    for (var i = 0; i < text.length; i++) {
+      var ch = text.charAt(i), c = text.charCodeAt(i);
+      if (c === 0x20) total += 4.2;
+      else if ("ijlftrIJ".indexOf(ch) >= 0) total += 4.8;
+      else if (c >= 0x61 && c <= 0x7A) total += (c === 0x6D || c === 0x77) ? 10.9 : 7.6;
+      else if (c >= 0x41 && c <= 0x5A) total += (c === 0x4D || c === 0x57) ? 12 : 9.1;
+      else if (c >= 0x30 && c <= 0x39) total += 8.3;
+      else if (c < 0x80) total += 5.5;
+      else total += 10;
+    }
+    return total;
+  }
+
+  function fittedLabel(label, room) {
+    if (labelWidth(label) <= room) return label;
+    var kept = label;
+    while (kept.length && labelWidth(kept + "\u2026") > room) kept = kept.slice(0, -1);
+    return kept.trim() + "\u2026";
+  }
+
   function ledgerChart(ledger) {
     if (!ledger.length) return "";
-    var width = 320, rowHeight = 14, gap = 6, labelWidth = 76;
+    var width = 320, rowHeight = 14, labelHeight = 15, gap = 6, barWidth = width - 4;
     var scale = Math.max.apply(null, ledger.map(function (d) { return Math.max(d.usableBytes, d.neededBytes); }));
-    var barWidth = width - labelWidth - 4;
-    var height = ledger.length * (rowHeight + gap) - gap + 2;
-    function x(bytes) { return labelWidth + barWidth * bytes / Math.max(scale, 1); }
+    var pitch = labelHeight + rowHeight + gap;
+    var height = ledger.length * pitch - gap + 2;
+    function x(bytes) { return barWidth * bytes / Math.max(scale, 1); }
     function n(v) { return formatNumber(v, 1).replace(/,/g, ""); }
     function gibShort(bytes) { return formatNumber(bytes / GIB, 1) + " GiB"; }
     var parts = [];
     var summary = [];
     ledger.forEach(function (device, index) {
-      var y = index * (rowHeight + gap) + 1;
+      var top = index * pitch + 1;
+      var y = top + labelHeight;
       var label = escapeHTML(device.label);
-      parts.push('<text class="label" x="0" y="' + n(y + rowHeight - 3) + '">' + label + "</text>");
-      parts.push('<rect class="usable" x="' + n(labelWidth) + '" y="' + n(y) + '" width="' + n(x(device.usableBytes) - labelWidth) + '" height="' + n(rowHeight) + '"><title>' + label + ": " + gibShort(device.usableBytes) + " usable</title></rect>");
+      parts.push('<text class="label" x="0" y="' + n(top + 11) + '">' + escapeHTML(fittedLabel(device.label, barWidth)) + "</text>");
+      parts.push('<rect class="usable" x="0" y="' + n(y) + '" width="' + n(x(device.usableBytes)) + '" height="' + n(rowHeight) + '"><title>' + label + ": " + gibShort(device.usableBytes) + " usable</title></rect>");
       var start = 0;
       [["weights", "weights", device.weightBytes], ["kv", "KV cache", device.kvBytes], ["buffers", "buffers and overhead", device.bufferBytes + device.overheadBytes]]
         .forEach(function (segment) {
