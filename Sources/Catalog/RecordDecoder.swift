@@ -271,6 +271,10 @@ struct RecordDecoder {
             return .markdown(MarkdownText(text, at: start))
 
         case .number(let unit, let range):
+            if let written = Self.leadingZero(node) {
+                reportLeadingZero(written, field: field, at: here)
+                return nil
+            }
             guard let scalar = node.scalar, node.tagName == .int || node.tagName == .float,
                   !scalar.string.utf8.contains(UInt8(ascii: ":")), let value = Self.decimal(scalar) ?? node.float
             else {
@@ -294,6 +298,10 @@ struct RecordDecoder {
             return .number(value)
 
         case .integer(let minimum):
+            if let written = Self.leadingZero(node) {
+                reportLeadingZero(written, field: field, at: here)
+                return nil
+            }
             // Yams reads YAML 1.1's base 60 (`1:30`) with arithmetic that traps on overflow: such
             // a scalar only reaches here with an explicit `!!int` tag, and is not read as a number.
             guard let scalar = node.scalar, node.tagName == .int, !scalar.string.utf8.contains(UInt8(ascii: ":")),
@@ -406,6 +414,29 @@ struct RecordDecoder {
             }
             return .record(decodeMapping(node, schema: schema, at: here))
         }
+    }
+
+    /// A plain scalar of digits with a leading zero (`010`, `-007`, `0_10`): YAML 1.1, which
+    /// Yams follows, reads it as an octal number (`010` is 8), YAML 1.2 as a decimal one, and
+    /// an editor who pads a number with zeros surely means neither octal nor a silent 8. Nil
+    /// for `0`, `0.5` and `0x1F`, which say what they are.
+    static func leadingZero(_ node: Node) -> String? {
+        guard let scalar = node.scalar, scalar.style == .plain else { return nil }
+        var digits = scalar.string.utf8[...]
+        if let sign = digits.first, sign == UInt8(ascii: "-") || sign == UInt8(ascii: "+") { digits = digits.dropFirst() }
+        guard digits.first == UInt8(ascii: "0"), digits.count > 1,
+              digits.allSatisfy({ ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || $0 == UInt8(ascii: "_") })
+        else { return nil }
+        return scalar.string
+    }
+
+    private mutating func reportLeadingZero(_ written: String, field: String, at location: SourceLocation) {
+        let sign = written.first == "-" ? "-" : ""
+        let digits = written.filter(\.isNumber).drop { $0 == "0" }
+        let decimal = sign + (digits.isEmpty ? "0" : String(digits))
+        problems.error(
+            "\"\(field)\" is written \(written), and a leading zero makes YAML read an octal number: write \(decimal)",
+            at: location, span: written.count)
     }
 
     /// The text of a scalar; lists and mappings where text is expected are reported.

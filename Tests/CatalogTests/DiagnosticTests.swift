@@ -48,6 +48,19 @@ struct DiagnosticTests {
         #expect(!diagnostic.description.unicodeScalars.contains { ControlCharacters.isForbidden($0) })
     }
 
+    @Test("a number written with a leading zero is an error, as YAML would read it as octal (a count of 010 is 8)")
+    func leadingZero() {
+        let result = headlines {
+            $0.replace(in: "content/machines/box-4gpu.yaml", "count: 4", with: "count: 010")
+            $0.replace(in: "content/devices/gpu-24.yaml", "memory_gb: 24", with: "memory_gb: -024")
+            $0.replace(in: "content/devices/gpu-24.yaml", "bandwidth_gb_s: 936", with: "bandwidth_gb_s: 0.9e3")
+        }
+        #expect(result == [
+            "content/devices/gpu-24.yaml:4:12: error: \"memory_gb\" is written -024, and a leading zero makes YAML read an octal number: write -24",
+            "content/machines/box-4gpu.yaml:6:12: error: \"count\" is written 010, and a leading zero makes YAML read an octal number: write 10",
+        ])
+    }
+
     @Test("an unknown key with no close match lists the known fields")
     func unknownKeyWithoutSuggestion() {
         let result = headlines { $0.replace(in: "content/platforms/linux-test.yaml", "os_reserve_gb: 2", with: "os_reserve_gb: 2\nflavour: debian") }
