@@ -127,6 +127,59 @@ struct FindingBrowserTests {
         </script></body></html>
         """
 
+    /// A will-it-run page in a frame as wide as a phone (390 px): how far its fit tables run
+    /// past their wrappers, and what its fit rows' cells say they are.
+    static let phone = """
+        <!doctype html><html><head><meta charset="utf-8"></head><body><pre id="out"></pre>
+        <iframe id="frame" src="../will-it-run/combo/quad-rtx-3090/index.html" width="390" height="800"></iframe>
+        <script>
+        var frame = document.getElementById("frame");
+        frame.onload = function () {
+          setTimeout(function () {
+            var doc = frame.contentWindow.document;
+            var wrappers = Array.prototype.filter.call(doc.querySelectorAll(".table-scroll"), function (w) { return w.querySelector("table.fits"); });
+            var row = doc.querySelector("table.fits tbody tr[data-model]");
+            var cells = Array.prototype.map.call(row.querySelectorAll("td"), function (td) {
+              return frame.contentWindow.getComputedStyle(td, "::before").content;
+            });
+            var chart = row.querySelector("svg.ledger-chart").getBoundingClientRect();
+            document.getElementById("out").textContent = JSON.stringify({
+              tables: wrappers.length,
+              overflow: Math.max.apply(null, wrappers.map(function (w) { return w.scrollWidth - w.clientWidth; })),
+              page: doc.documentElement.scrollWidth - doc.documentElement.clientWidth,
+              cells: cells, chartRight: chart.right, width: doc.documentElement.clientWidth });
+          }, 100);
+        };
+        </script></body></html>
+        """
+
+    struct Phone: Decodable {
+        let tables: Int
+        let overflow: Double
+        let page: Double
+        let cells: [String]
+        let chartRight: Double
+        let width: Double
+    }
+
+    @Test("at phone width a will-it-run page's fit tables fit the screen, each cell naming its column")
+    func phoneWidth() throws {
+        let folder = ShippedSite.scratch("zz-phone")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try Self.phone.write(toFile: folder + "/index.html", atomically: true, encoding: .utf8)
+        let dom = try Chromium.dumpDOM("file://\(folder)/index.html", seconds: 30, allowFileAccess: true)
+        let start = try #require(dom.range(of: "<pre id=\"out\">"))
+        let end = try #require(dom.range(of: "</pre>", range: start.upperBound..<dom.endIndex))
+        let json = String(dom[start.upperBound..<end.lowerBound]).replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&amp;", with: "&")
+        let phone = try JSONDecoder().decode(Phone.self, from: Data(json.utf8))
+        #expect(phone.tables >= 2)
+        #expect(phone.overflow <= 0, "a fit table runs \(phone.overflow) px past its wrapper at 390 px")
+        #expect(phone.page <= 0)
+        #expect(phone.cells == ["\"Runtime and split\"", "\"Decode, tokens/s\"", "\"Prefill, tokens/s\"", "\"Memory per device\""])
+        #expect(phone.chartRight <= phone.width)
+    }
+
     struct HomeWalk: Decodable {
         let visited: [String]
         let error: String?

@@ -399,10 +399,10 @@
     var html = '<tr id="' + anchor + '" data-model="' + escapeHTML(answer.model.id) + '" data-quant="' + escapeHTML(answer.quant.name)
       + '" data-verdict="' + result.verdict + '" data-decode-tps="' + decodeValue + '">'
       + '<th scope="row"><a href="' + root + "models/" + escapeHTML(answer.model.id) + '/index.html">' + escapeHTML(answer.model.name) + '</a> <span class="quant">' + escapeHTML(answer.quant.name) + "</span></th>"
-      + '<td><a href="' + root + "tools/" + escapeHTML(answer.runtime.id) + '/index.html">' + escapeHTML(answer.runtime.name) + '</a><br><span class="muted">' + escapeHTML(strategy) + "</span></td>"
-      + "<td><strong>" + decode + "</strong>" + (range ? '<br><span class="muted">' + range + "</span>" : "") + "</td>"
-      + "<td>" + prefill + "</td>"
-      + "<td>" + ledgerChart(result.ledger) + '<span class="muted chart-caption">' + escapeHTML(memory) + "</span></td></tr>"
+      + '<td data-label="Runtime and split"><a href="' + root + "tools/" + escapeHTML(answer.runtime.id) + '/index.html">' + escapeHTML(answer.runtime.name) + '</a><br><span class="muted">' + escapeHTML(strategy) + "</span></td>"
+      + '<td data-label="Decode, tokens/s"><strong>' + decode + "</strong>" + (range ? '<br><span class="muted">' + range + "</span>" : "") + "</td>"
+      + '<td data-label="Prefill, tokens/s">' + prefill + "</td>"
+      + '<td class="memory-cell" data-label="Memory per device">' + ledgerChart(result.ledger) + '<span class="muted chart-caption">' + escapeHTML(memory) + "</span></td></tr>"
       + '<tr class="fit-detail"><td colspan="5"><details data-index="' + index + '"><summary>Ledger and why</summary>'
       + "<p><strong>" + escapeHTML(engine.label("verdict", result.verdict)) + "</strong>: " + escapeHTML(result.bindingConstraint) + ".</p>"
       + '<div class="more"></div></details></td></tr>';
@@ -418,7 +418,7 @@
       if (longest != null) html += "<p>Longest context that fits: " + formatContext(longest) + ".</p>";
     }
     if (result.ledger.length) {
-      html += '<table class="ledger"><thead><tr><th scope="col">Device</th><th scope="col">Usable</th><th scope="col">Weights</th><th scope="col">KV cache</th><th scope="col">Buffers</th><th scope="col">Runtime overhead</th><th scope="col">Headroom</th><th scope="col">Layers</th></tr></thead><tbody>';
+      html += '<div class="table-scroll"><table class="ledger"><thead><tr><th scope="col">Device</th><th scope="col">Usable</th><th scope="col">Weights</th><th scope="col">KV cache</th><th scope="col">Buffers</th><th scope="col">Runtime overhead</th><th scope="col">Headroom</th><th scope="col">Layers</th></tr></thead><tbody>';
       result.ledger.forEach(function (d) {
         html += '<tr><th scope="row">' + escapeHTML(d.label) + '</th><td><abbr title="' + escapeHTML(d.rule) + '">' + gib(d.usableBytes) + "</abbr></td><td>"
           + gib(d.weightBytes) + "</td><td>" + gib(d.kvBytes) + "</td><td>" + gib(d.bufferBytes) + "</td><td>" + gib(d.overheadBytes) + "</td><td>"
@@ -426,7 +426,7 @@
           + (d.layers > 0 ? d.firstLayer + "\u2013" + (d.firstLayer + d.layers - 1) : "\u2014")
           + (d.note ? ' <span class="muted">(' + escapeHTML(d.note) + ")</span>" : "") + "</td></tr>";
       });
-      html += "</tbody></table>";
+      html += "</tbody></table></div>";
       var rules = [];
       result.ledger.forEach(function (d) {
         var labels = result.ledger.filter(function (o) { return o.rule === d.rule; }).map(function (o) { return o.label; });
