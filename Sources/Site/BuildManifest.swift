@@ -4,7 +4,8 @@ import Foundation
 /// What the last `combos build` was made of and what it wrote, kept in the output folder so the
 /// next build can skip what did not change: the inputs' hashes (to stop at once when nothing
 /// changed), each record's hashes as `DependencyKey`s see it (to tell which pages to render
-/// again), each output file's hash, each page's element ids, link targets and dependencies
+/// again), each output file's hash, each page's element ids, link targets and the digest of its
+/// dependencies
 /// (to write only files whose bytes changed and to check links without the other pages' HTML),
 /// and every record's "See also" block (reused while no record names different records).
 ///
@@ -14,10 +15,13 @@ import Foundation
 struct BuildManifest: Equatable, Sendable {
     static let fileName = ".combos-build-manifest"
     /// Raised when the format or what the build writes changes in a way a manifest cannot show.
-    static let formatVersion = 3
+    static let formatVersion = 4
 
     struct Page: Equatable, Sendable {
-        var dependencies: Set<String>
+        /// `PageSpec.dependencyDigest`: whether the page's dependencies are the last build's is
+        /// all a build asks of them (at ten thousand combos the sets themselves were a third of
+        /// the manifest, and comparing them 0.15 s of an update).
+        var dependencyDigest: UInt64
         var ids: PageIDs
         /// The other pages it links to, for checking it again when one of them changes.
         var targets: Set<String>
@@ -46,12 +50,11 @@ struct BuildManifest: Equatable, Sendable {
     /// carries over unchanged again as they were.
     var linesRead: LinesRead?
 
-    /// How a read manifest numbered dependency keys, id sets and pages, and its page lines in
-    /// order. Numbering twenty thousand pages' keys and targets was most of writing a large
-    /// site's manifest, and an update renders a handful of pages. Not part of what a manifest
-    /// says: two manifests are equal whatever they hold here.
+    /// How a read manifest numbered id sets and pages, and its page lines in order. Numbering
+    /// twenty thousand pages' targets was most of writing a large site's manifest, and an
+    /// update renders a handful of pages. Not part of what a manifest says: two manifests are
+    /// equal whatever they hold here.
     struct LinesRead: Equatable, Sendable {
-        let keys: [String]
         let idTexts: [String]
         /// The pages' files, in the order of their lines.
         let paths: [String]
@@ -69,7 +72,7 @@ struct BuildManifest: Equatable, Sendable {
     // MARK: Reading and writing
 
     /// `carried`: pages whose entry is `previous`'s, unchanged; their lines are written as
-    /// `previous` read them when it numbered keys, id sets and pages as this manifest does.
+    /// `previous` read them when it numbered id sets and pages as this manifest does.
     func serialized(carrying carried: Set<String> = [], from previous: BuildManifest? = nil) -> Data {
         var whole = Data()
         // Appending cannot fail.
@@ -115,18 +118,10 @@ struct BuildManifest: Equatable, Sendable {
             }
         }
         for (path, hash) in files.sorted(by: { $0.key < $1.key }) { try line("file \(hex(hash)) \(path)") }
-        // Dependency keys are shared by many pages: each is written once and named by number.
-        var allKeys: Set<String> = []
-        for page in pages.values { allKeys.formUnion(page.dependencies) }
-        var keyNumbers: [String: Int] = [:]
-        let sortedKeys = allKeys.sorted()
-        for key in sortedKeys {
-            keyNumbers[key] = keyNumbers.count
-            try line("key \(key)")
-        }
-        // So are element id sets: the twenty thousand pages of a large site have a few dozen
-        // (every will-it-run page has the same model and quant anchors), and written out per
-        // page they were most of its manifest.
+        // Element id sets are shared by many pages, so each is written once and named by
+        // number: the twenty thousand pages of a large site have a few dozen (every will-it-run
+        // page has the same model and quant anchors), and written out per page they were most
+        // of its manifest.
         var idNumbers: [String: Int] = [:]
         let idTexts = Set(pages.values.map(\.ids.text)).sorted()
         for text in idTexts {
@@ -138,13 +133,13 @@ struct BuildManifest: Equatable, Sendable {
         var pageNumbers: [String: Int] = [:]
         for (number, path) in sortedPaths.enumerated() { pageNumbers[path] = number }
         // The page lines are made on every core, a few thousand at a time (made one after
-        // another, naming twenty thousand pages' keys and targets by number was most of
+        // another, naming twenty thousand pages' targets by number was most of
         // writing a large site's manifest; made all at once, they would all be held).
-        let (keyTable, idTable, pageTable, pages) = (keyNumbers, idNumbers, pageNumbers, self.pages)
-        // A carried page's line as it was read, when the same numbers name the same keys, id
-        // sets and pages.
+        let (idTable, pageTable, pages) = (idNumbers, pageNumbers, self.pages)
+        // A carried page's line as it was read, when the same numbers name the same id sets and
+        // pages.
         let read = previous?.linesRead.flatMap { read in
-            read.keys == sortedKeys && read.idTexts == idTexts && read.paths == sortedPaths ? read : nil
+            read.idTexts == idTexts && read.paths == sortedPaths ? read : nil
         }
         let batch = 4096
         for start in stride(from: 0, to: sortedPaths.count, by: batch) {
@@ -152,9 +147,8 @@ struct BuildManifest: Equatable, Sendable {
             let made = Parallel.map(paths) { path -> String? in
                 if let read, carried.contains(path), let number = pageTable[path] { return "page " + read.lines[number] }
                 guard let page = pages[path] else { return nil }
-                let keys = page.dependencies.compactMap { keyTable[$0] }.sorted().map(String.init).joined(separator: " ")
                 let targets = page.targets.compactMap { pageTable[$0] }.sorted().map(String.init).joined(separator: " ")
-                return "page \(path)\t\(keys)\t\(idTable[page.ids.text] ?? 0)\t\(targets)"
+                return "page \(path)\t\(hex(page.dependencyDigest))\t\(idTable[page.ids.text] ?? 0)\t\(targets)"
             }
             for text in made {
                 if let text { try line(text) }
@@ -172,7 +166,6 @@ struct BuildManifest: Equatable, Sendable {
         var lines = Lines(text)
         guard lines.next() == "combos-build-manifest \(formatVersion)"[...] else { return nil }
         var manifest = BuildManifest()
-        var keys: [String] = []
         var idSets: [PageIDs] = []
         var pageLines: [Substring] = []
         var relatedLines: [Substring] = []
@@ -205,7 +198,6 @@ struct BuildManifest: Equatable, Sendable {
                 let parts = fields(rest, UInt8(ascii: " "))
                 guard parts.count == 2, let hash = UInt64(parts[1], radix: 16) else { return nil }
                 manifest.comboKeys[String(parts[0])] = hash
-            case "key": keys.append(String(rest))
             case "ids": idSets.append(PageIDs(text: rest))
             case "page": pageLines.append(rest)
             case "related": relatedLines.append(rest)
@@ -215,23 +207,15 @@ struct BuildManifest: Equatable, Sendable {
         guard ended else { return nil }
         guard let related = parseRelated(relatedLines) else { return nil }
         manifest.related = related
-        // Each page's line is read on every core: turning its numbers back into a set of keys
-        // and a set of pages (tens of strings each, for twenty thousand pages) was most of
-        // reading a large site's manifest.
-        let keyTable = keys
+        // Each page's line is read on every core: turning its numbers back into a set of pages
+        // (tens of strings each, for twenty thousand pages) was most of reading a large site's
+        // manifest.
         let idTable = idSets
         let read = Parallel.map(pageLines) { line -> (path: String, page: Page, targets: Substring)? in
             let fields = Self.fields(line, UInt8(ascii: "\t"), omittingEmpty: false)
             guard fields.count == 4 else { return nil }
-            // Sized once: grown by doubling, each set was made again several times.
-            let numbers = Self.fields(fields[1], UInt8(ascii: " "))
-            var dependencies = Set<String>(minimumCapacity: numbers.count)
-            for number in numbers {
-                guard let index = Int(number), keyTable.indices.contains(index) else { return nil }
-                dependencies.insert(keyTable[index])
-            }
-            guard let ids = Int(fields[2]), idTable.indices.contains(ids) else { return nil }
-            return (String(fields[0]), Page(dependencies: dependencies, ids: idTable[ids], targets: []), fields[3])
+            guard let digest = UInt64(fields[1], radix: 16), let ids = Int(fields[2]), idTable.indices.contains(ids) else { return nil }
+            return (String(fields[0]), Page(dependencyDigest: digest, ids: idTable[ids], targets: []), fields[3])
         }
         var pages: [(path: String, page: Page, targets: Substring)] = []
         pages.reserveCapacity(read.count)
@@ -255,7 +239,7 @@ struct BuildManifest: Equatable, Sendable {
             guard let page else { return nil }
             manifest.pages[path] = page
         }
-        manifest.linesRead = LinesRead(keys: keys, idTexts: idSets.map(\.text), paths: paths, lines: pageLines)
+        manifest.linesRead = LinesRead(idTexts: idSets.map(\.text), paths: paths, lines: pageLines)
         return manifest
     }
 

@@ -253,13 +253,15 @@ public enum SiteBuilder {
 
         // 3. The pages to render: all of them, or those showing something that changed.
         let changed = previous.map { $0.changedKeys(to: next) }
+        // Each page's dependencies as the manifest keeps them, worked out on every core.
+        let digests = Parallel.map(specs) { $0.dependencyDigest }
         var toRender: [Int] = []
         for (index, spec) in specs.enumerated() {
             guard let previous, let changed, let old = previous.pages[spec.path.outputFile] else {
                 toRender.append(index)
                 continue
             }
-            if spec.isStale(old: old.dependencies, changed: changed) { toRender.append(index) }
+            if spec.isStale(oldDigest: old.dependencyDigest, digest: digests[index], changed: changed) { toRender.append(index) }
         }
 
         // Will-it-run pages of combos with the same configuration show the same rows: rendered
@@ -375,7 +377,7 @@ public enum SiteBuilder {
 
         // What the rest needs of the plan: each page's file and dependencies. The specs hold
         // the fit answers and every view's inputs; they go now, before the manifest is made.
-        let planned = specs.map { (file: $0.path.outputFile, dependencies: $0.dependencies) }
+        let planned = zip(specs, digests).map { (file: $0.path.outputFile, dependencyDigest: $1) }
         specs = []
 
         // 5. Every rendered page's links, against every page's ids, before the output changes.
@@ -405,7 +407,7 @@ public enum SiteBuilder {
                 for (index, spec) in planned.enumerated() {
                     let file = spec.file
                     let result = results[index]
-                    guard let page = result.map({ BuildManifest.Page(dependencies: spec.dependencies, ids: $0.links.ids, targets: $0.links.targets) })
+                    guard let page = result.map({ BuildManifest.Page(dependencyDigest: spec.dependencyDigest, ids: $0.links.ids, targets: $0.links.targets) })
                         ?? previous?.pages[file]
                     else { continue }
                     next.pages[file] = page

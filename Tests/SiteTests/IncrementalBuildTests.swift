@@ -78,14 +78,19 @@ struct IncrementalBuildTests {
         #expect(snapshot(site.path("public")) == before)
     }
 
-    @Test("the manifest reads back as it was written; a page line naming a key or page it lacks makes it unreadable")
+    @Test("the manifest reads back as it was written; a page line naming an id set or page it lacks makes it unreadable")
     func manifestRoundTrip() throws {
         let site = try makeSite()
         defer { site.destroy() }
         let data = try builtManifest(site)
         let manifest = try #require(BuildManifest.parse(data))
         #expect(manifest.pages.count > 10)
-        #expect(manifest.pages.values.contains { !$0.targets.isEmpty && !$0.dependencies.isEmpty })
+        #expect(manifest.pages.values.contains { !$0.targets.isEmpty && $0.dependencyDigest != 0 })
+        // Each page's line carries the digest of its dependencies, as planning gives it.
+        let specs = SitePages.all(site.load().catalog, templates: try TemplateSet.load(from: FixtureSite.packageRoot + "/templates").get(),
+                                  fits: SiteFits(site.load().catalog))
+        #expect(specs.count == manifest.pages.count)
+        #expect(specs.allSatisfy { manifest.pages[$0.path.outputFile]?.dependencyDigest == $0.dependencyDigest })
         // Every shown record's "See also" block, as the build worked it out.
         let catalog = site.load().catalog
         #expect(manifest.related == RelatedRecords(catalog).blocks)
@@ -94,27 +99,27 @@ struct IncrementalBuildTests {
         #expect(BuildManifest.parse(manifest.serialized()) == manifest)
         let text = String(decoding: data, as: UTF8.self)
         let first = try #require(text.range(of: "\npage "))
-        for bad in ["page x\t999999\t0\t", "page x\t\t0\t999999", "page x\t\t999999\t", "page x\t0",
+        for bad in ["page x\tnot-hex\t0\t", "page x\t0\t0\t999999", "page x\t0\t999999\t", "page x\t0",
                     "related combo:x\t999999", "related nonsense:x\t", "related combo:x"] {
             let damaged = text.replacingCharacters(in: first, with: "\n" + bad + "\npage ")
             #expect(BuildManifest.parse(Data(damaged.utf8)) == nil, "\(bad)")
         }
     }
 
-    @Test("a manifest writes the lines of carried pages as it read them, only while keys, id sets and pages are numbered the same")
+    @Test("a manifest writes the lines of carried pages as it read them, only while id sets and pages are numbered the same")
     func carriedLines() throws {
         let site = try makeSite()
         defer { site.destroy() }
         let data = try builtManifest(site)
         let text = String(decoding: data, as: UTF8.self)
-        // A page line with its key numbers written backwards: it reads as the same page, and its
-        // text tells a line written as it was read from one numbered afresh.
+        // A page line with its link targets written backwards: it reads as the same page, and
+        // its text tells a line written as it was read from one numbered afresh.
         let line = try #require(text.split(separator: "\n").first {
-            $0.hasPrefix("page ") && $0.split(separator: "\t", omittingEmptySubsequences: false)[1].split(separator: " ").count > 2
+            $0.hasPrefix("page ") && $0.split(separator: "\t", omittingEmptySubsequences: false)[3].split(separator: " ").count > 2
         })
         var fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
         let path = String(fields[0].dropFirst("page ".count))
-        fields[1] = fields[1].split(separator: " ").reversed().joined(separator: " ")
+        fields[3] = fields[3].split(separator: " ").reversed().joined(separator: " ")
         let backwards = fields.joined(separator: "\t")
         let previous = try #require(BuildManifest.parse(Data(text.replacingOccurrences(of: String(line), with: backwards).utf8)))
         #expect(previous == BuildManifest.parse(data))
@@ -124,11 +129,12 @@ struct IncrementalBuildTests {
         // Numbered the same: a carried page's line is written as read; another is numbered afresh.
         #expect(String(decoding: next.serialized(carrying: all, from: previous), as: UTF8.self).contains(backwards))
         #expect(next.serialized(carrying: all.subtracting([path]), from: previous) == data)
-        // A key that sorts before every other numbers them all again: no line is written as read.
-        next.pages[path]?.dependencies.insert("!first")
+        // A page that sorts before every other numbers them all again: no line is written as read.
+        next.pages["!first.html"] = next.pages[path]
         let afresh = next.serialized()
         #expect(afresh != data)
-        #expect(next.serialized(carrying: all.subtracting([path]), from: previous) == afresh)
+        #expect(!String(decoding: afresh, as: UTF8.self).contains(backwards))
+        #expect(next.serialized(carrying: all, from: previous) == afresh)
     }
 
     @Test("editing a combo's prose rewrites only its page")
