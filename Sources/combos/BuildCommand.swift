@@ -67,6 +67,9 @@ struct BuildCommand: ParsableCommand {
                 if verbose { print("record files read back from the record cache: \(report.recordsReused) of \(report.recordFiles)") }
                 if verbose { print("fit answers worked out for \(report.configurationsWorkedOut) of \(report.configurations) configurations") }
                 if verbose, report.relatedReused { print("\"See also\" blocks reused from the last build (the references did not change)") }
+                if verbose, report.listingFilesKept {
+                    print("the builder's data and the search index kept from the last build (no record's listing changed)")
+                }
             }
         } catch {
             Terminal.printDiagnostics(error.diagnostics)

@@ -150,6 +150,7 @@ struct IncrementalBuildTests {
         // Its page shows its own answers; the other combo's are not worked out.
         #expect(report.configurations == 2 && report.configurationsWorkedOut == 1)
         #expect(report.relatedReused, "the references did not change: the last build's See also blocks serve")
+        #expect(report.listingFilesKept, "no listing changed: the builder's data and the search index are kept")
         try expectSameAsClean(site)
     }
 
@@ -194,6 +195,9 @@ struct IncrementalBuildTests {
             #expect(!written.contains(path), "\(path) does not list the combo")
         }
         #expect(written.count < report.pages)
+        // The search index shows the title: made again, and written.
+        #expect(!report.listingFilesKept)
+        #expect(report.writtenPaths.contains("search/search-index.js"))
         try expectSameAsClean(site)
     }
 
