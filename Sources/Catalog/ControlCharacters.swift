@@ -67,9 +67,9 @@ public enum ControlCharacters {
     /// The byte offset of the first forbidden character in UTF-8 text, or nil.
     ///
     /// Every Markdown body parsed goes through this (10,000 of them at the benchmark's largest
-    /// size): eight bytes at a time, each
-    /// word tested at once for a byte below 0x20, a DEL, or a 0xC2 (the lead byte of the C1
-    /// controls, and of `°`, `½` and the no-break space), and only those words byte by byte.
+    /// size), so it reads eight bytes at a time: each word is tested at once for a byte below
+    /// 0x20, a DEL or a 0xC2 (the lead byte of the C1 controls, and of `°`, `½` and the
+    /// no-break space), and only those words are looked at byte by byte.
     public static func firstOffset(in bytes: UnsafeRawBufferPointer) -> Int? {
         let count = bytes.count
         guard let base = bytes.baseAddress else { return nil }

@@ -4,9 +4,9 @@ import Foundation
 /// What the last `combos build` was made of and what it wrote, kept in the output folder so the
 /// next build can skip what did not change: the inputs' hashes (to stop at once when nothing
 /// changed), each record's hashes as `DependencyKey`s see it (to tell which pages to render
-/// again), each output file's hash, each page's element ids, link targets and the digest of its
-/// dependencies
-/// (to write only files whose bytes changed and to check links without the other pages' HTML),
+/// again), each output file's hash, each page's element ids, link targets and the digest of
+/// its dependencies (to write only files whose bytes changed, to check links without the other
+/// pages' HTML and to tell whose dependencies changed),
 /// and every record's "See also" block (reused while no record names different records).
 ///
 /// It is written last, by a temporary file renamed into place; an in-place update removes it
