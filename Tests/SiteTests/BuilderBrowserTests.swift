@@ -191,16 +191,8 @@ struct BuilderWalkthroughTests {
         let catalog = ShippedSite.catalog
         let combo = try #require(catalog[RecordID<Combo>("quad-mac-mini-m4-pro-exo")])
         let query = try #require(BuilderQuery(combo: combo, catalog: catalog)).text
-        let folder = ShippedSite.scratch("zz-walk")
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        try Self.harness.replacingOccurrences(of: "QUERY", with: query.replacingOccurrences(of: "&", with: "&amp;"))
-            .write(toFile: folder + "/index.html", atomically: true, encoding: .utf8)
-        let dom = try Chromium.dumpDOM("file://\(folder)/index.html", seconds: 30, allowFileAccess: true)
-        let start = try #require(dom.range(of: "<pre id=\"out\">"))
-        let end = try #require(dom.range(of: "</pre>", range: start.upperBound..<dom.endIndex))
-        let json = String(dom[start.upperBound..<end.lowerBound]).replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&amp;", with: "&")
-        let walk = try JSONDecoder().decode(Walk.self, from: Data(json.utf8))
+        let harness = Self.harness.replacingOccurrences(of: "QUERY", with: query.replacingOccurrences(of: "&", with: "&amp;"))
+        let walk = try ShippedSite.runHarness(harness, in: "zz-walk", as: Walk.self)
 
         #expect(walk.threeQuery.contains("machines=mac-mini-m4-pro-64gb:3:mini&"))
         #expect(walk.studioQuery.contains("machines=mac-mini-m4-pro-64gb:3:mini,mac-studio-m3-ultra-256gb:1&"))

@@ -68,15 +68,7 @@ struct FindingBrowserTests {
 
     @Test("clicking filters on the index combines them, changes the card count and keeps the state in the query string; typing in search shows result links")
     func clickAndType() throws {
-        let folder = ShippedSite.scratch("zz-finding")
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        try Self.harness.write(toFile: folder + "/index.html", atomically: true, encoding: .utf8)
-        let dom = try Chromium.dumpDOM("file://\(folder)/index.html", seconds: 30, allowFileAccess: true)
-        let start = try #require(dom.range(of: "<pre id=\"out\">"))
-        let end = try #require(dom.range(of: "</pre>", range: start.upperBound..<dom.endIndex))
-        let json = String(dom[start.upperBound..<end.lowerBound]).replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&amp;", with: "&")
-        let walk = try JSONDecoder().decode(Walk.self, from: Data(json.utf8))
+        let walk = try ShippedSite.runHarness(Self.harness, in: "zz-finding", as: Walk.self)
 
         #expect(walk.start.count == ShippedSite.catalog.combos.all.count)
         // The same combos the pre-rendered pages list, in the same order.
@@ -164,15 +156,7 @@ struct FindingBrowserTests {
 
     @Test("at phone width a will-it-run page's fit tables fit the screen, each cell naming its column")
     func phoneWidth() throws {
-        let folder = ShippedSite.scratch("zz-phone")
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        try Self.phone.write(toFile: folder + "/index.html", atomically: true, encoding: .utf8)
-        let dom = try Chromium.dumpDOM("file://\(folder)/index.html", seconds: 30, allowFileAccess: true)
-        let start = try #require(dom.range(of: "<pre id=\"out\">"))
-        let end = try #require(dom.range(of: "</pre>", range: start.upperBound..<dom.endIndex))
-        let json = String(dom[start.upperBound..<end.lowerBound]).replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&amp;", with: "&")
-        let phone = try JSONDecoder().decode(Phone.self, from: Data(json.utf8))
+        let phone = try ShippedSite.runHarness(Self.phone, in: "zz-phone", as: Phone.self)
         #expect(phone.tables >= 2)
         #expect(phone.overflow <= 0, "a fit table runs \(phone.overflow) px past its wrapper at 390 px")
         #expect(phone.page <= 0)
@@ -190,15 +174,7 @@ struct FindingBrowserTests {
     func threeClicksFromHome() throws {
         // Its own folder: the builder walk-through writes a harness of its own beside it, and
         // the two tests run at the same time (sharing one folder, each read the other's page).
-        let folder = ShippedSite.scratch("zz-finding-walk")
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        try Self.walkFromHome.write(toFile: folder + "/index.html", atomically: true, encoding: .utf8)
-        let dom = try Chromium.dumpDOM("file://\(folder)/index.html", seconds: 30, allowFileAccess: true)
-        let start = try #require(dom.range(of: "<pre id=\"out\">"))
-        let end = try #require(dom.range(of: "</pre>", range: start.upperBound..<dom.endIndex))
-        let json = String(dom[start.upperBound..<end.lowerBound]).replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&amp;", with: "&")
-        let walk = try JSONDecoder().decode(HomeWalk.self, from: Data(json.utf8))
+        let walk = try ShippedSite.runHarness(Self.walkFromHome, in: "zz-finding-walk", as: HomeWalk.self)
         #expect(walk.error == nil)
         #expect(walk.visited.count == 4, "home and three clicks: \(walk.visited)")
         let last = try #require(walk.visited.last)

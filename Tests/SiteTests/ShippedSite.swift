@@ -37,6 +37,21 @@ enum ShippedSite {
         scratchFolders.contains { relative == $0 || relative.hasPrefix($0 + "/") }
     }
 
+    /// Runs a harness page (it loads site pages in frames and writes what it found as JSON into
+    /// `<pre id="out">`) from a scratch folder in headless Chromium, and decodes what it wrote.
+    static func runHarness<Found: Decodable>(_ html: String, in scratch: String, as: Found.Type) throws -> Found {
+        let folder = Self.scratch(scratch)
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try html.write(toFile: folder + "/index.html", atomically: true, encoding: .utf8)
+        let dom = try Chromium.dumpDOM("file://\(folder)/index.html", seconds: 30, allowFileAccess: true)
+        guard let start = dom.range(of: "<pre id=\"out\">"), let end = dom.range(of: "</pre>", range: start.upperBound..<dom.endIndex) else {
+            throw Chromium.Failure(description: "the harness in \(scratch) wrote nothing: \(dom.prefix(500))")
+        }
+        let json = String(dom[start.upperBound..<end.lowerBound]).replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&amp;", with: "&")
+        return try JSONDecoder().decode(Found.self, from: Data(json.utf8))
+    }
+
     static func page(_ path: String) throws -> String {
         try String(contentsOfFile: output + "/" + path, encoding: .utf8)
     }
