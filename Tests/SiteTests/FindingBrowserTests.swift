@@ -119,27 +119,27 @@ struct FindingBrowserTests {
         </script></body></html>
         """
 
-    /// A will-it-run page in a frame as wide as a phone (390 px): how far its fit tables run
-    /// past their wrappers, and what its fit rows' cells say they are.
+    /// A page in a frame as wide as a phone (390 px): how far its tables of a kind (TABLE) run
+    /// past their wrappers, and what the cells of their first row say they are.
     static let phone = """
         <!doctype html><html><head><meta charset="utf-8"></head><body><pre id="out"></pre>
-        <iframe id="frame" src="../will-it-run/combo/quad-rtx-3090/index.html" width="390" height="800"></iframe>
+        <iframe id="frame" src="../PAGE" width="390" height="800"></iframe>
         <script>
         var frame = document.getElementById("frame");
         frame.onload = function () {
           setTimeout(function () {
             var doc = frame.contentWindow.document;
-            var wrappers = Array.prototype.filter.call(doc.querySelectorAll(".table-scroll"), function (w) { return w.querySelector("table.fits"); });
-            var row = doc.querySelector("table.fits tbody tr[data-model]");
+            var wrappers = Array.prototype.filter.call(doc.querySelectorAll(".table-scroll"), function (w) { return w.querySelector("TABLE"); });
+            var row = doc.querySelector("TABLE tbody tr");
             var cells = Array.prototype.map.call(row.querySelectorAll("td"), function (td) {
               return frame.contentWindow.getComputedStyle(td, "::before").content;
             });
-            var chart = row.querySelector("svg.ledger-chart").getBoundingClientRect();
+            var right = Math.max.apply(null, Array.prototype.map.call(row.children, function (cell) { return cell.getBoundingClientRect().right; }));
             document.getElementById("out").textContent = JSON.stringify({
               tables: wrappers.length,
               overflow: Math.max.apply(null, wrappers.map(function (w) { return w.scrollWidth - w.clientWidth; })),
               page: doc.documentElement.scrollWidth - doc.documentElement.clientWidth,
-              cells: cells, chartRight: chart.right, width: doc.documentElement.clientWidth });
+              cells: cells, right: right, width: doc.documentElement.clientWidth });
           }, 100);
         };
         </script></body></html>
@@ -150,18 +150,26 @@ struct FindingBrowserTests {
         let overflow: Double
         let page: Double
         let cells: [String]
-        let chartRight: Double
+        let right: Double
         let width: Double
     }
 
-    @Test("at phone width a will-it-run page's fit tables fit the screen, each cell naming its column")
-    func phoneWidth() throws {
-        let phone = try ShippedSite.runHarness(Self.phone, in: "zz-phone", as: Phone.self)
-        #expect(phone.tables >= 2)
-        #expect(phone.overflow <= 0, "a fit table runs \(phone.overflow) px past its wrapper at 390 px")
+    @Test("at phone width the tables of fit rows (a will-it-run page's, a model's \"Where it runs\") fit the screen, each cell naming its column",
+          arguments: [
+            ("will-it-run/combo/quad-rtx-3090/index.html", "table.fits",
+             ["Runtime and split", "Decode, tokens/s", "Prefill, tokens/s", "Memory per device"]),
+            ("models/llama-3.3-70b/index.html", "table.runs-on",
+             ["4-bit quant", "Runtime and split", "Decode, tokens/s", "Verdict", "Most faithful without offload"]),
+          ])
+    func phoneWidth(page: String, table: String, labels: [String]) throws {
+        let harness = Self.phone.replacingOccurrences(of: "PAGE", with: page).replacingOccurrences(of: "TABLE", with: table)
+        // A folder per case: the cases run at the same time.
+        let phone = try ShippedSite.runHarness(harness, in: "zz-phone-" + table.dropFirst("table.".count), as: Phone.self)
+        #expect(phone.tables >= 1)
+        #expect(phone.overflow <= 0, "\(table) runs \(phone.overflow) px past its wrapper at 390 px")
         #expect(phone.page <= 0)
-        #expect(phone.cells == ["\"Runtime and split\"", "\"Decode, tokens/s\"", "\"Prefill, tokens/s\"", "\"Memory per device\""])
-        #expect(phone.chartRight <= phone.width)
+        #expect(phone.cells == labels.map { "\"" + $0 + "\"" })
+        #expect(phone.right <= phone.width)
     }
 
     struct HomeWalk: Decodable {

@@ -24,7 +24,7 @@ enum ShippedSite {
     /// The folders browser tests put harness pages in, inside the shared output (so their
     /// relative links reach the site's assets) while they run: not the build's, and left out
     /// by every test that reads the whole output.
-    static let scratchFolders = ["zz-parity", "zz-walk", "zz-finding", "zz-finding-walk", "zz-phone"]
+    static let scratchFolders = ["zz-parity", "zz-walk", "zz-finding", "zz-finding-walk", "zz-phone-fits", "zz-phone-runs-on"]
 
     /// The path of a scratch folder (one of `scratchFolders`) in the shared output.
     static func scratch(_ name: String) -> String {
