@@ -90,14 +90,20 @@ final class FileWatcher: @unchecked Sendable {
                 let untilQuiet = quiet - (now - last)
                 let untilLongest = longest - (now - first)
                 let wait = min(untilQuiet, untilLongest)
-                if wait <= .zero {
+                if wait <= .zero, untilLongest > .zero, hasQueuedEvents() {
+                    // Events already queued belong to this burst: this thread was late to read
+                    // them (on a busy machine it can wait longer than `quiet` for a core), not
+                    // the editor late to write them, and the burst was split in two.
+                    timeout = 0
+                } else if wait <= .zero {
                     onBurst(Burst(paths: pending, firstSeen: first))
                     pending = []
                     firstSeen = nil
                     lastSeen = nil
                     continue
+                } else {
+                    timeout = Int32(max(1, wait.components.attoseconds / 1_000_000_000_000_000 + wait.components.seconds * 1000))
                 }
-                timeout = Int32(max(1, wait.components.attoseconds / 1_000_000_000_000_000 + wait.components.seconds * 1000))
             }
             var fds = [pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0), pollfd(fd: stopPipe[0], events: Int16(POLLIN), revents: 0)]
             let ready = poll(&fds, 2, timeout)
@@ -136,6 +142,12 @@ final class FileWatcher: @unchecked Sendable {
         close(descriptor)
         close(stopPipe[0])
         close(stopPipe[1])
+    }
+
+    /// Whether inotify holds events not read yet.
+    private func hasQueuedEvents() -> Bool {
+        var watched = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        return poll(&watched, 1, 0) > 0 && watched.revents & Int16(POLLIN) != 0
     }
     #endif
 }

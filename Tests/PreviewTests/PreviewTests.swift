@@ -220,12 +220,23 @@ struct PreviewRebuildTests {
         let before = workspace.session.state.rebuilds
         let path = workspace.root + "/content/combos/quad-rtx-3090.md"
         let text = try String(contentsOfFile: path, encoding: .utf8)
+        // The saves follow each other within microseconds, unless this thread is made to wait
+        // for a core (two cores, other suites' servers and builds beside it): a pause as long
+        // as the watcher's quiet window (10 ms) rightly ends a burst. Pauses of half of it or
+        // more are counted, and each may start one more rebuild; with none, there is one.
+        let clock = ContinuousClock()
+        var pauses = 0
+        var last = clock.now
         for index in 1...6 {
             try text.replacingOccurrences(of: "title: \"4x RTX 3090", with: "title: \"\(index)x RTX 3090").write(toFile: path, atomically: true, encoding: .utf8)
+            let now = clock.now
+            if index > 1, now - last >= .milliseconds(5) { pauses += 1 }
+            last = now
         }
         #expect(workspace.wait { workspace.session.state.rebuilds > before })
         Thread.sleep(forTimeInterval: 0.5)
-        #expect(workspace.session.state.rebuilds == before + 1)
+        #expect(workspace.session.state.rebuilds >= before + 1)
+        #expect(workspace.session.state.rebuilds <= before + 1 + pauses, "\(pauses) pauses of 5 ms or more between the saves")
         #expect(workspace.page("/hardware-combos/quad-rtx-3090/").contains("6x RTX 3090"))
 
         let quiet = workspace.session.state.rebuilds
