@@ -14,8 +14,24 @@ public enum CatalogLoader {
     /// text has not changed is not parsed again (`combos serve` keeps one for its whole run).
     public final class Cache: @unchecked Sendable {
         /// Each file as last read: its bytes, and what they decoded to.
-        var entries: [String: (bytes: Data, file: SourceFile, record: Any?, data: RecordData?, problems: [Diagnostic])] = [:]
+        var entries: [String: Entry] = [:]
+        /// How many files the last load read; the others' stamps said they were unchanged.
+        public fileprivate(set) var filesRead = 0
         public init() {}
+
+        struct Entry {
+            var bytes: Data
+            var file: SourceFile
+            var record: Any?
+            var data: RecordData?
+            var problems: [Diagnostic]
+            var todos: [Diagnostic]
+            /// The file's stamp when these bytes were read, and whether it was old enough then
+            /// to stand for them (`FileStamp.isSettled`): if so, a file with the same stamp is
+            /// not read again.
+            var stamp: FileStamp?
+            var settled: Bool
+        }
     }
 
     /// Loads the catalog under `directory`. Paths in diagnostics start with `directory` as given
@@ -35,6 +51,7 @@ public enum CatalogLoader {
             return Result(catalog: Catalog(), diagnostics: [Diagnostic(at: SourceLocation(path: root.display, line: 0, column: 0), message)])
         }
         diagnostics += unexpectedEntries(in: directory, root: root)
+        cache?.filesRead = 0
 
         let devices: [Device] = loadKind(root: root, into: &diagnostics, files: &files, unreadable: &unreadable, data: &data, cache: cache, records: records)
         let machines: [Machine] = loadKind(root: root, into: &diagnostics, files: &files, unreadable: &unreadable, data: &data, cache: cache, records: records)
@@ -83,22 +100,25 @@ public enum CatalogLoader {
         // The folder is listed in order, each file read and decoded on any core (most of a big
         // catalog's load is YAML), then the results are gathered in name order, so diagnostics
         // and records never depend on timing.
-        var entries: [(id: String, displayPath: String, fullPath: String)] = []
+        var entries: [(id: String, displayPath: String, fullPath: String, stamp: FileStamp?)] = []
         for name in names.sorted() where !isIgnorable(name) {
             let displayPath = displayFolder + "/" + name
             let fullPath = folder + "/" + name
-            var isDirectory: ObjCBool = false
-            _ = FileManager.default.fileExists(atPath: fullPath, isDirectory: &isDirectory)
-            guard !isDirectory.boolValue, name.hasSuffix(expected) else {
+            let found = FileStamp.of(fullPath)
+            let isDirectory = found?.isDirectory ?? false
+            guard !isDirectory, name.hasSuffix(expected) else {
                 diagnostics.append(Diagnostic(
                     at: SourceLocation(path: displayPath, line: 0, column: 0),
-                    "unexpected \(isDirectory.boolValue ? "folder" : "file") in \(displayFolder): each \(kind.singular) is one \(expected) file"))
+                    "unexpected \(isDirectory ? "folder" : "file") in \(displayFolder): each \(kind.singular) is one \(expected) file"))
                 continue
             }
-            entries.append((String(name.dropLast(expected.count)), displayPath, fullPath))
+            entries.append((String(name.dropLast(expected.count)), displayPath, fullPath, found?.stamp))
         }
+        // `restamp`: the file was read and its bytes were the cached ones; its stamp now is the
+        // cache entry's new stamp.
         typealias Decoded = (
-            bytes: Data, file: SourceFile, record: R?, data: RecordData?, problems: [Diagnostic], todos: [Diagnostic], fresh: Bool)
+            bytes: Data, file: SourceFile, record: R?, data: RecordData?, problems: [Diagnostic], todos: [Diagnostic], fresh: Bool,
+            stamp: FileStamp?, settled: Bool, restamp: Bool)
         // Only read while the workers run (the records in it are values of type R).
         nonisolated(unsafe) let previous = cache?.entries ?? [:]
         let keepBytes = cache != nil
@@ -107,10 +127,19 @@ public enum CatalogLoader {
         DispatchQueue.concurrentPerform(iterations: entries.count) { index in
             let entry = listed[index]
             // A file whose bytes did not change since the last read (`combos serve`) is not
-            // decoded again: its text, record and problems are the last read's.
+            // decoded again: its text, record, problems and TODOs are the last read's. One whose
+            // settled stamp did not change is not even read.
+            let hit = previous[entry.displayPath]
+            if let hit, hit.settled, let stamp = entry.stamp, hit.stamp == stamp {
+                results.set(index, .success((
+                    hit.bytes, hit.file, hit.record as? R, hit.data, hit.problems, hit.todos, false, stamp, true, false)))
+                return
+            }
             let read = SourceFile.bytes(path: entry.fullPath, displayPath: entry.displayPath)
-            if case .success(let bytes) = read, let hit = previous[entry.displayPath], hit.bytes == bytes {
-                results.set(index, .success((bytes, hit.file, hit.record as? R, hit.data, hit.problems, todoWarnings(in: hit.file), false)))
+            let settled = entry.stamp?.isSettled(at: Int64(Date().timeIntervalSince1970)) ?? false
+            if case .success(let bytes) = read, let hit, hit.bytes == bytes {
+                results.set(index, .success((
+                    bytes, hit.file, hit.record as? R, hit.data, hit.problems, hit.todos, false, entry.stamp, settled, true)))
                 return
             }
             switch read.flatMap({ bytes in SourceFile.decode(bytes, displayPath: entry.displayPath).map { (bytes, $0) } }) {
@@ -122,14 +151,16 @@ public enum CatalogLoader {
                 let hash = records.map { _ in StableHash.hash(bytes) } ?? 0
                 if let records, let (record, recordData) = decodeCached(R.self, id: entry.id, file: file, hash: hash, from: records) {
                     records.keepStored(file.path)
-                    results.set(index, .success((keepBytes ? bytes : Data(), file, record, recordData, [], todoWarnings(in: file), true)))
+                    results.set(index, .success((
+                        keepBytes ? bytes : Data(), file, record, recordData, [], todoWarnings(in: file), true, entry.stamp, settled, false)))
                     return
                 }
                 let (record, recordData, problems, fields) = decodeWithFields(R.self, id: entry.id, file: file)
                 if let records, problems.isEmpty, let fields { records.keep(fields, path: file.path, hash: hash) }
                 // The bytes are kept only for the cache: a build has no use for a second copy of
                 // every file (80 MB at ten thousand combos).
-                results.set(index, .success((keepBytes ? bytes : Data(), file, record, recordData, problems, todoWarnings(in: file), true)))
+                results.set(index, .success((
+                    keepBytes ? bytes : Data(), file, record, recordData, problems, todoWarnings(in: file), true, entry.stamp, settled, false)))
             }
         }
         // Ids are lowercase, so of two names differing only in case one is already an error; say
@@ -156,10 +187,19 @@ public enum CatalogLoader {
             case .failure(let diagnostic):
                 diagnostics.append(diagnostic)
                 unreadable[kind, default: []].insert(entry.id)
+                cache?.filesRead += 1
             case .success(let decoded):
                 files[entry.displayPath] = decoded.file
+                if decoded.fresh || decoded.restamp { cache?.filesRead += 1 }
                 diagnostics += decoded.todos
-                if decoded.fresh { cache?.entries[entry.displayPath] = (decoded.bytes, decoded.file, decoded.record, decoded.data, decoded.problems) }
+                if decoded.fresh {
+                    cache?.entries[entry.displayPath] = Cache.Entry(
+                        bytes: decoded.bytes, file: decoded.file, record: decoded.record, data: decoded.data, problems: decoded.problems,
+                        todos: decoded.todos, stamp: decoded.stamp, settled: decoded.settled)
+                } else if decoded.restamp {
+                    cache?.entries[entry.displayPath]?.stamp = decoded.stamp
+                    cache?.entries[entry.displayPath]?.settled = decoded.settled
+                }
                 diagnostics += decoded.problems
                 if let record = decoded.record {
                     records.append(record)
@@ -190,11 +230,13 @@ public enum CatalogLoader {
     static func containsTODO(_ text: String) -> Bool {
         var text = text
         return text.withUTF8 { bytes in
-            guard bytes.count >= 4 else { return false }
-            for index in 0...(bytes.count - 4)
-            where bytes[index] == UInt8(ascii: "T") && bytes[index + 1] == UInt8(ascii: "O")
-                && bytes[index + 2] == UInt8(ascii: "D") && bytes[index + 3] == UInt8(ascii: "O") {
-                return true
+            guard let base = bytes.baseAddress, bytes.count >= 4 else { return false }
+            // From one "T" to the next with memchr (a build reads every file of a big catalog).
+            var index = 0
+            while index <= bytes.count - 4, let found = memchr(base + index, Int32(UInt8(ascii: "T")), bytes.count - 3 - index) {
+                let at = UnsafePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - base
+                if bytes[at + 1] == UInt8(ascii: "O") && bytes[at + 2] == UInt8(ascii: "D") && bytes[at + 3] == UInt8(ascii: "O") { return true }
+                index = at + 1
             }
             return false
         }

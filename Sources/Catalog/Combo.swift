@@ -69,6 +69,9 @@ public struct Combo: Record {
         let benchmarkTargets: [BenchmarkTarget]
         let why: MarkdownText
         let locations: [String: SourceLocation]
+        /// The records it names (`ReferencesOtherRecords`), gathered once: the rules, the "See
+        /// also" ranking and the page plan each ask for every combo's on every preview rebuild.
+        let references: [AnyReference]
 
         init(id: RecordID<Combo>, _ fields: Fields, body: MarkdownText?) {
             title = fields.text("title") ?? id.raw
@@ -96,6 +99,16 @@ public struct Combo: Record {
             var locations: [String: SourceLocation] = [:]
             for spec in Combo.schema.fields { locations[spec.name] = fields.keyLocation(spec.name) }
             self.locations = locations
+            var references = [AnyReference(platform)]
+            references += nodes.map { AnyReference($0.machine) }
+            references += recommendedRuntimes.map(AnyReference.init)
+            references += runtimeCompatibility.map { AnyReference($0.runtime) }
+            references += alternatives.map(AnyReference.init)
+            if let referenceModel { references.append(AnyReference(referenceModel)) }
+            references += bestModelClasses.flatMap { $0.models.map(AnyReference.init) }
+            references += related.references
+            references += benchmarkTargets.flatMap { [AnyReference($0.model), AnyReference($0.runtime)] }
+            self.references = references
         }
     }
 

@@ -44,18 +44,8 @@ extension Model: ReferencesOtherRecords {
 }
 
 extension Combo: ReferencesOtherRecords {
-    public var references: [AnyReference] {
-        var all = [AnyReference(platform)]
-        all += nodes.map { AnyReference($0.machine) }
-        all += recommendedRuntimes.map(AnyReference.init)
-        all += runtimeCompatibility.map { AnyReference($0.runtime) }
-        all += alternatives.map(AnyReference.init)
-        if let referenceModel { all.append(AnyReference(referenceModel)) }
-        all += bestModelClasses.flatMap { $0.models.map(AnyReference.init) }
-        all += related.references
-        all += benchmarkTargets.flatMap { [AnyReference($0.model), AnyReference($0.runtime)] }
-        return all
-    }
+    /// Gathered when the combo is read (`Combo.Values`).
+    public var references: [AnyReference] { values.references }
 }
 
 extension Stack: ReferencesOtherRecords {

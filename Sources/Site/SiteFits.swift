@@ -118,7 +118,11 @@ final class SiteFits: Sendable {
     /// not all at once here. An incremental `combos build` renders a few pages and needs a few
     /// configurations (and one 4-bit answer per configuration and asked model for the filters,
     /// `reference(_:on:context:)`); a full build asks for every one either way.
-    init(_ catalog: Catalog, reusing previous: SiteFits? = nil, inputs: Int? = nil, lazily: Bool = false) {
+    ///
+    /// `rewritten`: the combos whose files changed since `previous`, when the caller knows
+    /// (`combos serve`). With the same `inputs`, every other combo keeps its configuration
+    /// without working it out again (at ten thousand combos, 0.3 s of each preview rebuild).
+    init(_ catalog: Catalog, reusing previous: SiteFits? = nil, inputs: Int? = nil, lazily: Bool = false, rewritten: Set<RecordID<Combo>>? = nil) {
         self.catalog = catalog
         self.inputs = inputs
         let sameInputs = inputs != nil && previous?.inputs == inputs
@@ -143,7 +147,8 @@ final class SiteFits: Sendable {
         var representatives: [String: Combo] = [:]
         var reused: [String: ComboFit?] = [:]
         for combo in catalog.combos {
-            let key = BuilderQuery(combo: combo, catalog: catalog)?.text ?? ""
+            let kept = sameInputs && rewritten.map { !$0.contains(combo.id) } == true ? previous?.comboKeys[combo.id] : nil
+            let key = kept ?? BuilderQuery(combo: combo, catalog: catalog)?.text ?? ""
             keys[combo.id] = key
             if representatives[key] == nil { representatives[key] = combo }
             if sameInputs, previous?.comboKeys[combo.id] == key, let old = previous?.combos.workedOut(combo.id) {

@@ -38,6 +38,11 @@ struct PageSpec: Sendable {
     var asksEveryConfiguration = false
     let build: @Sendable (inout PageContext) -> Any
 
+    /// The same page, with no dependencies (`SitePages.all(dependencies: false)`).
+    var withoutDependencies: PageSpec {
+        PageSpec(path: path, source: source, template: template, dependencies: [], asksEveryConfiguration: asksEveryConfiguration, build: build)
+    }
+
     /// Whether a page built before with dependencies of digest `oldDigest` must be rendered
     /// again after the `changed` keys: its dependencies are not the last build's (a list of
     /// cards whose members or counts changed), or it shows something that changed. Different
@@ -73,8 +78,13 @@ enum SitePages {
     /// kept one (`combos serve` between edits that do not change what names what).
     /// `facets`: the filter values of the catalog, when the caller kept them (`combos serve`,
     /// after an edit to a combo's text alone).
+    /// `dependencies`: false leaves every page's `dependencies` empty, for a caller that keeps
+    /// them from before (`combos serve`, after an edit to records' text alone: dependencies are
+    /// made of listings, references, fit answers and filter values, none of which changed).
+    /// Working them out was most of planning at ten thousand combos.
     static func all(
-        _ catalog: Catalog, templates: TemplateSet, fits: SiteFits, related: RelatedRecords? = nil, facets: ComboFacets? = nil
+        _ catalog: Catalog, templates: TemplateSet, fits: SiteFits, related: RelatedRecords? = nil, facets: ComboFacets? = nil,
+        dependencies planned: Bool = true
     ) -> [PageSpec] {
         let backlinks = Backlinks(catalog)
         let related = related ?? RelatedRecords(catalog)
@@ -94,6 +104,7 @@ enum SitePages {
         let cardKeys: [RecordID<Combo>: (listing: String, fits: String)] = Dictionary(
             uniqueKeysWithValues: catalog.combos.map { ($0.id, (Key.listing(.combo, $0.id.raw), Key.comboFits($0.id))) })
         @Sendable func comboListKeys(_ ids: [RecordID<Combo>], page: Pagination?) -> Set<String> {
+            guard planned else { return [] }
             var keys: Set<String> = [Key.kind(.machine), Key.kind(.device), Key.kind(.platform)]
             let shown = page?.slice(ids) ?? ids[...]
             for id in shown {
@@ -113,6 +124,7 @@ enum SitePages {
             (machine.id.raw, machine.references.map { Key.listing($0.kind, $0.id) })
         })
         @Sendable func listings(_ references: [AnyReference]) -> Set<String> {
+            guard planned else { return [] }
             var keys: Set<String> = []
             for reference in references {
                 keys.insert(Key.listing(reference.kind, reference.id))
@@ -121,7 +133,10 @@ enum SitePages {
             return keys
         }
         func comboListings(_ combos: Backlinks.ComboList) -> Set<String> {
-            Set(combos.ids.map { Key.listing(.combo, $0.raw) })
+            planned ? Set(combos.ids.map { Key.listing(.combo, $0.raw) }) : []
+        }
+        func relatedKeys(_ kind: RecordKind, _ id: String) -> Set<String> {
+            planned ? related.dependencies(of: .init(kind: kind, id: id)) : []
         }
 
         pages.append(PageSpec(path: Route.home, source: templates.path(of: "pages/home"), template: "pages/home", dependencies: everyKind.union([Key.fits])) {
@@ -179,7 +194,7 @@ enum SitePages {
         // platform, machines and their devices), worked out once per combo. Looked up per
         // alternative, each lookup copied the whole combo record: at 10,000 combos that copying
         // was most of planning the combo pages.
-        let comboHardware = Parallel.map(catalog.combos.all) { combo -> Set<String> in
+        let comboHardware = !planned ? [] : Parallel.map(catalog.combos.all) { combo -> Set<String> in
             var keys: Set<String> = [Key.listing(.platform, combo.platform.id.raw)]
             for node in combo.nodes {
                 keys.insert(Key.listing(.machine, node.machine.id.raw))
@@ -188,7 +203,7 @@ enum SitePages {
             return keys
         }
         let hardwareByCombo = Dictionary(uniqueKeysWithValues: zip(catalog.combos.all.map(\.id), comboHardware))
-        let comboPageKeys = Parallel.map(catalog.combos.all) { combo -> Set<String> in
+        let comboPageKeys = !planned ? [] : Parallel.map(catalog.combos.all) { combo -> Set<String> in
             var keys: Set<String> = [Key.full(.combo, combo.id.raw), Key.comboFits(combo.id), Key.kind(.stack)]
             keys.formUnion(listings(combo.references))
             for alternative in combo.alternatives {
@@ -198,13 +213,14 @@ enum SitePages {
             keys.formUnion(related.dependencies(of: .init(kind: .combo, id: combo.id.raw)))
             return keys
         }
-        for (combo, keys) in zip(catalog.combos, comboPageKeys) {
+        for (index, combo) in catalog.combos.all.enumerated() {
+            let keys = planned ? comboPageKeys[index] : []
             pages.append(PageSpec(path: Route.combo(combo.id), source: combo.path, template: "pages/combo", dependencies: keys) {
                 ComboPage(combo: combo, fits: fits, related: related, context: &$0)
             })
         }
         for combo in catalog.combos {
-            let keys: Set<String> = [
+            let keys: Set<String> = !planned ? [] : [
                 Key.listing(.combo, combo.id.raw), Key.comboFits(combo.id), Key.kind(.model), Key.kind(.runtime), Key.kind(.benchmark),
             ]
             pages.append(PageSpec(path: Route.willItRun(combo.id), source: combo.path, template: "pages/will-it-run", dependencies: keys) {
@@ -217,7 +233,7 @@ enum SitePages {
             ]
             keys.formUnion((backlinks.machinesByDevice[device.id] ?? []).map { Key.listing(.machine, $0.id.raw) })
             keys.formUnion(comboListings(backlinks.combos(withDevice: device.id)))
-            keys.formUnion(related.dependencies(of: .init(kind: .device, id: device.id.raw)))
+            keys.formUnion(relatedKeys(.device, device.id.raw))
             pages.append(PageSpec(path: Route.device(device.id), source: device.path, template: "pages/device", dependencies: keys) {
                 DevicePage(device: device, backlinks: backlinks, fits: fits, related: related, context: &$0)
             })
@@ -226,7 +242,7 @@ enum SitePages {
             var keys: Set<String> = [Key.full(.machine, machine.id.raw)]
             keys.formUnion(listings(machine.references))
             keys.formUnion(comboListings(backlinks.combos(onMachine: machine.id)))
-            keys.formUnion(related.dependencies(of: .init(kind: .machine, id: machine.id.raw)))
+            keys.formUnion(relatedKeys(.machine, machine.id.raw))
             pages.append(PageSpec(path: Route.machine(machine.id), source: machine.path, template: "pages/machine", dependencies: keys) {
                 MachinePage(machine: machine, backlinks: backlinks, related: related, context: &$0)
             })
@@ -234,7 +250,7 @@ enum SitePages {
         for platform in catalog.platforms {
             var keys: Set<String> = [Key.full(.platform, platform.id.raw)]
             keys.formUnion(comboListings(backlinks.combos(onPlatform: platform.id)))
-            keys.formUnion(related.dependencies(of: .init(kind: .platform, id: platform.id.raw)))
+            keys.formUnion(relatedKeys(.platform, platform.id.raw))
             pages.append(PageSpec(path: Route.platform(platform.id), source: platform.path, template: "pages/platform", dependencies: keys) {
                 PlatformPage(platform: platform, backlinks: backlinks, related: related, context: &$0)
             })
@@ -242,7 +258,7 @@ enum SitePages {
         for runtime in catalog.runtimes {
             // It quotes every combo's verdict on it.
             var keys: Set<String> = [Key.full(.runtime, runtime.id.raw), Key.anyFull(.combo), Key.kind(.combo)]
-            keys.formUnion(related.dependencies(of: .init(kind: .runtime, id: runtime.id.raw)))
+            keys.formUnion(relatedKeys(.runtime, runtime.id.raw))
             pages.append(PageSpec(path: Route.runtime(runtime.id), source: runtime.path, template: "pages/runtime", dependencies: keys) {
                 RuntimePage(runtime: runtime, related: related, context: &$0)
             })
@@ -250,7 +266,7 @@ enum SitePages {
         for model in catalog.models {
             var keys: Set<String> = [Key.full(.model, model.id.raw), Key.kind(.combo), Key.kind(.device), Key.kind(.runtime), Key.fits]
             keys.formUnion(comboListings(backlinks.combos(naming: model.id)))
-            keys.formUnion(related.dependencies(of: .init(kind: .model, id: model.id.raw)))
+            keys.formUnion(relatedKeys(.model, model.id.raw))
             pages.append(PageSpec(
                 path: Route.model(model.id), source: model.path, template: "pages/model", dependencies: keys, asksEveryConfiguration: true
             ) {
@@ -260,7 +276,7 @@ enum SitePages {
         for stack in catalog.stacks {
             var keys: Set<String> = [Key.full(.stack, stack.id.raw)]
             keys.formUnion(listings(stack.references))
-            keys.formUnion(related.dependencies(of: .init(kind: .stack, id: stack.id.raw)))
+            keys.formUnion(relatedKeys(.stack, stack.id.raw))
             pages.append(PageSpec(path: Route.stack(stack.id), source: stack.path, template: "pages/stack", dependencies: keys) {
                 StackPage(stack: stack, related: related, context: &$0)
             })
@@ -268,7 +284,7 @@ enum SitePages {
         for guide in catalog.guides {
             var keys: Set<String> = [Key.full(.guide, guide.id.raw)]
             keys.formUnion(listings(guide.references))
-            keys.formUnion(related.dependencies(of: .init(kind: .guide, id: guide.id.raw)))
+            keys.formUnion(relatedKeys(.guide, guide.id.raw))
             pages.append(PageSpec(path: Route.guide(guide.id), source: guide.path, template: "pages/guide", dependencies: keys) {
                 GuidePage(guide: guide, related: related, context: &$0)
             })
@@ -281,7 +297,7 @@ enum SitePages {
         pages.append(PageSpec(path: Route.notFound, source: templates.path(of: "pages/not-found"), template: "pages/not-found", dependencies: []) {
             NotFoundPage(context: &$0)
         })
-        return pages
+        return planned ? pages : pages.map(\.withoutDependencies)
     }
 
     /// The builder's data depends on everything the engine reads and on the combos' presets.

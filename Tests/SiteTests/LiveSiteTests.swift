@@ -72,6 +72,13 @@ struct LiveSiteTests {
         #expect(report.renderedPaths == expected.sorted())
         expectSame(site.files, try workspace.fullBuild(), "after editing failure modes")
 
+        // A stack's body: the page plan is kept (no dependency changed), and the stack's page is
+        // the one page that shows it.
+        workspace.replace("content/stacks/multi-machine-apple-cluster.md", "used to be a party trick", with: "was a party trick")
+        let stack = try site.rebuild().get()
+        #expect(stack.renderedPaths == ["stacks/multi-machine-apple-cluster/index.html"])
+        expectSame(site.files, try workspace.fullBuild(), "after editing a stack's body")
+
         // The filter values, kept through that edit, are worked out again when one changes.
         workspace.replace("content/combos/quad-mac-mini-m4-pro-exo.md", "difficulty: advanced", with: "difficulty: beginner")
         let moved = try site.rebuild().get()
@@ -126,6 +133,62 @@ struct LiveSiteTests {
         workspace.replace("content/combos/quad-rtx-3090.md", "difficulty: advanced", with: "difficulty: beginner")
         _ = try site.rebuild().get()
         expectSame(site.files, try workspace.fullBuild(), "after a difficulty edit")
+    }
+
+    @Test("a file unchanged since well before it was read is not read again; an edited one is, while its write is recent")
+    func unchangedFilesAreNotRead() throws {
+        let workspace = Workspace()
+        let content = workspace.root + "/content"
+        var paths: [String] = []
+        let enumerator = FileManager.default.enumerator(atPath: content)
+        while let relative = enumerator?.nextObject() as? String {
+            if relative.hasSuffix(".md") || relative.hasSuffix(".yaml") { paths.append(content + "/" + relative) }
+        }
+        let anHourAgo = Date(timeIntervalSinceNow: -3600)
+        for path in paths { try FileManager.default.setAttributes([.modificationDate: anHourAgo], ofItemAtPath: path) }
+        let site = LiveSite(workspace.options)
+        #expect(try site.rebuild().get().filesRead == paths.count)
+        let again = try site.rebuild().get()
+        #expect(again.filesRead == 0)
+        #expect(again.rendered == 0)
+
+        workspace.replace("content/combos/quad-mac-mini-m4-pro-exo.md", "A node disappears from RDMA placements", with: "A mini drops out of RDMA placements")
+        let edited = try site.rebuild().get()
+        #expect(edited.filesRead == 1)
+        #expect(edited.renderedPaths.contains("hardware-combos/quad-mac-mini-m4-pro-exo/index.html"))
+        // Written a moment ago: a second write within the same tick of the file system's clock
+        // could leave the same stamp, so it is read again (and found unchanged).
+        let soon = try site.rebuild().get()
+        #expect(soon.filesRead == 1)
+        #expect(soon.rendered == 0)
+        expectSame(site.files, try workspace.fullBuild(), "after reading only the edited file")
+    }
+
+    @Test("a rewrite in place that leaves the same size and write time as the last read is still seen")
+    func sameStampRewrite() throws {
+        let workspace = Workspace()
+        let site = LiveSite(workspace.options)
+        let path = workspace.root + "/content/combos/quad-mac-mini-m4-pro-exo.md"
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        // Written just now, however the copy kept its time.
+        try FileManager.default.setAttributes([.modificationDate: Date()], ofItemAtPath: path)
+        _ = try site.rebuild().get()
+        var before = stat()
+        #expect(stat(path, &before) == 0)
+        // The same number of bytes, in the same file (not renamed over it), then its write time
+        // set back to the last read's: as if both writes fell in one tick of the clock.
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        try handle.write(contentsOf: Data(text.replacingOccurrences(of: "A node disappears", with: "A node vanishes!!").utf8))
+        try handle.close()
+        var times = [before.st_atim, before.st_mtim]
+        #expect(utimensat(AT_FDCWD, path, &times, 0) == 0)
+        var after = stat()
+        #expect(stat(path, &after) == 0)
+        #expect(after.st_ino == before.st_ino && after.st_size == before.st_size)
+        #expect(after.st_mtim.tv_sec == before.st_mtim.tv_sec && after.st_mtim.tv_nsec == before.st_mtim.tv_nsec)
+        let report = try site.rebuild().get()
+        #expect(report.renderedPaths.contains("hardware-combos/quad-mac-mini-m4-pro-exo/index.html"))
+        expectSame(site.files, try workspace.fullBuild(), "after a rewrite with the same stamp")
     }
 
     @Test("a broken edit fails and keeps the last good site; fixing it rebuilds")
