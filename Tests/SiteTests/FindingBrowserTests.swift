@@ -135,11 +135,15 @@ struct FindingBrowserTests {
               return frame.contentWindow.getComputedStyle(td, "::before").content;
             });
             var right = Math.max.apply(null, Array.prototype.map.call(row.children, function (cell) { return cell.getBoundingClientRect().right; }));
+            // How far any cell's content runs past the cell, into its neighbour's.
+            var spill = Math.max.apply(null, Array.prototype.map.call(doc.querySelectorAll("TABLE td[data-label]"), function (cell) {
+              return cell.scrollWidth - cell.clientWidth;
+            }));
             document.getElementById("out").textContent = JSON.stringify({
               tables: wrappers.length,
               overflow: Math.max.apply(null, wrappers.map(function (w) { return w.scrollWidth - w.clientWidth; })),
               page: doc.documentElement.scrollWidth - doc.documentElement.clientWidth,
-              cells: cells, right: right, width: doc.documentElement.clientWidth });
+              cells: cells, right: right, spill: spill, width: doc.documentElement.clientWidth });
           }, 100);
         };
         </script></body></html>
@@ -151,10 +155,11 @@ struct FindingBrowserTests {
         let page: Double
         let cells: [String]
         let right: Double
+        let spill: Double
         let width: Double
     }
 
-    @Test("at phone width the tables of fit rows (a will-it-run page's, a model's \"Where it runs\") fit the screen, each cell naming its column",
+    @Test("at phone width the tables of fit rows (a will-it-run page's, a model's \"Where it runs\") fit the screen, each cell naming its column and holding its content",
           arguments: [
             ("will-it-run/combo/quad-rtx-3090/index.html", "table.fits",
              ["Runtime and split", "Decode, tokens/s", "Prefill, tokens/s", "Memory per device"]),
@@ -170,6 +175,7 @@ struct FindingBrowserTests {
         #expect(phone.page <= 0)
         #expect(phone.cells == labels.map { "\"" + $0 + "\"" })
         #expect(phone.right <= phone.width)
+        #expect(phone.spill <= 0, "a cell's content runs \(phone.spill) px into the next one at 390 px")
     }
 
     struct HomeWalk: Decodable {
