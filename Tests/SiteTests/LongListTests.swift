@@ -18,6 +18,31 @@ struct LongListTests {
         return site
     }
 
+    @Test("the feed holds the 100 newest dated records, newest first")
+    func feedLimit() throws {
+        let site = Self.bigSite()
+        defer { site.destroy() }
+        // One copy reviewed later than the rest: it leads the feed.
+        site.write("content/combos/box-77.md", site.read("content/combos/box-77.md").replacingOccurrences(of: "reviewed: 2026-11-25", with: "reviewed: 2026-11-26"))
+        let options = SiteBuilder.Options(
+            content: site.content, templates: FixtureSite.packageRoot + "/templates", output: site.path("public"),
+            baseURL: "https://combos.example/")
+        _ = try SiteBuilder.build(options)
+        let feed = site.read("public/feed.xml")
+        let entries = feed.components(separatedBy: "<entry>").dropFirst()
+        let catalog = CatalogLoader.load(from: site.content).catalog
+        let dated = catalog.combos.all.compactMap(\.reviewed) + catalog.guides.all.compactMap { $0.updated ?? $0.published }
+            + catalog.benchmarks.all.compactMap(\.measured)
+        #expect(dated.count > AtomFeed.limit)
+        #expect(entries.count == AtomFeed.limit)
+        #expect(entries.first?.contains("https://combos.example/hardware-combos/box-77/") == true)
+        // None left out is newer than the oldest one in.
+        let days = entries.compactMap { $0.components(separatedBy: "<updated>").dropFirst().first?.prefix(10) }.map(String.init)
+        #expect(days.count == AtomFeed.limit && days == days.sorted(by: >))
+        let oldestIn = try #require(days.last)
+        #expect(dated.map(\.description).sorted(by: >).dropFirst(AtomFeed.limit).allSatisfy { $0 <= oldestIn })
+    }
+
     @Test("the combo index, its filter pages and the home page show 100 cards a page, and every combo is on one of the index's pages")
     func pagedIndex() throws {
         let site = Self.bigSite()
