@@ -15,7 +15,7 @@ import Foundation
 struct BuildManifest: Equatable, Sendable {
     static let fileName = ".combos-build-manifest"
     /// Raised when the format or what the build writes changes in a way a manifest cannot show.
-    static let formatVersion = 4
+    static let formatVersion = 5
 
     struct Page: Equatable, Sendable {
         /// `PageSpec.dependencyDigest`: whether the page's dependencies are the last build's is
@@ -25,6 +25,10 @@ struct BuildManifest: Equatable, Sendable {
         var ids: PageIDs
         /// The other pages it links to, for checking it again when one of them changes.
         var targets: Set<String>
+        /// Its dependencies that name records' text (`DependencyKey.isText`), sorted: after an
+        /// edit to records' text alone, a build keeps the last page plan and renders the pages
+        /// these say show that text.
+        var textKeys: [String] = []
     }
 
     /// The build's options and the binary that ran it: a change rebuilds everything.
@@ -148,7 +152,8 @@ struct BuildManifest: Equatable, Sendable {
                 if let read, carried.contains(path), let number = pageTable[path] { return "page " + read.lines[number] }
                 guard let page = pages[path] else { return nil }
                 let targets = page.targets.compactMap { pageTable[$0] }.sorted().map(String.init).joined(separator: " ")
-                return "page \(path)\t\(hex(page.dependencyDigest))\t\(idTable[page.ids.text] ?? 0)\t\(targets)"
+                return "page \(path)\t\(hex(page.dependencyDigest))\t\(idTable[page.ids.text] ?? 0)\t\(targets)\t"
+                    + page.textKeys.joined(separator: " ")
             }
             for text in made {
                 if let text { try line(text) }
@@ -213,9 +218,10 @@ struct BuildManifest: Equatable, Sendable {
         let idTable = idSets
         let read = Parallel.map(pageLines) { line -> (path: String, page: Page, targets: Substring)? in
             let fields = Self.fields(line, UInt8(ascii: "\t"), omittingEmpty: false)
-            guard fields.count == 4 else { return nil }
+            guard fields.count == 5 else { return nil }
             guard let digest = UInt64(fields[1], radix: 16), let ids = Int(fields[2]), idTable.indices.contains(ids) else { return nil }
-            return (String(fields[0]), Page(dependencyDigest: digest, ids: idTable[ids], targets: []), fields[3])
+            let textKeys = Self.fields(fields[4], UInt8(ascii: " ")).map(String.init)
+            return (String(fields[0]), Page(dependencyDigest: digest, ids: idTable[ids], targets: [], textKeys: textKeys), fields[3])
         }
         var pages: [(path: String, page: Page, targets: Substring)] = []
         pages.reserveCapacity(read.count)

@@ -213,7 +213,7 @@ public final class LiveSite: @unchecked Sendable {
         // The filter values read the combos' listings, the records of other kinds and the fit
         // answers: an edit to a combo's text alone (its body, its editorial fields) leaves
         // them as they were (at ten thousand combos, 0.15 s of each reload to work out again).
-        let textOnly = changed.allSatisfy { Self.isTextKey($0) }
+        let textOnly = changed.allSatisfy { DependencyKey.isText($0) }
         let comboFacets = state.flatMap { textOnly ? $0.comboFacets : nil } ?? ComboFacets(catalog, fits: fits)
         // After such an edit, every page's dependencies are the last build's (they are made of
         // listings, references, fit answers and filter values, and none of them changed), so
@@ -252,7 +252,7 @@ public final class LiveSite: @unchecked Sendable {
                 let old = keepsPlan ? oldPages[spec.path.outputFile] : nil
                 let record = PageRecord(
                     page: page.withoutHTML, dependencyDigest: old?.dependencyDigest ?? spec.dependencyDigest,
-                    textKeys: old?.textKeys ?? spec.dependencies.filter(Self.isTextKey), attributes: attributes,
+                    textKeys: old?.textKeys ?? spec.dependencies.filter(DependencyKey.isText), attributes: attributes,
                     targets: LinkChecker.targets(of: page, attributes: attributes))
                 return (record, Data(page.bytes))
             }
@@ -305,12 +305,6 @@ public final class LiveSite: @unchecked Sendable {
         return Report(
             changed: changed.filter { $0.hasPrefix("full:") }.count, renderedPaths: renderedPaths.sorted(), checked: toCheck.count,
             total: pages.count, phases: phases, recordsReused: records?.reused ?? 0, filesRead: cache.filesRead)
-    }
-
-    /// Whether a dependency key names records' text (`full:`, `anyfull:`), which changes no
-    /// page's dependencies.
-    private static func isTextKey(_ key: String) -> Bool {
-        key.hasPrefix("full:") || key.hasPrefix("anyfull:")
     }
 
     /// Every template's text, to tell whether any changed.

@@ -71,6 +71,9 @@ public enum SiteBuilder {
         /// The "See also" blocks were the last build's, kept in its manifest (the references
         /// had not changed), not worked out again.
         public var relatedReused = false
+        /// Only records' text changed since the last build, so the page plan was its (no page's
+        /// dependencies were worked out).
+        public var planKept = false
         /// The builder's data and the search index were the last build's, kept in the output
         /// (no record's listing changed), not made again.
         public var listingFilesKept = false
@@ -94,6 +97,8 @@ public enum SiteBuilder {
         var links: LinkChecker.PageLinks
         var hash: UInt64
         var written: Bool
+        /// `BuildManifest.Page.textKeys`.
+        var textKeys: [String]
     }
 
     private static func run(_ options: Options, write: Bool) throws(DiagnosticsError) -> Report {
@@ -251,10 +256,17 @@ public enum SiteBuilder {
         // An update works out the answers of the configurations whose pages it renders, when
         // they render; a whole new output asks for all of them, worked out here on every core.
         let fits = try timed("fit answers") { SiteFits(catalog, lazily: previous != nil) }
+        var changed: Set<String>?
+        // After an edit to records' text alone, every page's dependencies are the last build's
+        // (`DependencyKey.isText`): they are not worked out again (at ten thousand combos, most
+        // of planning), and the pages to render are those that show the text that changed.
+        var keepsPlan = false
         var specs = try timed("plan pages") { () -> [PageSpec] in
             next.references = BuildManifest.referencesHash(catalog)
             next.fitInputs = BuildManifest.fitInputsHash(next.records, catalog)
             for (id, key) in fits.comboKeys { next.comboKeys[id.raw] = StableHash.hash(key) }
+            changed = previous.map { $0.changedKeys(to: next) }
+            keepsPlan = changed?.allSatisfy(DependencyKey.isText) ?? false
             // The "See also" blocks of the last build while the references are the same.
             let related: RelatedRecords
             if let previous, previous.references == next.references, !previous.related.isEmpty {
@@ -264,20 +276,30 @@ public enum SiteBuilder {
                 related = RelatedRecords(catalog)
             }
             next.related = related.blocks
+            if keepsPlan, let previous {
+                let specs = SitePages.all(catalog, templates: templates, fits: fits, related: related, dependencies: false)
+                // The same pages as last time, as they must be when no listing changed.
+                if specs.allSatisfy({ previous.pages[$0.path.outputFile] != nil }) { return specs }
+                keepsPlan = false
+            }
             return SitePages.all(catalog, templates: templates, fits: fits, related: related)
         }
 
         // 3. The pages to render: all of them, or those showing something that changed.
-        let changed = previous.map { $0.changedKeys(to: next) }
         // Each page's dependencies as the manifest keeps them, worked out on every core.
-        let digests = Parallel.map(specs) { $0.dependencyDigest }
+        let digests = keepsPlan
+            ? specs.map { previous?.pages[$0.path.outputFile]?.dependencyDigest ?? 0 }
+            : Parallel.map(specs) { $0.dependencyDigest }
         var toRender: [Int] = []
         for (index, spec) in specs.enumerated() {
             guard let previous, let changed, let old = previous.pages[spec.path.outputFile] else {
                 toRender.append(index)
                 continue
             }
-            if spec.isStale(oldDigest: old.dependencyDigest, digest: digests[index], changed: changed) { toRender.append(index) }
+            let stale = keepsPlan
+                ? !changed.isDisjoint(with: old.textKeys)
+                : spec.isStale(oldDigest: old.dependencyDigest, digest: digests[index], changed: changed)
+            if stale { toRender.append(index) }
         }
 
         // Will-it-run pages of combos with the same configuration show the same rows: rendered
@@ -332,6 +354,7 @@ public enum SiteBuilder {
         // Fit rows are rendered once per answer and page depth, then shared by every page showing them.
         let fragments = FragmentCache(evictingAfterUse: true)
         let idPool = PageIDs.Pool()
+        let keptPlan = keepsPlan
         func renderPages(_ indices: [Int]) -> [Diagnostic] {
             let plan = specs
             let outcomes = Parallel.map(indices) { index -> Result<PageResult, DiagnosticsError> in
@@ -342,6 +365,9 @@ public enum SiteBuilder {
                     let links = LinkChecker.links(
                         of: page, pageFiles: pageFiles, assets: otherFiles, siteURL: options.config.baseURL, pool: idPool)
                     let path = spec.path.outputFile
+                    let textKeys = keptPlan
+                        ? previous?.pages[path]?.textKeys ?? []
+                        : spec.dependencies.filter(DependencyKey.isText).sorted()
                     // Hashed and written from the page's own bytes (a copy of each was 1.8 GB at
                     // ten thousand combos).
                     return page.bytes.withUnsafeBytes { bytes -> Result<PageResult, DiagnosticsError> in
@@ -352,7 +378,7 @@ public enum SiteBuilder {
                         } catch {
                             return .failure(failure(path, "cannot write: \(error.localizedDescription)"))
                         }
-                        return .success(PageResult(links: links, hash: hash, written: write && changed))
+                        return .success(PageResult(links: links, hash: hash, written: write && changed, textKeys: textKeys))
                     }
                 }
             }
@@ -423,7 +449,9 @@ public enum SiteBuilder {
                 for (index, spec) in planned.enumerated() {
                     let file = spec.file
                     let result = results[index]
-                    guard let page = result.map({ BuildManifest.Page(dependencyDigest: spec.dependencyDigest, ids: $0.links.ids, targets: $0.links.targets) })
+                    guard let page = result.map({
+                        BuildManifest.Page(dependencyDigest: spec.dependencyDigest, ids: $0.links.ids, targets: $0.links.targets, textKeys: $0.textKeys)
+                    })
                         ?? previous?.pages[file]
                     else { continue }
                     next.pages[file] = page
@@ -461,6 +489,7 @@ public enum SiteBuilder {
         report.configurations = fits.combos.configurationCount
         report.recordsReused = recordsReused
         report.relatedReused = relatedReused
+        report.planKept = keepsPlan
         report.listingFilesKept = write && previous != nil && !keptPaths.isEmpty
         report.recordFiles = recordFiles
         report.written = report.writtenPaths.count

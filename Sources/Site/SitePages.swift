@@ -18,6 +18,12 @@ enum DependencyKey {
     static let fits = "fits"
     /// Which records name which: what the computed "See also" blocks are chosen from.
     static let references = "references"
+    /// Whether a key names records' text (`full:`, `anyfull:`): a change to those alone changes
+    /// no page's dependencies, which are made of listings, references, fit answers and filter
+    /// values.
+    static func isText(_ key: String) -> Bool {
+        key.hasPrefix("full:") || key.hasPrefix("anyfull:")
+    }
     /// What a list of combo cards shows beyond the cards themselves: which combos, in which
     /// order, how many, and every combo's filter values (the filter panel's counts), as a
     /// digest. A page whose dependencies differ from its last build's is rendered again, so an

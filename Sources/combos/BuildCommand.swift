@@ -66,6 +66,7 @@ struct BuildCommand: ParsableCommand {
                 if verbose, !report.removedPaths.isEmpty { print("removed \(report.removedPaths.count) files no longer produced") }
                 if verbose { print("record files read back from the record cache: \(report.recordsReused) of \(report.recordFiles)") }
                 if verbose { print("fit answers worked out for \(report.configurationsWorkedOut) of \(report.configurations) configurations") }
+                if verbose, report.planKept { print("page plan kept from the last build (only records' text changed)") }
                 if verbose, report.relatedReused { print("\"See also\" blocks reused from the last build (the references did not change)") }
                 if verbose, report.listingFilesKept {
                     print("the builder's data and the search index kept from the last build (no record's listing changed)")

@@ -99,7 +99,7 @@ struct IncrementalBuildTests {
         #expect(BuildManifest.parse(manifest.serialized()) == manifest)
         let text = String(decoding: data, as: UTF8.self)
         let first = try #require(text.range(of: "\npage "))
-        for bad in ["page x\tnot-hex\t0\t", "page x\t0\t0\t999999", "page x\t0\t999999\t", "page x\t0",
+        for bad in ["page x\tnot-hex\t0\t\t", "page x\t0\t0\t999999\t", "page x\t0\t999999\t\t", "page x\t0", "page x\t0\t0\t",
                     "related combo:x\t999999", "related nonsense:x\t", "related combo:x"] {
             let damaged = text.replacingCharacters(in: first, with: "\n" + bad + "\npage ")
             #expect(BuildManifest.parse(Data(damaged.utf8)) == nil, "\(bad)")
@@ -151,6 +151,13 @@ struct IncrementalBuildTests {
         #expect(report.configurations == 2 && report.configurationsWorkedOut == 1)
         #expect(report.relatedReused, "the references did not change: the last build's See also blocks serve")
         #expect(report.listingFilesKept, "no listing changed: the builder's data and the search index are kept")
+        #expect(report.planKept, "only a record's text changed: no page's dependencies did")
+        try expectSameAsClean(site)
+        // Again, from the manifest the kept plan wrote: the same page, and still a clean build.
+        site.replace(in: "content/combos/gpu-box.md", "A loud, fast, hot box.", with: "A loud, hot box.")
+        let again = try SiteBuilder.build(options(site))
+        #expect(again.planKept)
+        #expect(htmlWritten(again) == ["hardware-combos/gpu-box/index.html"])
         try expectSameAsClean(site)
     }
 
@@ -195,6 +202,7 @@ struct IncrementalBuildTests {
             #expect(!written.contains(path), "\(path) does not list the combo")
         }
         #expect(written.count < report.pages)
+        #expect(!report.planKept, "a title is in the combo's listing: the pages are planned again")
         // The search index shows the title: made again, and written.
         #expect(!report.listingFilesKept)
         #expect(report.writtenPaths.contains("search/search-index.js"))
