@@ -50,10 +50,9 @@ public final class LiveSite: @unchecked Sendable {
         /// `PageSpec.dependencyDigest` when it was rendered (the sets themselves, twenty
         /// thousand of them at ten thousand combos, are not kept).
         var dependencyDigest: UInt64
-        /// Its dependencies that an edit to records' text alone can change (`full:` and
-        /// `anyfull:` keys): after such an edit, the page plan is made without dependencies, and
-        /// these say which pages show what changed.
-        var textKeys: Set<String>
+        /// `PageSpec.textKeys` when it was planned: after an edit to records' text alone, the
+        /// plan is made without dependencies, and these say which pages show what changed.
+        var textKeys: [String]
         var attributes: LinkChecker.PageAttributes
         var targets: Set<String>
         var ids: Set<String> { attributes.ids }
@@ -237,7 +236,7 @@ public final class LiveSite: @unchecked Sendable {
         for path in pages.keys where !livePaths.contains(path) { pages[path] = nil }
         let dirty = specs.filter { spec in
             guard !everything, let old = state?.pages[spec.path.outputFile] else { return true }
-            if keepsPlan { return !old.textKeys.isDisjoint(with: changed) }
+            if keepsPlan { return PageSpec.showsChangedText(old.textKeys, changed: changed) }
             return spec.isStale(oldDigest: old.dependencyDigest, changed: changed)
         }
         let oldPages = state?.pages ?? [:]
@@ -252,7 +251,7 @@ public final class LiveSite: @unchecked Sendable {
                 let old = keepsPlan ? oldPages[spec.path.outputFile] : nil
                 let record = PageRecord(
                     page: page.withoutHTML, dependencyDigest: old?.dependencyDigest ?? spec.dependencyDigest,
-                    textKeys: old?.textKeys ?? spec.dependencies.filter(DependencyKey.isText), attributes: attributes,
+                    textKeys: old?.textKeys ?? spec.textKeys, attributes: attributes,
                     targets: LinkChecker.targets(of: page, attributes: attributes))
                 return (record, Data(page.bytes))
             }

@@ -297,7 +297,7 @@ public enum SiteBuilder {
                 continue
             }
             let stale = keepsPlan
-                ? !changed.isDisjoint(with: old.textKeys)
+                ? PageSpec.showsChangedText(old.textKeys, changed: changed)
                 : spec.isStale(oldDigest: old.dependencyDigest, digest: digests[index], changed: changed)
             if stale { toRender.append(index) }
         }
@@ -365,9 +365,7 @@ public enum SiteBuilder {
                     let links = LinkChecker.links(
                         of: page, pageFiles: pageFiles, assets: otherFiles, siteURL: options.config.baseURL, pool: idPool)
                     let path = spec.path.outputFile
-                    let textKeys = keptPlan
-                        ? previous?.pages[path]?.textKeys ?? []
-                        : spec.dependencies.filter(DependencyKey.isText).sorted()
+                    let textKeys = keptPlan ? previous?.pages[path]?.textKeys ?? [] : spec.textKeys
                     // Hashed and written from the page's own bytes (a copy of each was 1.8 GB at
                     // ten thousand combos).
                     return page.bytes.withUnsafeBytes { bytes -> Result<PageResult, DiagnosticsError> in

@@ -60,6 +60,20 @@ struct PageSpec: Sendable {
         oldDigest != (digest ?? dependencyDigest) || !dependencies.isDisjoint(with: changed)
     }
 
+    /// Its dependencies that name records' text (`DependencyKey.isText`), sorted: what a build
+    /// keeps of them for the edits that leave every page's dependencies as they were.
+    var textKeys: [String] {
+        dependencies.filter(DependencyKey.isText).sorted()
+    }
+
+    /// Whether a page whose text keys were `textKeys` must be rendered again after an edit to
+    /// records' text alone (every `changed` key `DependencyKey.isText`): after such an edit no
+    /// page's dependencies changed, so the plan is not made again (`SitePages.all(dependencies:
+    /// false)`) and this alone decides. `combos build` and `combos serve` both decide by it.
+    static func showsChangedText(_ textKeys: [String], changed: Set<String>) -> Bool {
+        !changed.isDisjoint(with: textKeys)
+    }
+
     /// A 64-bit digest of `dependencies` that does not depend on their order: the sum of each
     /// key's mixed `StableHash`, and their number. Two different sets have the same digest
     /// with a chance of about one in 2^64, the chance the `listed` keys already take.
