@@ -19,19 +19,36 @@ public enum PreviewPages {
 
     /// The script that reloads the page when the site changed. Injected at the start of `<head>`
     /// of every page the preview serves, never into `combos build` output.
-    public static let reloadScript = #"<script>(function(){var s=new EventSource("/__livereload");s.addEventListener("reload",function(){s.close();location.reload();});})();</script>"#
+    /// It says which page it is on, so a rebuild can render that page first.
+    public static let reloadScript = #"<script>(function(){var s=new EventSource("/__livereload?page="+encodeURIComponent(location.pathname));s.addEventListener("reload",function(){s.close();location.reload();});})();</script>"#
+
+    /// The output path a request path asks for (`/hardware-combos/x/` is
+    /// `hardware-combos/x/index.html`); nil for a path `answer` refuses.
+    public static func outputPath(_ rawPath: String) -> String? {
+        guard let decoded = rawPath.removingPercentEncoding, decoded.hasPrefix("/"), isInside(decoded) else { return nil }
+        return relative(decoded)
+    }
+
+    static func isInside(_ decoded: String) -> Bool {
+        let segments = decoded.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+        return !(segments.contains(where: { $0 == ".." || $0 == "." }) || decoded.contains("\\") || decoded.contains("\0"))
+    }
+
+    static func relative(_ decoded: String) -> String {
+        var relative = String(decoded.dropFirst())
+        if relative.isEmpty || relative.hasSuffix("/") { relative += "index.html" }
+        return relative
+    }
 
     public static func answer(path rawPath: String, files: [String: Data], diagnostics: [Diagnostic]) -> Answer {
         // Decode %xx once, then refuse anything that could climb out of the site.
         guard let decoded = rawPath.removingPercentEncoding, decoded.hasPrefix("/") else {
             return page(status: 400, title: "Bad request", message: "That path is not a path.", diagnostics: diagnostics)
         }
-        let segments = decoded.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
-        if segments.contains(where: { $0 == ".." || $0 == "." }) || decoded.contains("\\") || decoded.contains("\0") {
+        guard isInside(decoded) else {
             return page(status: 400, title: "Bad request", message: "Paths may not climb out of the site.", diagnostics: diagnostics)
         }
-        var relative = String(decoded.dropFirst())
-        if relative.isEmpty || relative.hasSuffix("/") { relative += "index.html" }
+        let relative = relative(decoded)
         if let data = files[relative] {
             return serve(relative, data, diagnostics: diagnostics)
         }

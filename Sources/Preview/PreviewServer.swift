@@ -28,7 +28,8 @@ public enum PreviewServer {
                 status: .ok,
                 headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
                 body: ResponseBody { writer in
-                    let (id, events) = await hub.subscribe()
+                    let page = request.uri.queryParameters.get("page").flatMap(PreviewPages.outputPath)
+                    let (id, events) = await hub.subscribe(page: page)
                     do {
                         // When the page goes away its stream ends at once. Waiting for the next
                         // reload to find the connection closed kept every closed stream, its
@@ -50,7 +51,9 @@ public enum PreviewServer {
                 })
         }
         let state = session.state
-        @Sendable func respond(_ request: Request, head: Bool) -> Response {
+        @Sendable func respond(_ request: Request, head: Bool) async -> Response {
+            // After an early reload, what the rest of the rebuild may change waits for it.
+            if let path = PreviewPages.outputPath(request.uri.path) { await state.settle(path) }
             let answer = PreviewPages.answer(path: request.uri.path, files: state.files, diagnostics: state.diagnostics)
             var headers: HTTPFields = [.contentType: answer.contentType, .cacheControl: "no-cache"]
             if let location = answer.location { headers[.location] = location }
@@ -60,10 +63,10 @@ public enum PreviewServer {
                 headers: headers,
                 body: head ? ResponseBody() : ResponseBody(byteBuffer: ByteBuffer(bytes: answer.body)))
         }
-        router.get("/") { request, _ in respond(request, head: false) }
-        router.head("/") { request, _ in respond(request, head: true) }
-        router.get("**") { request, _ in respond(request, head: false) }
-        router.head("**") { request, _ in respond(request, head: true) }
+        router.get("/") { request, _ in await respond(request, head: false) }
+        router.head("/") { request, _ in await respond(request, head: true) }
+        router.get("**") { request, _ in await respond(request, head: false) }
+        router.head("**") { request, _ in await respond(request, head: true) }
         let (seconds, attoseconds) = idleTimeout.components
         let idle = TimeAmount.nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
         return Application(

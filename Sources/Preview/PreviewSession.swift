@@ -41,28 +41,53 @@ public final class PreviewSession: @unchecked Sendable {
     }
 
     /// Runs on the watcher's thread (the first build on the caller's): one rebuild at a time,
-    /// in order. The new site is in place before the open pages are told to reload.
+    /// in order. The new site is in place before the open pages are told to reload, or, when a
+    /// rebuild renders the pages open in a browser first, those pages are: the browser shows
+    /// them while the rest renders, and a request for anything else waits for the rest
+    /// (`PreviewState.settle`). After a failed rebuild every page is rebuilt before the reload,
+    /// since the reload must also take the error overlay away.
     func rebuild(after burst: FileWatcher.Burst?) {
         let started = clock.now
-        let outcome = site.rebuild()
-        let finished = clock.now
         let hub = self.hub
         let log = self.log
+        let state = self.state
+        let clock = self.clock
+        let sent = ReloadTime()
+        var early: ((LiveSite.Early) -> Void)?
+        if burst != nil, state.diagnostics.isEmpty {
+            early = { pages in
+                state.showEarly(pages)
+                sent.mark()
+                Task {
+                    await hub.broadcast()
+                    sent.set(clock.now, pages: pages.files.keys.filter { $0.hasSuffix(".html") }.count)
+                }
+            }
+        }
+        let outcome = site.rebuild(opening: hub.openPages, early: early)
+        let finished = clock.now
         switch outcome {
         case .success(let report):
             state.succeeded(with: site.files)
             let edited = burst.map { Set($0.paths.compactMap(Self.describe)).sorted().joined(separator: ", ") } ?? ""
             let phases = report.phases.map { "\($0.name) \(Self.milliseconds($0.duration))" }.joined(separator: ", ")
             let verbose = self.verbose
-            let clock = self.clock
             Task {
-                await hub.broadcast()
+                // The open pages already reloaded when they were shown early.
+                if !sent.happened { await hub.broadcast() }
                 guard let burst else {
                     log("built \(report.total) pages in \(Self.milliseconds(finished - started))")
                     return
                 }
                 var line = "rebuilt \(report.rendered) of \(report.total) pages after \(edited) in \(Self.milliseconds(finished - started))"
-                if verbose { line += "; reload sent \(Self.milliseconds(clock.now - burst.firstSeen)) after the save (\(phases))" }
+                if verbose {
+                    if let early = sent.value {
+                        line += "; reload sent \(Self.milliseconds(early.at - burst.firstSeen)) after the save, "
+                            + "with the \(early.pages == 1 ? "open page" : "\(early.pages) open pages") rendered first (\(phases))"
+                    } else {
+                        line += "; reload sent \(Self.milliseconds(clock.now - burst.firstSeen)) after the save (\(phases))"
+                    }
+                }
                 log(line)
             }
         case .failure(let error):
@@ -86,4 +111,17 @@ public final class PreviewSession: @unchecked Sendable {
         let value = Double(seconds) * 1000 + Double(attoseconds) / 1e15
         return value < 10 ? String(format: "%.1f ms", value) : String(format: "%.0f ms", value)
     }
+}
+
+/// When a rebuild sent its early reload, and with how many open pages.
+final class ReloadTime: @unchecked Sendable {
+    private let lock = NSLock()
+    private var sent: (at: ContinuousClock.Instant, pages: Int)?
+    private var marked = false
+
+    func set(_ at: ContinuousClock.Instant, pages: Int) { lock.withLock { sent = (at, pages) } }
+    var value: (at: ContinuousClock.Instant, pages: Int)? { lock.withLock { sent } }
+    /// Whether an early reload was started (it may not have been sent yet).
+    var happened: Bool { lock.withLock { marked } }
+    func mark() { lock.withLock { marked = true } }
 }

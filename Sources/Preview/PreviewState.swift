@@ -1,57 +1,116 @@
 import Catalog
 import Foundation
+import Site
 
 /// What the server serves: the last good site and, when the last rebuild failed, why. Written
 /// by the rebuild loop, read by request handlers; swapped whole under a lock, so a request sees
 /// one site or the next, never half of each.
+///
+/// While a rebuild that has already rendered the open pages goes on (`showEarly`), those pages
+/// are served from it, and a request for anything the rest of the rebuild may still change
+/// waits for it to end (`settle(_:)`): a reader who follows a link after the reload never gets
+/// a page from before the edit.
 public final class PreviewState: @unchecked Sendable {
     private let lock = NSLock()
     private var _files: [String: Data] = [:]
     private var _diagnostics: [Diagnostic] = []
     private var _rebuilds = 0
+    private var early: LiveSite.Early?
+    private var waiting: [CheckedContinuation<Void, Never>] = []
 
     public init() {}
 
-    /// The site being served, by output path.
-    public var files: [String: Data] { lock.withLock { _files } }
+    /// The site being served, by output path: the last good site, with the open pages of a
+    /// rebuild still going on in place of theirs.
+    public var files: [String: Data] {
+        lock.withLock {
+            guard let early else { return _files }
+            return _files.merging(early.files) { _, new in new }
+        }
+    }
     /// Diagnostics of the last rebuild, empty when it succeeded.
     public var diagnostics: [Diagnostic] { lock.withLock { _diagnostics } }
     /// How many rebuilds have run (the first build included).
     public var rebuilds: Int { lock.withLock { _rebuilds } }
 
-    func succeeded(with files: [String: Data]) {
-        lock.withLock {
-            _files = files
-            _diagnostics = []
-            _rebuilds += 1
+    /// Returns once `path` (an output path, `hardware-combos/x/index.html`) can be served: at
+    /// once, unless a rebuild has shown its open pages early and may still change or add it.
+    public func settle(_ path: String) async {
+        guard mustWait(for: path) else { return }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let now = lock.withLock { () -> Bool in
+                guard early != nil else { return true }
+                waiting.append(continuation)
+                return false
+            }
+            if now { continuation.resume() }
         }
     }
 
-    func failed(with diagnostics: [Diagnostic]) {
+    func mustWait(for path: String) -> Bool {
         lock.withLock {
+            guard let early else { return false }
+            if early.files[path] != nil { return false }
+            return early.pending.contains(path) || _files[path] == nil
+        }
+    }
+
+    func showEarly(_ pages: LiveSite.Early) {
+        lock.withLock { early = pages }
+    }
+
+    func succeeded(with files: [String: Data]) {
+        let waiters = lock.withLock {
+            _files = files
+            _diagnostics = []
+            _rebuilds += 1
+            return endEarly()
+        }
+        waiters.forEach { $0.resume() }
+    }
+
+    func failed(with diagnostics: [Diagnostic]) {
+        let waiters = lock.withLock {
             _diagnostics = diagnostics
             _rebuilds += 1
+            return endEarly()
         }
+        waiters.forEach { $0.resume() }
+    }
+
+    /// Under the lock: the rebuild is over, so nothing is served from it any more.
+    private func endEarly() -> [CheckedContinuation<Void, Never>] {
+        early = nil
+        defer { waiting = [] }
+        return waiting
     }
 }
 
 /// Fans the "reload" event out to every open page.
 public actor ReloadHub {
     private var subscribers: [UUID: AsyncStream<String>.Continuation] = [:]
+    private let pages = OpenPages()
 
     public init() {}
 
-    /// A stream of events for one page, and the id to unsubscribe it with.
-    public func subscribe() -> (UUID, AsyncStream<String>) {
+    /// A stream of events for one page, and the id to unsubscribe it with. `page` is the output
+    /// path of the page that listens (`hardware-combos/x/index.html`), when it said which.
+    public func subscribe(page: String? = nil) -> (UUID, AsyncStream<String>) {
         let id = UUID()
         let (stream, continuation) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingNewest(8))
         subscribers[id] = continuation
+        if let page { pages.open(id, page) }
         return (id, stream)
     }
 
     public func unsubscribe(_ id: UUID) {
         subscribers.removeValue(forKey: id)?.finish()
+        pages.close(id)
     }
+
+    /// The output paths of the pages open in a browser now, for the rebuild loop (which runs on
+    /// a thread of its own, not in the actor).
+    public nonisolated var openPages: Set<String> { pages.all }
 
     public func broadcast(_ event: String = "reload") {
         for continuation in subscribers.values { continuation.yield(event) }
@@ -62,6 +121,17 @@ public actor ReloadHub {
     /// Ends every stream, so open event streams close when the server stops.
     public func finishAll() {
         for continuation in subscribers.values { continuation.finish() }
+        for id in subscribers.keys { pages.close(id) }
         subscribers = [:]
     }
+}
+
+/// The page each event stream listens for, readable from any thread.
+final class OpenPages: @unchecked Sendable {
+    private let lock = NSLock()
+    private var pages: [UUID: String] = [:]
+
+    func open(_ id: UUID, _ page: String) { lock.withLock { pages[id] = page } }
+    func close(_ id: UUID) { lock.withLock { pages[id] = nil } }
+    var all: Set<String> { lock.withLock { Set(pages.values) } }
 }

@@ -79,16 +79,37 @@ public final class LiveSite: @unchecked Sendable {
         self.options = options
     }
 
+    /// The pages open in a browser, rendered ahead of the rest of a rebuild (`rebuild(opening:early:)`).
+    public struct Early: Sendable {
+        /// The open pages as they will be once the rebuild is done (rendered again, or as they
+        /// were when nothing they show changed), and the assets when the templates changed.
+        public var files: [String: Data]
+        /// Output paths whose contents the rest of the rebuild may still change or remove: the
+        /// other pages it renders, the generated files, the pages and assets that go. A path
+        /// in neither the last good site nor `files` may be one the rebuild adds.
+        public var pending: Set<String>
+        /// When the open pages were ready.
+        public var phases: [(name: String, duration: Duration)]
+    }
+
     /// Reads the content and templates again and brings the site up to date with them.
-    public func rebuild() -> Result<Report, DiagnosticsError> {
+    ///
+    /// With `opening` (output paths of pages open in a browser) and `early`, the open pages
+    /// that must change are rendered first and handed to `early` before the other pages are,
+    /// as Hugo's fast render mode does, so a browser can show an edit without waiting for
+    /// every page it touched (on the shipped catalog a machine swap renders 306 pages). The
+    /// rebuild then goes on as before: the result, and `files`, are those of a rebuild without
+    /// them, and a failure further on (a broken link on another page) still fails it. `early`
+    /// is called at most once, on the calling thread, and only when other pages remain to render.
+    public func rebuild(opening: Set<String> = [], early: ((Early) -> Void)? = nil) -> Result<Report, DiagnosticsError> {
         do throws(DiagnosticsError) {
-            return .success(try update())
+            return .success(try update(opening: early == nil ? [] : opening, early: early))
         } catch {
             return .failure(error)
         }
     }
 
-    private func update() throws(DiagnosticsError) -> Report {
+    private func update(opening: Set<String>, early: ((Early) -> Void)?) throws(DiagnosticsError) -> Report {
         var phases: [(String, Duration)] = []
         let clock = ContinuousClock()
         var start = clock.now
@@ -245,7 +266,7 @@ public final class LiveSite: @unchecked Sendable {
         // Each page rendered, its element ids and links read once and its bytes made, on every
         // core; its HTML goes as soon as that is done (at ten thousand combos, holding every
         // page's text beside its bytes until the end was 1.8 GB more at the peak).
-        let results = Parallel.map(dirty) { spec -> Result<(PageRecord, Data), DiagnosticsError> in
+        @Sendable func render(_ spec: PageSpec) -> Result<(PageRecord, Data), DiagnosticsError> {
             SiteRenderer.render(spec, catalog: catalog, templates: templates, config: config, fragments: fragments).map { page in
                 let attributes = LinkChecker.PageAttributes(of: page)
                 let old = keepsPlan ? oldPages[spec.path.outputFile] : nil
@@ -256,6 +277,37 @@ public final class LiveSite: @unchecked Sendable {
                 return (record, Data(page.bytes))
             }
         }
+        // The pages open in a browser first, when others remain: a failure among them fails
+        // the rebuild here, as it would below.
+        var results: [Result<(PageRecord, Data), DiagnosticsError>] = []
+        var rest = dirty
+        if let early, state != nil, !opening.isEmpty {
+            let first = dirty.filter { opening.contains($0.path.outputFile) }
+            rest = dirty.filter { !opening.contains($0.path.outputFile) }
+            if rest.isEmpty {
+                rest = dirty
+            } else {
+                results = Parallel.map(first, render)
+                var ready: [String: Data] = [:]
+                for result in results {
+                    switch result {
+                    case .success(let (record, bytes)): ready[record.page.path.outputFile] = bytes
+                    case .failure(let error): throw DiagnosticsError(Array(Set(error.diagnostics)))
+                    }
+                }
+                for path in opening where ready[path] == nil && pages[path] != nil { ready[path] = files[path] }
+                var pending = Set(rest.map(\.path.outputFile))
+                pending.formUnion(files.keys.filter { path in
+                    // Generated files, pages that go, and assets that may change or go.
+                    (!path.hasSuffix(".html") && !path.hasPrefix("assets/")) || (path.hasSuffix(".html") && pages[path] == nil)
+                        || (path.hasPrefix("assets/") && assets[path] != files[path])
+                })
+                if templatesChanged { for (path, data) in assets { ready[path] = data } }
+                let now = clock.now
+                early(Early(files: ready, pending: pending, phases: phases + [("render \(first.count) open \(first.count == 1 ? "page" : "pages")", now - start)]))
+            }
+        }
+        results += Parallel.map(rest, render)
         var renderedFiles: [String: Data] = [:]
         for result in results {
             switch result {

@@ -177,6 +177,40 @@ struct PreviewServerTests {
         #expect(rebuilt.contains("reload sent"))
     }
 
+    @Test("the page a browser has open is rendered first and the reload sent then; other pages wait for the rest of the rebuild, never stale")
+    func openPageFirst() async throws {
+        let workspace = try Workspace()
+        try workspace.session.start()
+        let app = PreviewServer.application(session: workspace.session, host: "127.0.0.1", port: 0, idleTimeout: .seconds(900))
+        let combo = "/hardware-combos/dual-rtx-3090/"
+        let willItRun = "/will-it-run/combo/dual-rtx-3090/"
+        try await app.test(.live) { client in
+            let port = try #require(client.port)
+            let stream = try EventStreamReader(port: port, page: combo)
+            #expect(await stream.waitFor("retry: 500", seconds: 60))
+            #expect(workspace.session.hub.openPages == ["hardware-combos/dual-rtx-3090/index.html"])
+            let before = workspace.session.state.rebuilds
+            // A machine swap: most pages of the site change.
+            try workspace.replace("content/combos/dual-rtx-3090.md", "machine: dual-rtx-3090-workstation", with: "machine: dual-rtx-4090-workstation")
+            #expect(await stream.waitFor("event: reload", seconds: 60))
+            var early: [String: String] = [:]
+            for path in [combo, willItRun, "/hardware-combos/"] {
+                try await client.execute(uri: path, method: .get) { response in early[path] = String(buffer: response.body) }
+            }
+            #expect(early[combo]?.contains("machines/dual-rtx-4090-workstation/") == true)
+            // Once the rebuild is over, every page asked for after the reload is what it serves.
+            #expect(workspace.wait { workspace.session.state.rebuilds > before })
+            for path in [combo, willItRun, "/hardware-combos/"] {
+                #expect(early[path] == workspace.page(path), "\(path) was served from before the edit")
+            }
+            stream.close()
+            await workspace.session.hub.finishAll()
+        }
+        let rebuilt = workspace.lines.all.first { $0.hasPrefix("rebuilt") } ?? ""
+        #expect(rebuilt.contains("with the open page rendered first"), "\(rebuilt)")
+        #expect(workspace.session.hub.openPages.isEmpty)
+    }
+
     @Test("a port in use is named, with the flag that changes it")
     func portInUse() throws {
         let socket = try ListeningSocket()
@@ -255,7 +289,8 @@ final class EventStreamReader: @unchecked Sendable {
     private let socket: Int32
     private var received = ""
 
-    init(port: Int) throws {
+    /// `page` is the page the stream says it listens for, as the reload script sends it.
+    init(port: Int, page: String? = nil) throws {
         socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -265,7 +300,8 @@ final class EventStreamReader: @unchecked Sendable {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard connected == 0 else { throw Chromeless(message: "cannot connect to port \(port)") }
-        let request = "GET /__livereload HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n"
+        let query = page.map { "?page=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0) } ?? ""
+        let request = "GET /__livereload\(query) HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n"
         _ = request.withCString { send(socket, $0, strlen($0), 0) }
     }
 

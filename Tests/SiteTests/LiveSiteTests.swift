@@ -236,4 +236,48 @@ struct LiveSiteTests {
         #expect(templates.rendered == templates.total)
         expectSame(site.files, try workspace.fullBuild(), "after a template edit")
     }
+
+    @Test("the pages open in a browser are rendered first and handed over early; the rest, and the result, are a full rebuild's")
+    func openPagesFirst() throws {
+        let workspace = Workspace()
+        let site = LiveSite(workspace.options)
+        _ = try site.rebuild().get()
+        let before = site.files
+        // A machine swap touches most pages; two are open, one of them (the compatibility
+        // page, which shows no hardware) not among them, and one open path is no page at all.
+        workspace.replace("content/combos/dual-rtx-3090.md", "machine: dual-rtx-3090-workstation", with: "machine: dual-rtx-4090-workstation")
+        let open: Set<String> = ["hardware-combos/dual-rtx-3090/index.html", "compatibility/index.html", "no/such/index.html"]
+        var handed: [LiveSite.Early] = []
+        let report = try site.rebuild(opening: open) { handed.append($0) }.get()
+        let early = try #require(handed.count == 1 ? handed.first : nil)
+        #expect(!report.renderedPaths.contains("compatibility/index.html"))
+        #expect(report.rendered > 100)
+        #expect(early.phases.last?.name == "render 1 open page")
+        // The open pages as the finished rebuild has them, the untouched one as it was.
+        #expect(Set(early.files.keys) == ["hardware-combos/dual-rtx-3090/index.html", "compatibility/index.html"])
+        #expect(early.files["hardware-combos/dual-rtx-3090/index.html"] == site.files["hardware-combos/dual-rtx-3090/index.html"])
+        #expect(early.files["hardware-combos/dual-rtx-3090/index.html"] != before["hardware-combos/dual-rtx-3090/index.html"])
+        #expect(early.files["compatibility/index.html"] == before["compatibility/index.html"])
+        // Everything else the rebuild wrote again was pending, and nothing it left alone was.
+        let changed = Set(site.files.keys.filter { site.files[$0] != before[$0] }).subtracting(early.files.keys)
+        #expect(changed.isSubset(of: early.pending), "\(changed.subtracting(early.pending).sorted().prefix(5))")
+        #expect(Set(report.renderedPaths).subtracting(open).isSubset(of: early.pending))
+        #expect(early.pending.allSatisfy { !$0.hasPrefix("assets/") })
+        #expect(!early.pending.contains("compatibility/index.html"))
+        expectSame(site.files, try workspace.fullBuild(), "after a machine swap with open pages")
+
+        // No early hand-over when the open pages are all there is to render, or none is open.
+        workspace.replace("content/combos/dual-rtx-3090.md", "machine: dual-rtx-4090-workstation", with: "machine: dual-rtx-3090-workstation")
+        _ = try site.rebuild(opening: []) { handed.append($0) }.get()
+        workspace.replace("content/stacks/multi-machine-apple-cluster.md", "used to be a party trick", with: "was a party trick")
+        let stack = try site.rebuild(opening: ["stacks/multi-machine-apple-cluster/index.html"]) { handed.append($0) }.get()
+        #expect(stack.renderedPaths == ["stacks/multi-machine-apple-cluster/index.html"])
+        #expect(handed.count == 1)
+
+        // An open page that fails to render fails the rebuild before anything is handed over.
+        workspace.replace("templates/pages/combo.mustache", "{{title}}", with: "{{no_such_field}}")
+        let broken = site.rebuild(opening: ["hardware-combos/dual-rtx-3090/index.html"]) { handed.append($0) }
+        #expect(throws: DiagnosticsError.self) { try broken.get() }
+        #expect(handed.count == 1)
+    }
 }
