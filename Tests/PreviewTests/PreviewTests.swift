@@ -211,6 +211,54 @@ struct PreviewServerTests {
         #expect(workspace.session.hub.openPages.isEmpty)
     }
 
+    @Test("a page open in headless Chromium says which page it is, so the rebuild renders it first")
+    func openInChromium() async throws {
+        let binary = try ChromiumBinary.path()
+        let workspace = try Workspace()
+        try workspace.session.start()
+        let app = PreviewServer.application(session: workspace.session, host: "127.0.0.1", port: 0, idleTimeout: .seconds(900))
+        let page = "hardware-combos/dual-rtx-3090/index.html"
+        try await app.test(.live) { client in
+            let port = try #require(client.port)
+            let profile = TestScratch.path("chromium")
+            let browser = Process()
+            browser.executableURL = URL(fileURLWithPath: binary)
+            browser.arguments = [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
+                "--user-data-dir=\(profile)", "--remote-debugging-port=0", "http://127.0.0.1:\(port)/hardware-combos/dual-rtx-3090/",
+            ]
+            browser.standardOutput = FileHandle.nullDevice
+            browser.standardError = FileHandle.nullDevice
+            try browser.run()
+            defer {
+                browser.terminate()
+                browser.waitUntilExit()
+                try? FileManager.default.removeItem(atPath: profile)
+            }
+            #expect(await offThePool(seconds: 120) { workspace.session.hub.openPages.contains(page) })
+            let before = workspace.session.state.rebuilds
+            try workspace.replace("content/combos/dual-rtx-3090.md", "machine: dual-rtx-3090-workstation", with: "machine: dual-rtx-4090-workstation")
+            #expect(await offThePool(seconds: 120) { workspace.session.state.rebuilds > before })
+            // The reload reached the page: it closed its stream and opened a new one.
+            #expect(await offThePool(seconds: 60) { workspace.lines.all.contains { $0.hasPrefix("rebuilt") } && workspace.session.hub.openPages.contains(page) })
+            await workspace.session.hub.finishAll()
+        }
+        let rebuilt = workspace.lines.all.first { $0.hasPrefix("rebuilt") } ?? ""
+        #expect(rebuilt.contains("with the open page rendered first"), "\(rebuilt)")
+    }
+
+    /// Waits on a thread of its own until `condition` holds, at most `seconds`: a blocking wait
+    /// must not hold one of the cooperative threads the server under test needs.
+    func offThePool(seconds: Double, _ condition: @escaping @Sendable () -> Bool) async -> Bool {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                let deadline = Date().addingTimeInterval(seconds)
+                while !condition(), Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+                continuation.resume(returning: condition())
+            }
+        }
+    }
+
     @Test("a port in use is named, with the flag that changes it")
     func portInUse() throws {
         let socket = try ListeningSocket()

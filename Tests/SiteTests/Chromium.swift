@@ -71,10 +71,7 @@ enum Chromium {
 
     /// The Chromium executable this machine has.
     static func binary() throws -> String {
-        guard let binary = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
-            .first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-            throw Failure(description: "headless Chromium is not installed (apt-get install chromium; ./dev.sh test does it)")
-        }
+        guard let binary = try? ChromiumBinary.path() else { throw Failure(description: ChromiumBinary.Missing().description) }
         return binary
     }
 
