@@ -52,15 +52,15 @@ public final class PreviewSession: @unchecked Sendable {
         let log = self.log
         let state = self.state
         let clock = self.clock
-        let sent = ReloadTime()
+        // The early reload, when there was one: when it was sent, and to how many open pages.
+        var earlyReload: Task<(at: ContinuousClock.Instant, pages: Int), Never>?
         var early: ((LiveSite.Early) -> Void)?
         if burst != nil, state.diagnostics.isEmpty {
             early = { pages in
                 state.showEarly(pages)
-                sent.mark()
-                Task {
+                earlyReload = Task {
                     await hub.broadcast()
-                    sent.set(clock.now, pages: pages.files.keys.filter { $0.hasSuffix(".html") }.count)
+                    return (clock.now, pages.files.keys.filter { $0.hasSuffix(".html") }.count)
                 }
             }
         }
@@ -72,16 +72,18 @@ public final class PreviewSession: @unchecked Sendable {
             let edited = burst.map { Set($0.paths.compactMap(Self.describe)).sorted().joined(separator: ", ") } ?? ""
             let phases = report.phases.map { "\($0.name) \(Self.milliseconds($0.duration))" }.joined(separator: ", ")
             let verbose = self.verbose
+            let earlyReload = earlyReload
             Task {
                 // The open pages already reloaded when they were shown early.
-                if !sent.happened { await hub.broadcast() }
+                let sent = await earlyReload?.value
+                if sent == nil { await hub.broadcast() }
                 guard let burst else {
                     log("built \(report.total) pages in \(Self.milliseconds(finished - started))")
                     return
                 }
                 var line = "rebuilt \(report.rendered) of \(report.total) pages after \(edited) in \(Self.milliseconds(finished - started))"
                 if verbose {
-                    if let early = sent.value {
+                    if let early = sent {
                         line += "; reload sent \(Self.milliseconds(early.at - burst.firstSeen)) after the save, "
                             + "with the \(early.pages == 1 ? "open page" : "\(early.pages) open pages") rendered first (\(phases))"
                     } else {
@@ -113,15 +115,3 @@ public final class PreviewSession: @unchecked Sendable {
     }
 }
 
-/// When a rebuild sent its early reload, and with how many open pages.
-final class ReloadTime: @unchecked Sendable {
-    private let lock = NSLock()
-    private var sent: (at: ContinuousClock.Instant, pages: Int)?
-    private var marked = false
-
-    func set(_ at: ContinuousClock.Instant, pages: Int) { lock.withLock { sent = (at, pages) } }
-    var value: (at: ContinuousClock.Instant, pages: Int)? { lock.withLock { sent } }
-    /// Whether an early reload was started (it may not have been sent yet).
-    var happened: Bool { lock.withLock { marked } }
-    func mark() { lock.withLock { marked = true } }
-}

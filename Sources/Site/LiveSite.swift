@@ -199,8 +199,9 @@ public final class LiveSite: @unchecked Sendable {
         madeExport.set(0, state?.export)
         let making = DispatchGroup()
         // While the pages open in a browser are rendered ahead of the rest, the files no open
-        // page shows wait for them: on two cores they took a third of the CPU the planning and
-        // those pages had (at ten thousand combos, a title edit's reload came a second later).
+        // page shows wait for them: made alongside, they took a core from the planning and those
+        // pages (at ten thousand combos on two cores, a title edit's reload came about half a
+        // second later).
         var held: [@Sendable () -> Void] = []
         let holding = early != nil && state != nil && !opening.isEmpty
         func inBackground(_ work: @escaping @Sendable () -> Void) {
