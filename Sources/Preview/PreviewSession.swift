@@ -44,8 +44,8 @@ public final class PreviewSession: @unchecked Sendable {
     /// in order. The new site is in place before the open pages are told to reload, or, when a
     /// rebuild renders the pages open in a browser first, those pages are: the browser shows
     /// them while the rest renders, and a request for anything else waits for the rest
-    /// (`PreviewState.settle`). After a failed rebuild every page is rebuilt before the reload,
-    /// since the reload must also take the error overlay away.
+    /// (`PreviewState.settle`). After a failed rebuild the open pages come without the error
+    /// overlay; should the rest of the rebuild fail, another reload brings its errors.
     func rebuild(after burst: FileWatcher.Burst?) {
         let started = clock.now
         let hub = self.hub
@@ -55,7 +55,7 @@ public final class PreviewSession: @unchecked Sendable {
         // The early reload, when there was one: when it was sent, and to how many open pages.
         var earlyReload: Task<(at: ContinuousClock.Instant, pages: Int), Never>?
         var early: ((LiveSite.Early) -> Void)?
-        if burst != nil, state.diagnostics.isEmpty {
+        if burst != nil {
             early = { pages in
                 state.showEarly(pages)
                 earlyReload = Task {

@@ -28,8 +28,10 @@ public final class PreviewState: @unchecked Sendable {
             return _files.merging(early.files) { _, new in new }
         }
     }
-    /// Diagnostics of the last rebuild, empty when it succeeded.
-    public var diagnostics: [Diagnostic] { lock.withLock { _diagnostics } }
+    /// Diagnostics of the last rebuild, empty when it succeeded. While a rebuild shows its open
+    /// pages early they are not shown: those pages are past them (when it fails in the end,
+    /// its own diagnostics take their place).
+    public var diagnostics: [Diagnostic] { lock.withLock { early == nil ? _diagnostics : [] } }
     /// How many rebuilds have run (the first build included).
     public var rebuilds: Int { lock.withLock { _rebuilds } }
 

@@ -203,11 +203,33 @@ struct PreviewServerTests {
             for path in [combo, willItRun, "/hardware-combos/"] {
                 #expect(early[path] == workspace.page(path), "\(path) was served from before the edit")
             }
+
+            // A broken edit (the machine swapped back, a field misspelt), then the fix: the open
+            // page comes back early, without the error overlay, and the other pages after the rest.
+            let broken = workspace.session.state.rebuilds
+            try workspace.replace("content/combos/dual-rtx-3090.md", "machine: dual-rtx-4090-workstation", with: "machine: dual-rtx-3090-workstation")
+            try workspace.replace("content/combos/dual-rtx-3090.md", "\nfailure_modes:", with: "\nfailure_modez:")
+            #expect(workspace.wait { workspace.session.state.rebuilds > broken })
+            #expect(workspace.page(combo).contains("combos-error-overlay"))
+            #expect(await stream.waitFor("event: reload", times: 2, seconds: 60))
+            let fixed = workspace.session.state.rebuilds
+            try workspace.replace("content/combos/dual-rtx-3090.md", "\nfailure_modez:", with: "\nfailure_modes:")
+            #expect(await stream.waitFor("event: reload", times: 3, seconds: 60))
+            for path in [combo, willItRun] {
+                try await client.execute(uri: path, method: .get) { response in early[path] = String(buffer: response.body) }
+            }
+            #expect(early[combo]?.contains("combos-error-overlay") == false)
+            #expect(early[combo]?.contains("machines/dual-rtx-3090-workstation/") == true)
+            #expect(workspace.wait { workspace.session.state.rebuilds > fixed })
+            for path in [combo, willItRun] {
+                #expect(early[path] == workspace.page(path), "\(path) after the fix")
+            }
             stream.close()
             await workspace.session.hub.finishAll()
         }
-        let rebuilt = workspace.lines.all.first { $0.hasPrefix("rebuilt") } ?? ""
-        #expect(rebuilt.contains("with the open page rendered first"), "\(rebuilt)")
+        let rebuilt = workspace.lines.all.filter { $0.hasPrefix("rebuilt") }
+        #expect(rebuilt.count == 2)
+        #expect(rebuilt.allSatisfy { $0.contains("with the open page rendered first") }, "\(rebuilt)")
         #expect(workspace.session.hub.openPages.isEmpty)
     }
 
@@ -353,27 +375,28 @@ final class EventStreamReader: @unchecked Sendable {
         _ = request.withCString { send(socket, $0, strlen($0), 0) }
     }
 
-    /// Reads until the stream has contained `text`, at most `seconds`.
-    func read(until text: String, seconds: Double) -> Bool {
+    /// Reads until the stream has contained `text` (`times` times), at most `seconds`.
+    func read(until text: String, times: Int = 1, seconds: Double) -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         var buffer = [UInt8](repeating: 0, count: 4096)
-        while !received.contains(text), Date() < deadline {
+        func seen() -> Bool { received.components(separatedBy: text).count > times }
+        while !seen(), Date() < deadline {
             var fds = [pollfd(fd: socket, events: Int16(POLLIN), revents: 0)]
             guard poll(&fds, 1, 100) > 0 else { continue }
             let count = recv(socket, &buffer, buffer.count, 0)
             if count <= 0 { break }
             received += String(decoding: buffer[0..<count], as: UTF8.self)
         }
-        return received.contains(text)
+        return seen()
     }
 
     /// `read(until:seconds:)` on a thread of its own. The blocking poll must not hold one of the
     /// few cooperative threads (two on a two-core machine) that the server under test also needs,
     /// or a busy test run starves the server and the wait times out. The generous limit only
     /// matters when something is wrong: the wait ends as soon as the text arrives.
-    func waitFor(_ text: String, seconds: Double) async -> Bool {
+    func waitFor(_ text: String, times: Int = 1, seconds: Double) async -> Bool {
         await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(returning: self.read(until: text, seconds: seconds)) }
+            DispatchQueue.global().async { continuation.resume(returning: self.read(until: text, times: times, seconds: seconds)) }
         }
     }
 
