@@ -41,6 +41,16 @@ public enum PreviewPages {
     }
 
     public static func answer(path rawPath: String, files: [String: Data], diagnostics: [Diagnostic]) -> Answer {
+        answer(path: rawPath, file: { files[$0] }, diagnostics: diagnostics)
+    }
+
+    /// The answer for a request, from what the preview serves now (read once for the request).
+    public static func answer(path rawPath: String, served: PreviewState.Served) -> Answer {
+        answer(path: rawPath, file: { served[$0] }, diagnostics: served.diagnostics)
+    }
+
+    /// `file` looks up an output path in the site being served.
+    static func answer(path rawPath: String, file: (String) -> Data?, diagnostics: [Diagnostic]) -> Answer {
         // Decode %xx once, then refuse anything that could climb out of the site.
         guard let decoded = rawPath.removingPercentEncoding, decoded.hasPrefix("/") else {
             return page(status: 400, title: "Bad request", message: "That path is not a path.", diagnostics: diagnostics)
@@ -49,11 +59,11 @@ public enum PreviewPages {
             return page(status: 400, title: "Bad request", message: "Paths may not climb out of the site.", diagnostics: diagnostics)
         }
         let relative = relative(decoded)
-        if let data = files[relative] {
+        if let data = file(relative) {
             return serve(relative, data, diagnostics: diagnostics)
         }
         // A folder asked for without its slash: send the browser to it, so relative links work.
-        if files[relative + "/index.html"] != nil {
+        if file(relative + "/index.html") != nil {
             return Answer(status: 301, contentType: "text/plain; charset=utf-8", body: Data(), location: decoded + "/")
         }
         return page(status: 404, title: "Not found", message: "There is no page or file at \(decoded) in the site.", diagnostics: diagnostics)

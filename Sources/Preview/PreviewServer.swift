@@ -54,7 +54,7 @@ public enum PreviewServer {
         @Sendable func respond(_ request: Request, head: Bool) async -> Response {
             // After an early reload, what the rest of the rebuild may change waits for it.
             if let path = PreviewPages.outputPath(request.uri.path) { await state.settle(path) }
-            let answer = PreviewPages.answer(path: request.uri.path, files: state.files, diagnostics: state.diagnostics)
+            let answer = PreviewPages.answer(path: request.uri.path, served: state.served)
             var headers: HTTPFields = [.contentType: answer.contentType, .cacheControl: "no-cache"]
             if let location = answer.location { headers[.location] = location }
             headers[.contentLength] = String(answer.body.count)

@@ -20,18 +20,38 @@ public final class PreviewState: @unchecked Sendable {
 
     public init() {}
 
-    /// The site being served, by output path: the last good site, with the open pages of a
-    /// rebuild still going on in place of theirs.
-    public var files: [String: Data] {
+    /// What one request is answered from, read under one lock: the site and the diagnostics
+    /// that go with it, never the early pages of one rebuild with the overlay of another.
+    /// Copying it copies no dictionary (they are shared until written).
+    public struct Served: Sendable {
+        /// The last good site, by output path.
+        public var site: [String: Data]
+        /// The open pages of a rebuild still going on, served in place of the site's.
+        public var early: [String: Data]
+        /// Diagnostics of the last rebuild, empty when it succeeded. While a rebuild shows its
+        /// open pages early they are not shown: those pages are past them (when it fails in
+        /// the end, its own diagnostics take their place).
+        public var diagnostics: [Diagnostic]
+
+        public subscript(path: String) -> Data? { early[path] ?? site[path] }
+    }
+
+    /// The site and diagnostics to answer a request from.
+    public var served: Served {
         lock.withLock {
-            guard let early else { return _files }
-            return _files.merging(early.files) { _, new in new }
+            Served(site: _files, early: early?.files ?? [:], diagnostics: early == nil ? _diagnostics : [])
         }
     }
-    /// Diagnostics of the last rebuild, empty when it succeeded. While a rebuild shows its open
-    /// pages early they are not shown: those pages are past them (when it fails in the end,
-    /// its own diagnostics take their place).
-    public var diagnostics: [Diagnostic] { lock.withLock { early == nil ? _diagnostics : [] } }
+
+    /// The site being served, by output path: the last good site, with the open pages of a
+    /// rebuild still going on in place of theirs. (Merges a copy: for tests; requests use
+    /// `served`.)
+    public var files: [String: Data] {
+        let served = served
+        return served.site.merging(served.early) { _, new in new }
+    }
+    /// Diagnostics of the last rebuild, as `served` gives them.
+    public var diagnostics: [Diagnostic] { served.diagnostics }
     /// How many rebuilds have run (the first build included).
     public var rebuilds: Int { lock.withLock { _rebuilds } }
 

@@ -39,7 +39,7 @@ final class Workspace: @unchecked Sendable {
     }
 
     func page(_ path: String) -> String {
-        let answer = PreviewPages.answer(path: path, files: session.state.files, diagnostics: session.state.diagnostics)
+        let answer = PreviewPages.answer(path: path, served: session.state.served)
         return String(decoding: answer.body, as: UTF8.self)
     }
 
