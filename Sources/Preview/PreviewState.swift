@@ -73,7 +73,13 @@ public final class PreviewState: @unchecked Sendable {
         lock.withLock {
             guard let early else { return false }
             if early.files[path] != nil { return false }
-            return early.pending.contains(path) || _files[path] == nil
+            if early.pending.contains(path) { return true }
+            if _files[path] != nil { return false }
+            // A folder asked for without its slash is answered with a redirect to the folder,
+            // which can be given now when the folder's page is there and stays.
+            let folder = path + "/index.html"
+            if early.files[folder] != nil { return false }
+            return early.pending.contains(folder) || _files[folder] == nil
         }
     }
 

@@ -32,6 +32,10 @@ struct PreviewStateTests {
         #expect(state.mustWait(for: "hardware-combos/y/index.html"))
         #expect(state.mustWait(for: "hardware-combos/z/index.html"))
         #expect(!state.mustWait(for: "index.html"))
+        // A folder without its slash: redirected at once when its page is there and stays.
+        #expect(!state.mustWait(for: "hardware-combos/x"))
+        #expect(state.mustWait(for: "hardware-combos/y"))
+        #expect(state.mustWait(for: "hardware-combos/z"))
 
         // The rest of the rebuild fails: the early page goes, the new overlay is on the last good one.
         let later = Diagnostic(at: SourceLocation(path: "content/combos/y.md", line: 9, column: 2), "no link target")
