@@ -297,7 +297,10 @@ public final class LiveSite: @unchecked Sendable {
         if let early, state != nil, !opening.isEmpty {
             let first = dirty.filter { opening.contains($0.path.outputFile) }
             rest = dirty.filter { !opening.contains($0.path.outputFile) }
-            if rest.isEmpty {
+            // When none of the open pages changes (and no asset they load may), an early reload
+            // would show the reader the same page while taking a core from the rest of the
+            // rebuild: the reload at the end is enough.
+            if rest.isEmpty || (first.isEmpty && !templatesChanged) {
                 rest = dirty
             } else {
                 results = Parallel.map(first, render)

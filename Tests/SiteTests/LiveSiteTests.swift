@@ -266,9 +266,15 @@ struct LiveSiteTests {
         #expect(!early.pending.contains("compatibility/index.html"))
         expectSame(site.files, try workspace.fullBuild(), "after a machine swap with open pages")
 
-        // No early hand-over when the open pages are all there is to render, or none is open.
+        // No early hand-over when the open pages are all there is to render, none is open, or
+        // none of them changes.
         workspace.replace("content/combos/dual-rtx-3090.md", "machine: dual-rtx-4090-workstation", with: "machine: dual-rtx-3090-workstation")
         _ = try site.rebuild(opening: []) { handed.append($0) }.get()
+        workspace.replace("content/combos/dual-rtx-3090.md", "machine: dual-rtx-3090-workstation", with: "machine: dual-rtx-4090-workstation")
+        let unchanged = try site.rebuild(opening: ["compatibility/index.html"]) { handed.append($0) }.get()
+        #expect(unchanged.rendered > 100)
+        workspace.replace("content/combos/dual-rtx-3090.md", "machine: dual-rtx-4090-workstation", with: "machine: dual-rtx-3090-workstation")
+        _ = try site.rebuild().get()
         workspace.replace("content/stacks/multi-machine-apple-cluster.md", "used to be a party trick", with: "was a party trick")
         let stack = try site.rebuild(opening: ["stacks/multi-machine-apple-cluster/index.html"]) { handed.append($0) }.get()
         #expect(stack.renderedPaths == ["stacks/multi-machine-apple-cluster/index.html"])
