@@ -157,6 +157,8 @@ struct ModelPage: Sendable {
     /// Devices that hold the model at 4-bit or without offload, best first.
     static func deviceRows(_ model: Model, _ fits: SiteFits, _ context: inout PageContext) -> [RunsOnView] {
         var rows: [(RunsOnView, Verdict, Double)] = []
+        // Every device's answers at once, on every core, when an update has not worked them out.
+        fits.devices.workOutAll()
         for device in context.catalog.devices {
             guard let fit = fits.devices[device.id], let answer = fit.fourBit[model.id] else { continue }
             let faithful = fit.mostFaithful[model.id]

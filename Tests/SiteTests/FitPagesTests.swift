@@ -47,6 +47,22 @@ struct FitPagesTests {
             #expect(mine.curveStarts.map { shown($0?.answer) } == theirs.curveStarts.map { shown($0?.answer) }, "\(combo.id)")
         }
         #expect(lazy.combos.workedOutCount == lazy.combos.configurationCount)
+
+        // Devices alone likewise: none until a page asks, then the asked one, then the same
+        // answers as worked out all at once.
+        #expect(eager.devices.workedOutCount == catalog.devices.all.count)
+        #expect(lazy.devices.workedOutCount == 0)
+        let device = try #require(catalog.devices.all.first { eager.devices[$0.id] != nil })
+        #expect(lazy.devices[device.id]?.platform.id == eager.devices[device.id]?.platform.id)
+        #expect(lazy.devices.workedOutCount == 1)
+        lazy.devices.workOutAll()
+        #expect(lazy.devices.workedOutCount == catalog.devices.all.count)
+        for device in catalog.devices {
+            let (mine, theirs) = (lazy.devices[device.id], eager.devices[device.id])
+            #expect((mine == nil) == (theirs == nil), "\(device.id)")
+            #expect(mine?.fourBit.mapValues(shown) == theirs?.fourBit.mapValues(shown), "\(device.id)")
+            #expect(mine?.mostFaithful == theirs?.mostFaithful, "\(device.id)")
+        }
     }
 
     /// Each `<tr id=…>` row and `<li id=…>` quant line of a will-it-run page with its data attributes.
