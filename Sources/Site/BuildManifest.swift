@@ -24,7 +24,7 @@ struct BuildManifest: Equatable, Sendable {
         var dependencyDigest: UInt64
         var ids: PageIDs
         /// The other pages it links to, for checking it again when one of them changes.
-        var targets: Set<String>
+        var targets: PageTargets
         /// Its dependencies that name records' text (`DependencyKey.isText`), sorted: after an
         /// edit to records' text alone, a build keeps the last page plan and renders the pages
         /// these say show that text.
@@ -66,6 +66,49 @@ struct BuildManifest: Equatable, Sendable {
         let lines: [Substring]
 
         static func == (_: LinesRead, _: LinesRead) -> Bool { true }
+    }
+
+    /// A page's link targets, by output file. Read from a manifest they stay numbers into its
+    /// list of pages until they are asked for, which an update does only when a page's ids
+    /// changed or a page went: at ten thousand combos, making a set of paths for each of twenty
+    /// thousand pages was most of reading the manifest.
+    struct PageTargets: Equatable, Sendable {
+        private let set: Set<String>
+        private let numbers: [Int32]
+        private let table: PathTable?
+
+        /// The pages' files, in the order a manifest numbers them, shared by its pages.
+        final class PathTable: Sendable {
+            let paths: [String]
+            init(_ paths: [String]) { self.paths = paths }
+        }
+
+        init(_ set: Set<String>) {
+            self.set = set
+            numbers = []
+            table = nil
+        }
+
+        /// `numbers` index `table.paths` (the caller checked they are in range).
+        init(numbers: [Int32], table: PathTable) {
+            set = []
+            self.numbers = numbers
+            self.table = table
+        }
+
+        var paths: Set<String> {
+            guard let table else { return set }
+            return Set(numbers.map { table.paths[Int($0)] })
+        }
+
+        var isEmpty: Bool { table == nil ? set.isEmpty : numbers.isEmpty }
+
+        func isDisjoint(with other: Set<String>) -> Bool {
+            guard let table else { return set.isDisjoint(with: other) }
+            return !numbers.contains { other.contains(table.paths[Int($0)]) }
+        }
+
+        static func == (lhs: PageTargets, rhs: PageTargets) -> Bool { lhs.paths == rhs.paths }
     }
 
     struct RecordHashes: Equatable, Sendable {
@@ -151,7 +194,7 @@ struct BuildManifest: Equatable, Sendable {
             let made = Parallel.map(paths) { path -> String? in
                 if let read, carried.contains(path), let number = pageTable[path] { return "page " + read.lines[number] }
                 guard let page = pages[path] else { return nil }
-                let targets = page.targets.compactMap { pageTable[$0] }.sorted().map(String.init).joined(separator: " ")
+                let targets = page.targets.paths.compactMap { pageTable[$0] }.sorted().map(String.init).joined(separator: " ")
                 return "page \(path)\t\(hex(page.dependencyDigest))\t\(idTable[page.ids.text] ?? 0)\t\(targets)\t"
                     + page.textKeys.joined(separator: " ")
             }
@@ -214,39 +257,53 @@ struct BuildManifest: Equatable, Sendable {
         manifest.related = related
         // Each page's line is read on every core: turning its numbers back into a set of pages
         // (tens of strings each, for twenty thousand pages) was most of reading a large site's
-        // manifest.
+        // manifest. Its link targets stay numbers (`PageTargets`), checked to be in range.
         let idTable = idSets
-        let read = Parallel.map(pageLines) { line -> (path: String, page: Page, targets: Substring)? in
+        let count = pageLines.count
+        let read = Parallel.map(pageLines) { line -> (path: String, digest: UInt64, ids: PageIDs, targets: [Int32], textKeys: [String])? in
             let fields = Self.fields(line, UInt8(ascii: "\t"), omittingEmpty: false)
             guard fields.count == 5 else { return nil }
-            guard let digest = UInt64(fields[1], radix: 16), let ids = Int(fields[2]), idTable.indices.contains(ids) else { return nil }
+            guard let digest = UInt64(fields[1], radix: 16), let ids = Int(fields[2]), idTable.indices.contains(ids),
+                  let targets = numbers(fields[3], below: count)
+            else { return nil }
             let textKeys = Self.fields(fields[4], UInt8(ascii: " ")).map(String.init)
-            return (String(fields[0]), Page(dependencyDigest: digest, ids: idTable[ids], targets: [], textKeys: textKeys), fields[3])
+            return (String(fields[0]), digest, idTable[ids], targets, textKeys)
         }
-        var pages: [(path: String, page: Page, targets: Substring)] = []
-        pages.reserveCapacity(read.count)
-        for page in read {
-            guard let page else { return nil }
-            pages.append(page)
+        var paths: [String] = []
+        paths.reserveCapacity(read.count)
+        for entry in read {
+            guard let entry else { return nil }
+            paths.append(entry.path)
         }
-        let paths = pages.map(\.path)
-        let linked = Parallel.map(pages) { entry -> Page? in
-            var page = entry.page
-            let numbers = Self.fields(entry.targets, UInt8(ascii: " "))
-            page.targets.reserveCapacity(numbers.count)
-            for number in numbers {
-                guard let index = Int(number), paths.indices.contains(index) else { return nil }
-                page.targets.insert(paths[index])
-            }
-            return page
-        }
-        manifest.pages.reserveCapacity(pages.count)
-        for (path, page) in zip(paths, linked) {
-            guard let page else { return nil }
-            manifest.pages[path] = page
+        let table = PageTargets.PathTable(paths)
+        manifest.pages.reserveCapacity(read.count)
+        for case let entry? in read {
+            manifest.pages[entry.path] = Page(
+                dependencyDigest: entry.digest, ids: entry.ids, targets: PageTargets(numbers: entry.targets, table: table),
+                textKeys: entry.textKeys)
         }
         manifest.linesRead = LinesRead(idTexts: idSets.map(\.text), paths: paths, lines: pageLines)
         return manifest
+    }
+
+    /// Numbers separated by single spaces, each below `limit`; nil for anything else.
+    private static func numbers(_ text: Substring, below limit: Int) -> [Int32]? {
+        var numbers: [Int32] = []
+        var current = -1
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: " ") {
+                guard current >= 0 else { return nil }
+                numbers.append(Int32(current))
+                current = -1
+            } else if byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") {
+                current = max(current, 0) * 10 + Int(byte - UInt8(ascii: "0"))
+                guard current < limit else { return nil }
+            } else {
+                return nil
+            }
+        }
+        if current >= 0 { numbers.append(Int32(current)) } else if !numbers.isEmpty { return nil }
+        return numbers
     }
 
     /// The `related` lines: `kind:id`, a tab, and the block's records by their lines' numbers.

@@ -448,7 +448,7 @@ public enum SiteBuilder {
                     let file = spec.file
                     let result = results[index]
                     guard let page = result.map({
-                        BuildManifest.Page(dependencyDigest: spec.dependencyDigest, ids: $0.links.ids, targets: $0.links.targets, textKeys: $0.textKeys)
+                        BuildManifest.Page(dependencyDigest: spec.dependencyDigest, ids: $0.links.ids, targets: .init($0.links.targets), textKeys: $0.textKeys)
                     })
                         ?? previous?.pages[file]
                     else { continue }

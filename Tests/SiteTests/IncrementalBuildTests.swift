@@ -86,6 +86,14 @@ struct IncrementalBuildTests {
         let manifest = try #require(BuildManifest.parse(data))
         #expect(manifest.pages.count > 10)
         #expect(manifest.pages.values.contains { !$0.targets.isEmpty && $0.dependencyDigest != 0 })
+        // Link targets read back as the pages they name (kept as numbers until asked for).
+        let (path, linking) = try #require(manifest.pages.first { $0.value.targets.paths.count > 1 })
+        let target = try #require(linking.targets.paths.sorted().first)
+        #expect(manifest.pages[target] != nil && target != path)
+        #expect(!linking.targets.isDisjoint(with: [target, "no/such/page.html"]))
+        #expect(linking.targets.isDisjoint(with: [path, "no/such/page.html"]) == !linking.targets.paths.contains(path))
+        #expect(linking.targets == BuildManifest.PageTargets(linking.targets.paths))
+        #expect(linking.targets != BuildManifest.PageTargets(linking.targets.paths.subtracting([target])))
         // Each page's line carries the digest of its dependencies, as planning gives it.
         let specs = SitePages.all(site.load().catalog, templates: try TemplateSet.load(from: FixtureSite.packageRoot + "/templates").get(),
                                   fits: SiteFits(site.load().catalog))
@@ -99,7 +107,7 @@ struct IncrementalBuildTests {
         #expect(BuildManifest.parse(manifest.serialized()) == manifest)
         let text = String(decoding: data, as: UTF8.self)
         let first = try #require(text.range(of: "\npage "))
-        for bad in ["page x\tnot-hex\t0\t\t", "page x\t0\t0\t999999\t", "page x\t0\t999999\t\t", "page x\t0", "page x\t0\t0\t",
+        for bad in ["page x\tnot-hex\t0\t\t", "page x\t0\t0\t999999\t", "page x\t0\t0\t1 -2\t", "page x\t0\t0\t1  2\t", "page x\t0\t999999\t\t", "page x\t0", "page x\t0\t0\t",
                     "related combo:x\t999999", "related nonsense:x\t", "related combo:x"] {
             let damaged = text.replacingCharacters(in: first, with: "\n" + bad + "\npage ")
             #expect(BuildManifest.parse(Data(damaged.utf8)) == nil, "\(bad)")
