@@ -681,37 +681,35 @@ final class ComboFits: @unchecked Sendable {
 /// first time a page asks for them: an update that renders no device or model page (an edit to
 /// one combo) works out none (at ten thousand combos, 0.3 s of CPU).
 final class DeviceFits: @unchecked Sendable {
-    private let devices: [RecordID<Device>: Device]
     private let make: @Sendable (Device) -> SiteFits.DeviceFit?
     /// One per device, made up front: a page working a device out holds its slot's lock, and
     /// the pages asking for the same device meanwhile wait for it rather than repeat it.
     private let slots: [RecordID<Device>: Slot]
 
     private final class Slot: @unchecked Sendable {
+        let device: Device
         let lock = NSLock()
         /// Worked out (the inner nil: the device has no platform to run on).
         var fit: SiteFits.DeviceFit??
+
+        init(_ device: Device, _ fit: SiteFits.DeviceFit??) {
+            self.device = device
+            self.fit = fit
+        }
     }
 
     init(_ devices: [Device], reused: [RecordID<Device>: SiteFits.DeviceFit?], make: @escaping @Sendable (Device) -> SiteFits.DeviceFit?) {
-        self.devices = Dictionary(devices.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        var slots: [RecordID<Device>: Slot] = [:]
-        for id in self.devices.keys {
-            let slot = Slot()
-            slot.fit = reused[id]
-            slots[id] = slot
-        }
-        self.slots = slots
+        slots = Dictionary(devices.map { ($0.id, Slot($0, reused[$0.id])) }, uniquingKeysWith: { first, _ in first })
         self.make = make
     }
 
     /// The device's answers, worked out now if no page asked for them before; nil for a device
     /// not in the catalog or with no platform to run on.
     subscript(id: RecordID<Device>) -> SiteFits.DeviceFit? {
-        guard let slot = slots[id], let device = devices[id] else { return nil }
+        guard let slot = slots[id] else { return nil }
         return slot.lock.withLock {
             if let fit = slot.fit { return fit }
-            let fit = make(device)
+            let fit = make(slot.device)
             slot.fit = .some(fit)
             return fit
         }
@@ -730,11 +728,9 @@ final class DeviceFits: @unchecked Sendable {
     func workOutAll() {
         workingOutAll.lock()
         defer { workingOutAll.unlock() }
-        let pending = devices.keys.filter { workedOut($0) == nil }.sorted { $0.raw < $1.raw }
-        let (devices, make) = (self.devices, self.make)
-        let made = Parallel.map(pending) { devices[$0].flatMap(make) }
-        for (id, fit) in zip(pending, made) {
-            guard let slot = slots[id] else { continue }
+        let pending = slots.values.filter { slot in slot.lock.withLock { slot.fit == nil } }.sorted { $0.device.id.raw < $1.device.id.raw }
+        let made = Parallel.map(pending) { [make] slot in make(slot.device) }
+        for (slot, fit) in zip(pending, made) {
             slot.lock.withLock { if slot.fit == nil { slot.fit = .some(fit) } }
         }
     }
