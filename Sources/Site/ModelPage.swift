@@ -83,24 +83,19 @@ struct ModelPage: Sendable {
         contextTokens = Format.context(SiteFits.context)
         methodologyHref = context.href(Route.methodology)
         // Each combo by its place in the catalog's list: every model page visits every combo,
-        // and copying a combo out of the list (a few dozen references) was most of that. The
-        // answers are read once per configuration, and each combo takes its configuration's
-        // by place (`SiteFits.comboTable`).
+        // and copying a combo out of the list (a few dozen references) was most of that. Each
+        // combo's standing is its configuration's (`SiteFits.standingsTable`): the answers of the
+        // few combos shown are worked out, not every configuration's.
         let combos = context.catalog.combos.all
-        let table = fits.comboTable
-        // Per configuration: whether the model runs there, and its 4-bit speed (nil: no answer).
-        let standings = table.fits.map { fit -> (runs: Bool, speed: Double)? in
-            guard let fit, let (fourBit, faithful) = fits.modelAnswers(model, in: fit) else { return nil }
-            let runs = faithful != nil || fourBit.result.verdict == .fits || fourBit.result.verdict == .tight
-            return (runs, fourBit.result.decode?.tokensPerSecond ?? 0)
-        }
+        let table = fits.standingsTable
+        let place = fits.modelIndex[model.id] ?? -1
         // Each combo it runs on by its speed alone: keeping ten thousand answers to sort them
         // copied them all. The few shown are asked for again.
         var runs: [(combo: Int, speed: Double)] = []
         var tooBig: [Int] = []
         for index in combos.indices {
-            guard let place = table.configuration(ofComboAt: index), let standing = standings[place] else { continue }
-            if standing.runs {
+            guard let standing = table.standing(place, ofComboAt: index), let runsThere = standing.runs else { continue }
+            if runsThere {
                 runs.append((index, standing.speed))
             } else {
                 tooBig.append(index)
@@ -113,7 +108,7 @@ struct ModelPage: Sendable {
         let (shownRuns, hiddenRuns) = ListLimit.cap(runs)
         onCombos = shownRuns.compactMap { entry in
             let combo = combos[entry.combo]
-            guard let fit = table.fit(ofComboAt: entry.combo), let (fourBit, faithful) = fits.modelAnswers(model, in: fit) else { return nil }
+            guard let fit = fits.combos[combo.id], let (fourBit, faithful) = fits.modelAnswers(model, in: fit) else { return nil }
             let detail = LinkView(
                 label: "will it run",
                 href: context.href(Route.willItRun(combo.id), fragment: FitRowView.anchor(model: model.id, quant: fourBit.quant.name)))
@@ -139,10 +134,9 @@ struct ModelPage: Sendable {
         // The fastest few combos it runs on, charted against context.
         // Ranked by the speed at the first context; the curves and labels are made for the
         // four shown only.
-        let curveStarts = table.fits.map { fit in fit.flatMap { fits.curveStart(model, in: $0)?.tokensPerSecond } }
         var fastest: [(combo: Int, first: Double)] = []
         for index in combos.indices {
-            guard let place = table.configuration(ofComboAt: index), let first = curveStarts[place] else { continue }
+            guard let first = table.standing(place, ofComboAt: index)?.curveFirst else { continue }
             fastest.append((index, first))
         }
         let shown = fastest.sorted { $0.first > $1.first }.prefix(4).compactMap { entry -> ContextChart.Series? in

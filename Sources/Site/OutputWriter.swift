@@ -299,6 +299,13 @@ public enum OutputWriter {
         output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).records")
     }
 
+    /// The file beside `output` that keeps the model pages' standings of the last build
+    /// (`StoredStandings`): `.public.fits` for `public`. Never deployed; deleting it is always
+    /// safe (the next update that renders a model page works every configuration out).
+    static func fitStandings(of output: URL) -> URL {
+        output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).fits")
+    }
+
     /// A hard-linked copy of `source` at `destination`, made from `spare` when there is one (taken
     /// by rename, so two builds never share it) and from nothing otherwise.
     fileprivate static func copyTree(from source: URL, to destination: URL, reusing spare: URL) throws {

@@ -64,6 +64,9 @@ public enum SiteBuilder {
         /// pages it renders.
         public var configurationsWorkedOut = 0
         public var configurations = 0
+        /// How many configurations' standings the model pages ranked by were read back from the
+        /// last build's (`StoredStandings`), not worked out.
+        public var standingsReadBack = 0
         /// Record files read back from the record cache beside the output instead of parsed, and
         /// the record files read in all.
         public var recordsReused = 0
@@ -255,7 +258,19 @@ public enum SiteBuilder {
 
         // An update works out the answers of the configurations whose pages it renders, when
         // they render; a whole new output asks for all of them, worked out here on every core.
-        let fits = try timed("fit answers") { SiteFits(catalog, lazily: previous != nil) }
+        // The model pages' standings of the last build, read only when an update renders one
+        // (`StoredStandings`): good for the same binary and the same records the answers read.
+        next.fitInputs = BuildManifest.fitInputsHash(next.records, catalog)
+        let standingsURL = standingsURL(for: options)
+        let standingsFingerprint = StableHash.hash("standings \(BuildManifest.binaryFingerprint()) \(next.fitInputs)")
+        var stored: (@Sendable ([String]) -> [String: [ModelStanding]?]?)?
+        if write, !options.clean {
+            stored = { @Sendable models in
+                FileManager.default.contents(atPath: standingsURL.path)
+                    .flatMap { StoredStandings.decode($0, models: models, fingerprint: standingsFingerprint) }
+            }
+        }
+        let fits = try timed("fit answers") { SiteFits(catalog, lazily: previous != nil, stored: stored) }
         var changed: Set<String>?
         // After an edit to records' text alone, every page's dependencies are the last build's
         // (`DependencyKey.isText`): they are not worked out again (at ten thousand combos, most
@@ -263,7 +278,6 @@ public enum SiteBuilder {
         var keepsPlan = false
         var specs = try timed("plan pages") { () -> [PageSpec] in
             next.references = BuildManifest.referencesHash(catalog)
-            next.fitInputs = BuildManifest.fitInputsHash(next.records, catalog)
             for (id, key) in fits.comboKeys { next.comboKeys[id.raw] = StableHash.hash(key) }
             changed = previous.map { $0.changedKeys(to: next) }
             keepsPlan = changed?.allSatisfy(DependencyKey.isText) ?? false
@@ -390,9 +404,10 @@ public enum SiteBuilder {
             return diagnostics
         }
         try timed("render pages") { () throws(DiagnosticsError) in
-            // Pages asking for every configuration's answers would work them out one after
-            // another, each worker waiting on the configuration the other is working out.
-            if toRender.contains(where: { specs[$0].asksEveryConfiguration }) { fits.combos.workOutAll() }
+            // Pages ranking every configuration would work the missing ones out one after
+            // another, each worker waiting on the configuration the other is working out: the
+            // standings are made first, on every core.
+            if toRender.contains(where: { specs[$0].asksEveryConfiguration }) { _ = fits.standingsTable }
             var diagnostics = renderPages(toRender)
             // Pages not rendered that link to a page whose ids changed, or that went: rendered
             // again (the same bytes) for their links' origins, and checked.
@@ -482,6 +497,14 @@ public enum SiteBuilder {
                 }
             }
         }
+        // The standings the model pages ranked by, for the next update, when some were worked
+        // out (a build that read them all back leaves the file as it is). Only a cache: a build
+        // that cannot write it still builds.
+        if write, let table = fits.combos.madeStandings, table.readBack < table.standings.count {
+            let data = StoredStandings.encode(fits.combos.standingsByKey(table), models: fits.modelIDs, fingerprint: standingsFingerprint)
+            DispatchQueue.global().async(group: cacheWriting) { try? data.write(to: standingsURL, options: .atomic) }
+        }
+        report.standingsReadBack = fits.combos.madeStandings?.readBack ?? 0
         report.phases = phases
         report.configurationsWorkedOut = fits.combos.workedOutCount
         report.configurations = fits.combos.configurationCount
@@ -523,6 +546,10 @@ public enum SiteBuilder {
 
     private static func recordCacheURL(for options: Options) -> URL {
         OutputWriter.recordCache(of: URL(fileURLWithPath: options.output).standardizedFileURL)
+    }
+
+    private static func standingsURL(for options: Options) -> URL {
+        OutputWriter.fitStandings(of: URL(fileURLWithPath: options.output).standardizedFileURL)
     }
 
     /// A generated file written into a new output, or staged when an update changes it: its

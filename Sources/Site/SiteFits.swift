@@ -114,6 +114,7 @@ final class SiteFits: Sendable {
     let sharing: [RecordID<Combo>: Int]
     /// What changed since the build reused: `DependencyKey`s of the answers worked out again.
     let changedKeys: Set<String>
+    private let stored: (@Sendable ([String]) -> [String: [ModelStanding]?]?)?
 
     /// `lazily`: work out each configuration's answers only when a page first asks for them,
     /// not all at once here. An incremental `combos build` renders a few pages and needs a few
@@ -123,8 +124,15 @@ final class SiteFits: Sendable {
     /// `rewritten`: the combos whose files changed since `previous`, when the caller knows
     /// (`combos serve`). With the same `inputs`, every other combo keeps its configuration
     /// without working it out again (at ten thousand combos, 0.3 s of each preview rebuild).
-    init(_ catalog: Catalog, reusing previous: SiteFits? = nil, inputs: Int? = nil, lazily: Bool = false, rewritten: Set<RecordID<Combo>>? = nil) {
+    ///
+    /// `stored`: the last build's standings (`StoredStandings`) for these models, read when a
+    /// model page first ranks the combos and some configuration's answers are not worked out.
+    init(
+        _ catalog: Catalog, reusing previous: SiteFits? = nil, inputs: Int? = nil, lazily: Bool = false, rewritten: Set<RecordID<Combo>>? = nil,
+        stored: (@Sendable ([String]) -> [String: [ModelStanding]?]?)? = nil
+    ) {
         self.catalog = catalog
+        self.stored = stored
         self.inputs = inputs
         let sameInputs = inputs != nil && previous?.inputs == inputs
         // Made from the models and runtimes, which `inputs` covers: a preview rebuild after an
@@ -383,9 +391,27 @@ final class SiteFits: Sendable {
         return full
     }
 
-    /// Every configuration's answers and each of the catalog's combos' place among them, in
-    /// the catalog's order (`ComboFits.table`).
-    var comboTable: ComboFits.Table { combos.table { catalog.combos.all.map(\.id) } }
+    /// How each model stands on every configuration, and each of the catalog's combos' place
+    /// among them, in the catalog's order (`ComboFits.standingsTable`): what a model page ranks
+    /// the combos by.
+    var standingsTable: StandingsTable {
+        combos.standingsTable({ catalog.combos.all.map(\.id) }, stored: { [stored] in stored?(self.modelIDs) }, of: { [self] in standings(in: $0) })
+    }
+
+    /// The catalog's model ids, in its order: a standing's place in a configuration's row.
+    var modelIDs: [String] { catalog.models.all.map(\.id.raw) }
+
+    /// Each model's standing on a configuration, by the model's place in the catalog.
+    func standings(in fit: ComboFit) -> [ModelStanding] {
+        catalog.models.all.map { model in
+            let curveFirst = curveStart(model, in: fit)?.tokensPerSecond
+            guard let (fourBit, faithful) = modelAnswers(model, in: fit) else {
+                return ModelStanding(runs: nil, speed: 0, curveFirst: curveFirst)
+            }
+            let runs = faithful != nil || fourBit.result.verdict == .fits || fourBit.result.verdict == .tight
+            return ModelStanding(runs: runs, speed: runs ? fourBit.result.decode?.tokensPerSecond ?? 0 : 0, curveFirst: curveFirst)
+        }
+    }
 
     /// A model's 4-bit answer on a configuration, as `reference(_:on:context:)` gives it at
     /// `SiteFits.context`, and the most faithful quant that runs there.
@@ -629,43 +655,61 @@ final class ComboFits: @unchecked Sendable {
         }
     }
 
-    /// Every configuration's answers, all worked out, and the place among them of each combo's
-    /// configuration: for pages that visit every combo (a model page ranks them all), which
-    /// found each combo's answers by its key, under two locks, several times per combo. Made
-    /// for the combos `ids` gives the first time it is asked for, then shared.
-    struct Table: Sendable {
-        /// Each configuration's answers (nil: its hardware could not be made).
-        let fits: [SiteFits.ComboFit?]
-        /// By each combo's place in the list the table was made for: its configuration's
-        /// place in `fits`, or -1 when it has none.
-        let places: [Int32]
-
-        /// The place in `fits` of the configuration of the combo at `index` in that list.
-        func configuration(ofComboAt index: Int) -> Int? {
-            let place = Int(places[index])
-            return place < 0 ? nil : place
-        }
-
-        /// The answers of the combo at `index` in that list.
-        func fit(ofComboAt index: Int) -> SiteFits.ComboFit? {
-            configuration(ofComboAt: index).flatMap { fits[$0] }
-        }
-    }
-
     private let tableLock = NSLock()
-    private var madeTable: Table?
+    private var madeTable: StandingsTable?
 
-    func table(_ ids: () -> [RecordID<Combo>]) -> Table {
+    /// Every configuration's standings and each combo's place among them, for the combos `ids`
+    /// gives (`StandingsTable`), made the first time a page asks, then shared. A configuration's
+    /// come from its answers when they are worked out; else from `stored` (the last build's,
+    /// read only then, nil when there are none that fit); else from its answers, worked out now
+    /// on every core with the others missing.
+    func standingsTable(
+        _ ids: () -> [RecordID<Combo>], stored: () -> [String: [ModelStanding]?]?,
+        of standings: @escaping @Sendable (SiteFits.ComboFit) -> [ModelStanding]
+    ) -> StandingsTable {
         tableLock.withLock {
             if let madeTable { return madeTable }
-            workOutAll()
             let configurations = configurationKeys
-            let fits = configurations.map { key in lock.withLock { slots[key] }.flatMap { slot in slot.lock.withLock { slot.fit } } ?? nil }
+            var rows: [[ModelStanding]??] = configurations.map { key in
+                let slot = lock.withLock { slots[key] }
+                return slot?.lock.withLock { slot?.fit }.map { $0.map(standings) }
+            }
+            let known = rows.contains { $0 == nil } ? stored() ?? [:] : [:]
+            var readBack = 0
+            var pending: [Int] = []
+            for index in rows.indices where rows[index] == nil {
+                if let row = known[configurations[index]] {
+                    rows[index] = .some(row)
+                    readBack += 1
+                } else {
+                    pending.append(index)
+                }
+            }
+            let (representatives, make) = (self.representatives, self.make)
+            let made = Parallel.map(pending) { index in representatives[configurations[index]].flatMap(make) }
+            for (index, fit) in zip(pending, made) {
+                let slot = slot(configurations[index])
+                let kept = slot.lock.withLock {
+                    if slot.fit == nil { slot.fit = .some(fit) }
+                    return slot.fit ?? nil
+                }
+                rows[index] = .some(kept.map(standings))
+            }
             let placeOfKey = Dictionary(uniqueKeysWithValues: configurations.enumerated().map { ($0.element, Int32($0.offset)) })
-            let table = Table(fits: fits, places: ids().map { id in keys[id].flatMap { placeOfKey[$0] } ?? -1 })
+            let table = StandingsTable(
+                standings: rows.map { $0 ?? nil }, places: ids().map { id in keys[id].flatMap { placeOfKey[$0] } ?? -1 },
+                readBack: readBack)
             madeTable = table
             return table
         }
+    }
+
+    /// The table `standingsTable` made, if a page asked for it.
+    var madeStandings: StandingsTable? { tableLock.withLock { madeTable } }
+
+    /// Every configuration's key with its standings in `table`, for `StoredStandings`.
+    func standingsByKey(_ table: StandingsTable) -> [(key: String, standings: [ModelStanding]?)] {
+        Array(zip(configurationKeys, table.standings)).map { (key: $0.0, standings: $0.1) }
     }
 
     /// How many configurations' answers have been worked out (or reused) so far.

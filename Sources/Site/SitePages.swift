@@ -38,9 +38,9 @@ struct PageSpec: Sendable {
     let source: String
     let template: String
     let dependencies: Set<String>
-    /// The page reads every configuration's answers (a model page ranks every combo by its
-    /// speed): an update rendering one works them all out first, on every core, rather than
-    /// page by page as its rows ask.
+    /// The page ranks every configuration (a model page ranks every combo by its speed): an
+    /// update rendering one makes the standings first (`SiteFits.standingsTable`), working out
+    /// on every core those the last build did not keep, rather than page by page as it ranks.
     var asksEveryConfiguration = false
     let build: @Sendable (inout PageContext) -> Any
 

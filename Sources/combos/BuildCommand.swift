@@ -15,7 +15,8 @@ struct BuildCommand: ParsableCommand {
 
             Beside the output, .OUTPUT.records (.public.records for public) keeps what each record file decoded to, \
             so the next build reads unchanged files back instead of parsing them; --clean ignores it, and deleting \
-            it is always safe.
+            it is always safe. Likewise .OUTPUT.fits keeps how each model stands on each configuration, which an \
+            update that renders the model pages ranks the combos by.
             """
     )
 
@@ -66,6 +67,9 @@ struct BuildCommand: ParsableCommand {
                 if verbose, !report.removedPaths.isEmpty { print("removed \(report.removedPaths.count) files no longer produced") }
                 if verbose { print("record files read back from the record cache: \(report.recordsReused) of \(report.recordFiles)") }
                 if verbose { print("fit answers worked out for \(report.configurationsWorkedOut) of \(report.configurations) configurations") }
+                if verbose, report.standingsReadBack > 0 {
+                    print("the model pages ranked the combos by the last build's standings for \(report.standingsReadBack) configurations")
+                }
                 if verbose, report.planKept { print("page plan kept from the last build (only records' text changed)") }
                 if verbose, report.relatedReused { print("\"See also\" blocks reused from the last build (the references did not change)") }
                 if verbose, report.listingFilesKept {

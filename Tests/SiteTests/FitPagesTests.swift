@@ -65,6 +65,55 @@ struct FitPagesTests {
         }
     }
 
+    @Test("the model pages' standings read back as written, and from the file alone: only for the same fingerprint and models, whole")
+    func storedStandings() throws {
+        let eager = SiteFits(catalog)
+        let table = eager.standingsTable
+        #expect(table.readBack == 0)
+        let entries = eager.combos.standingsByKey(table)
+        #expect(entries.count == eager.combos.configurationCount)
+        // Some models run on some configurations and are too big for others, with curves.
+        let all = entries.compactMap(\.standings).flatMap { $0 }
+        #expect(all.contains { $0.runs == true && $0.speed > 0 && $0.curveFirst != nil })
+        #expect(all.contains { $0.runs == false })
+        let models = eager.modelIDs
+        let data = StoredStandings.encode(entries, models: models, fingerprint: 42)
+        let decoded = try #require(StoredStandings.decode(data, models: models, fingerprint: 42))
+        #expect(decoded.count == entries.count)
+        for (key, standings) in entries {
+            #expect(decoded[key] == .some(standings), "\(key)")
+        }
+
+        // A lazy build given them ranks by them without working any configuration out.
+        let lazy = SiteFits(catalog, lazily: true, stored: { asked in
+            asked == models ? StoredStandings.decode(data, models: asked, fingerprint: 42) : nil
+        })
+        let readBack = lazy.standingsTable
+        #expect(readBack.readBack == entries.count)
+        #expect(lazy.combos.workedOutCount == 0)
+        #expect(readBack.standings == table.standings && readBack.places == table.places)
+
+        // Another binary or other records, other models, or a damaged file: none of it.
+        #expect(StoredStandings.decode(data, models: models, fingerprint: 43) == nil)
+        #expect(StoredStandings.decode(data, models: Array(models.dropLast()), fingerprint: 42) == nil)
+        #expect(StoredStandings.decode(data.dropLast(), models: models, fingerprint: 42) == nil)
+        let text = String(decoding: data, as: UTF8.self)
+        let damaged = [
+            text.replacingOccurrences(of: "/", with: "|"),
+            text.replacingOccurrences(of: "\t", with: " "),
+            text + text.split(separator: "\n").dropFirst(2).first.map { $0 + "\n" }!,
+            text.replacingOccurrences(of: " x/", with: " y/"),
+        ]
+        for variant in damaged {
+            #expect(variant != text)
+            #expect(StoredStandings.decode(Data(variant.utf8), models: models, fingerprint: 42) == nil)
+        }
+        // With none read back (the file missing or refused), the lazy build works them out.
+        let fresh = SiteFits(catalog, lazily: true, stored: { _ in nil })
+        #expect(fresh.standingsTable.standings == table.standings)
+        #expect(fresh.standingsTable.readBack == 0 && fresh.combos.workedOutCount == fresh.combos.configurationCount)
+    }
+
     /// Each `<tr id=…>` row and `<li id=…>` quant line of a will-it-run page with its data attributes.
     struct Row {
         let anchor: String

@@ -214,6 +214,44 @@ struct IncrementalBuildTests {
         // The search index shows the title: made again, and written.
         #expect(!report.listingFilesKept)
         #expect(report.writtenPaths.contains("search/search-index.js"))
+        // The model pages list the combo: they rank the combos by the standings of the last
+        // build, kept beside the output, not by working every configuration out.
+        #expect(written.contains("models/model-dense/index.html"))
+        #expect(report.standingsReadBack == report.configurations)
+        try expectSameAsClean(site)
+    }
+
+    @Test("the model pages' standings kept beside the output serve an update only for the same fit inputs, and only whole")
+    func storedStandings() throws {
+        let site = try makeSite()
+        defer { site.destroy() }
+        let stored = site.path(".public.fits")
+        let first = try SiteBuilder.build(options(site))
+        #expect(first.standingsReadBack == 0)
+        // Beside the output, never inside it (it is not deployed).
+        #expect(FileManager.default.fileExists(atPath: stored))
+        #expect(!FileManager.default.fileExists(atPath: site.path("public/.public.fits")))
+        let written = try Data(contentsOf: URL(fileURLWithPath: stored))
+
+        // A device's memory is what the answers read: the model pages are rendered again, their
+        // standings worked out again, and the file written again for the new inputs.
+        site.replace(in: "content/devices/gpu-24.yaml", "memory_gb: 24", with: "memory_gb: 32")
+        let device = try SiteBuilder.build(options(site))
+        #expect(device.standingsReadBack == 0)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: stored)) != written)
+        try expectSameAsClean(site)
+
+        site.replace(in: "content/combos/gpu-box.md", "title: Four-GPU box", with: "title: Four-GPU tower")
+        #expect(try SiteBuilder.build(options(site)).standingsReadBack == first.configurations)
+        try expectSameAsClean(site)
+
+        // A damaged file is not read, and the build writes a whole one again.
+        try Data("combos-fit-standings 1 0\nnot standings".utf8).write(to: URL(fileURLWithPath: stored))
+        site.replace(in: "content/combos/gpu-box.md", "title: Four-GPU tower", with: "title: Four-GPU box")
+        #expect(try SiteBuilder.build(options(site)).standingsReadBack == 0)
+        try expectSameAsClean(site)
+        site.replace(in: "content/combos/gpu-box.md", "title: Four-GPU box", with: "title: Four-GPU rack")
+        #expect(try SiteBuilder.build(options(site)).standingsReadBack == first.configurations)
         try expectSameAsClean(site)
     }
 
