@@ -462,7 +462,7 @@ public enum OutputWriter {
         var leftovers: [URL] = []
         for entry in entries {
             // The last is the record cache's temporary file (`RecordCache.write(to:fingerprint:)`).
-            guard let prefix = [".\(name).tmp-", ".\(name).old-", ".\(name).incoming-", "..\(name).records.tmp-"].first(where: entry.hasPrefix) else { continue }
+            guard let prefix = [".\(name).tmp-", ".\(name).old-", ".\(name).incoming-", "..\(name).records.tmp-", "..\(name).fits.tmp-"].first(where: entry.hasPrefix) else { continue }
             let pid = entry.dropFirst(prefix.count).prefix { $0.isNumber }
             if let pid = Int32(pid), pid != ProcessInfo.processInfo.processIdentifier, kill(pid, 0) == 0 || errno == EPERM { continue }
             leftovers.append(parent.appendingPathComponent(entry))

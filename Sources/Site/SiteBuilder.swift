@@ -502,7 +502,7 @@ public enum SiteBuilder {
         // that cannot write it still builds.
         if write, let table = fits.combos.madeStandings, table.readBack < table.standings.count {
             let data = StoredStandings.encode(fits.combos.standingsByKey(table), models: fits.modelIDs, fingerprint: standingsFingerprint)
-            DispatchQueue.global().async(group: cacheWriting) { try? data.write(to: standingsURL, options: .atomic) }
+            DispatchQueue.global().async(group: cacheWriting) { try? OutputWriter.writeAtomically(data, to: standingsURL) }
         }
         report.standingsReadBack = fits.combos.madeStandings?.readBack ?? 0
         report.phases = phases

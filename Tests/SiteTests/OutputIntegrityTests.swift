@@ -89,16 +89,16 @@ struct OutputIntegrityTests {
         return site
     }
 
-    /// What sits beside the output: only the output itself, the content and the spare (the output
-    /// an update replaced, kept for the next update's copy), nothing a build left.
+    /// What sits beside the output: only the output itself, the content, the spare (the output
+    /// an update replaced, kept for the next update's copy) and the two caches, nothing a build left.
     /// `settling`: after `combos build`, whose removal of old folders runs in a process of its
     /// own, wait (up to half a minute) for what it removes to go.
     static func strays(_ site: FixtureSite, settling: Bool = false) throws -> [String] {
-        // The spare and the record cache are meant to stay; anything else (a staging folder, the
-        // cache's temporary file `..public.records.tmp-PID`) is a stray.
+        // The spare, the record cache and the standings are meant to stay; anything else (a
+        // staging folder, a cache's temporary file `..public.records.tmp-PID`) is a stray.
         func list() throws -> [String] {
             try FileManager.default.contentsOfDirectory(atPath: site.root)
-                .filter { ($0.hasPrefix(".public") || $0.hasPrefix("..public")) && $0 != ".public.spare" && $0 != ".public.records" }.sorted()
+                .filter { ($0.hasPrefix(".public") || $0.hasPrefix("..public")) && ![".public.spare", ".public.records", ".public.fits"].contains($0) }.sorted()
         }
         let deadline = Date().addingTimeInterval(30)
         var strays = try list()
