@@ -18,7 +18,9 @@ struct ModelStanding: Sendable, Equatable {
 /// Every configuration's standings, and each combo's configuration among them, for the pages
 /// that rank every combo (a model page): made once per build (`ComboFits.standingsTable`).
 struct StandingsTable: Sendable {
-    /// Each configuration's standings by the model's place in the catalog (nil: its hardware
+    /// Each configuration's key, sorted.
+    let keys: [String]
+    /// Each configuration's standings (by its place in `keys`) by the model's place in the catalog (nil: its hardware
     /// could not be made).
     let standings: [[ModelStanding]?]
     /// By each combo's place in the catalog: its configuration's place in `standings`, or -1.
@@ -33,6 +35,11 @@ struct StandingsTable: Sendable {
         let place = Int(places[index])
         guard place >= 0, let row = standings[place], row.indices.contains(model) else { return nil }
         return row[model]
+    }
+
+    /// Every configuration's key with its standings, as `StoredStandings` keeps them.
+    var entries: [(key: String, standings: [ModelStanding]?)] {
+        zip(keys, standings).map { (key: $0.0, standings: $0.1) }
     }
 }
 

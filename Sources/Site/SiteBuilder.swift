@@ -501,7 +501,7 @@ public enum SiteBuilder {
         // out (a build that read them all back leaves the file as it is). Only a cache: a build
         // that cannot write it still builds.
         if write, let table = fits.combos.madeStandings, table.readBack < table.standings.count {
-            let data = StoredStandings.encode(fits.combos.standingsByKey(table), models: fits.modelIDs, fingerprint: standingsFingerprint)
+            let data = StoredStandings.encode(table.entries, models: fits.modelIDs, fingerprint: standingsFingerprint)
             DispatchQueue.global().async(group: cacheWriting) { try? OutputWriter.writeAtomically(data, to: standingsURL) }
         }
         report.standingsReadBack = fits.combos.madeStandings?.readBack ?? 0

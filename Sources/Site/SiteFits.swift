@@ -697,8 +697,8 @@ final class ComboFits: @unchecked Sendable {
             }
             let placeOfKey = Dictionary(uniqueKeysWithValues: configurations.enumerated().map { ($0.element, Int32($0.offset)) })
             let table = StandingsTable(
-                standings: rows.map { $0 ?? nil }, places: ids().map { id in keys[id].flatMap { placeOfKey[$0] } ?? -1 },
-                readBack: readBack)
+                keys: configurations, standings: rows.map { $0 ?? nil },
+                places: ids().map { id in keys[id].flatMap { placeOfKey[$0] } ?? -1 }, readBack: readBack)
             madeTable = table
             return table
         }
@@ -706,11 +706,6 @@ final class ComboFits: @unchecked Sendable {
 
     /// The table `standingsTable` made, if a page asked for it.
     var madeStandings: StandingsTable? { tableLock.withLock { madeTable } }
-
-    /// Every configuration's key with its standings in `table`, for `StoredStandings`.
-    func standingsByKey(_ table: StandingsTable) -> [(key: String, standings: [ModelStanding]?)] {
-        Array(zip(configurationKeys, table.standings)).map { (key: $0.0, standings: $0.1) }
-    }
 
     /// How many configurations' answers have been worked out (or reused) so far.
     var workedOutCount: Int {

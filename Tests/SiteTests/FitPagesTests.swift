@@ -70,7 +70,7 @@ struct FitPagesTests {
         let eager = SiteFits(catalog)
         let table = eager.standingsTable
         #expect(table.readBack == 0)
-        let entries = eager.combos.standingsByKey(table)
+        let entries = table.entries
         #expect(entries.count == eager.combos.configurationCount)
         // Some models run on some configurations and are too big for others, with curves.
         let all = entries.compactMap(\.standings).flatMap { $0 }
