@@ -35,7 +35,29 @@ public struct FileStamp: Equatable, Sendable {
 
     /// Whether the file was last written well before `time` (seconds since 1970), the moment
     /// its bytes were read: no later write can leave this same stamp unnoticed.
-    func isSettled(at time: Int64) -> Bool {
+    public func isSettled(at time: Int64) -> Bool {
         modifiedSeconds + Self.settleSeconds <= time
+    }
+
+    /// The stamp as one word, `device:inode:size:seconds:nanoseconds` in decimal, for a
+    /// manifest that keeps it between runs (`combos build`).
+    public var text: String {
+        "\(device):\(inode):\(size):\(modifiedSeconds):\(modifiedNanoseconds)"
+    }
+
+    /// The stamp `text` wrote, or nil for anything else.
+    public init?(text: Substring) {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 5, let device = UInt64(parts[0]), let inode = UInt64(parts[1]), let size = Int64(parts[2]),
+              let seconds = Int64(parts[3]), let nanoseconds = Int64(parts[4]) else { return nil }
+        self.init(device: device, inode: inode, size: size, modifiedSeconds: seconds, modifiedNanoseconds: nanoseconds)
+    }
+
+    init(device: UInt64, inode: UInt64, size: Int64, modifiedSeconds: Int64, modifiedNanoseconds: Int64) {
+        self.device = device
+        self.inode = inode
+        self.size = size
+        self.modifiedSeconds = modifiedSeconds
+        self.modifiedNanoseconds = modifiedNanoseconds
     }
 }

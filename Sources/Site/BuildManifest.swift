@@ -15,7 +15,7 @@ import Foundation
 struct BuildManifest: Equatable, Sendable {
     static let fileName = ".combos-build-manifest"
     /// Raised when the format or what the build writes changes in a way a manifest cannot show.
-    static let formatVersion = 5
+    static let formatVersion = 6
 
     struct Page: Equatable, Sendable {
         /// `PageSpec.dependencyDigest`: whether the page's dependencies are the last build's is
@@ -35,6 +35,10 @@ struct BuildManifest: Equatable, Sendable {
     var fingerprint: UInt64 = 0
     /// Every input file (`content/...`, `templates/...`) with its content hash.
     var inputs: [String: UInt64] = [:]
+    /// The input files' stamps when they were hashed, for those already settled then
+    /// (`FileStamp.isSettled`): the next build takes a file with the same stamp to have the same
+    /// hash without reading it, as `git status` does.
+    var inputStamps: [String: FileStamp] = [:]
     /// Each record (`combo:x`) with the hashes of its full text and of its listing.
     var records: [String: RecordHashes] = [:]
     /// The reference graph, which chooses the "See also" blocks.
@@ -144,7 +148,9 @@ struct BuildManifest: Equatable, Sendable {
         try line("combos-build-manifest \(Self.formatVersion)")
         try line("fingerprint \(hex(fingerprint))")
         try line("counts \(pages.count) \(files.count)")
-        for (path, hash) in inputs.sorted(by: { $0.key < $1.key }) { try line("input \(hex(hash)) \(path)") }
+        for (path, hash) in inputs.sorted(by: { $0.key < $1.key }) {
+            try line("input \(hex(hash)) \(inputStamps[path]?.text ?? "-") \(path)")
+        }
         try line("end-inputs")
         try line("references \(hex(references))")
         try line("fit-inputs \(hex(fitInputs))")
@@ -232,10 +238,21 @@ struct BuildManifest: Equatable, Sendable {
             switch tag {
             case "fingerprint": manifest.fingerprint = UInt64(rest, radix: 16) ?? 0
             case "counts": continue
-            case "input", "file":
+            case "input":
+                // `input HASH STAMP PATH`, the stamp `-` when there is none; the path last, as it may hold spaces.
                 guard let cut = rest.utf8.firstIndex(of: UInt8(ascii: " ")), let hash = UInt64(rest[..<cut], radix: 16) else { return nil }
-                let path = String(rest[rest.index(after: cut)...])
-                if tag == "input" { manifest.inputs[path] = hash } else { manifest.files[path] = hash }
+                let more = rest[rest.index(after: cut)...]
+                guard let stampCut = more.utf8.firstIndex(of: UInt8(ascii: " ")) else { return nil }
+                let stampText = more[..<stampCut]
+                let path = String(more[more.index(after: stampCut)...])
+                manifest.inputs[path] = hash
+                if stampText != "-" {
+                    guard let stamp = FileStamp(text: stampText) else { return nil }
+                    manifest.inputStamps[path] = stamp
+                }
+            case "file":
+                guard let cut = rest.utf8.firstIndex(of: UInt8(ascii: " ")), let hash = UInt64(rest[..<cut], radix: 16) else { return nil }
+                manifest.files[String(rest[rest.index(after: cut)...])] = hash
             case "references": manifest.references = UInt64(rest, radix: 16) ?? 0
             case "fit-inputs": manifest.fitInputs = UInt64(rest, radix: 16) ?? 0
             case "record":
@@ -370,23 +387,38 @@ struct BuildManifest: Equatable, Sendable {
     // MARK: Inputs
 
     /// Every file under the content and templates folders with its hash, keyed `content/...` and
-    /// `templates/...`: the same files in another place are the same inputs.
-    static func hashInputs(content: String, templates: String) -> [String: UInt64] {
-        var paths: [(key: String, path: String)] = []
+    /// `templates/...`: the same files in another place are the same inputs. A file whose stamp
+    /// is the one `known` (the last build's manifest) kept for it is not read: its hash is the
+    /// one `known` has (at ten thousand combos, reading and hashing every file was most of a
+    /// build with no change). Returns the stamps settled when their files were read, for the
+    /// next build.
+    static func hashInputs(
+        content: String, templates: String, known: BuildManifest? = nil
+    ) -> (hashes: [String: UInt64], stamps: [String: FileStamp]) {
+        var paths: [(key: String, path: String, stamp: FileStamp?)] = []
         for (prefix, root) in [("content/", content), ("templates/", templates)] {
             guard let enumerator = FileManager.default.enumerator(atPath: root) else { continue }
             while let relative = enumerator.nextObject() as? String {
-                var isDirectory: ObjCBool = false
-                _ = FileManager.default.fileExists(atPath: root + "/" + relative, isDirectory: &isDirectory)
-                if !isDirectory.boolValue { paths.append((prefix + relative, root + "/" + relative)) }
+                let path = root + "/" + relative
+                let found = FileStamp.of(path)
+                if found?.isDirectory != true { paths.append((prefix + relative, path, found?.stamp)) }
             }
         }
-        let hashes = Parallel.map(paths.map(\.path)) { path in
-            FileManager.default.contents(atPath: path).map { StableHash.hash($0) } ?? 0
+        // Before any file is read: a stamp settled at this moment was settled when its file was read.
+        let now = Int64(Date().timeIntervalSince1970)
+        let known = (hashes: known?.inputs ?? [:], stamps: known?.inputStamps ?? [:])
+        let hashed = Parallel.map(paths) { entry -> (UInt64, FileStamp?) in
+            if let stamp = entry.stamp, known.stamps[entry.key] == stamp, let hash = known.hashes[entry.key] { return (hash, stamp) }
+            let hash = FileManager.default.contents(atPath: entry.path).map { StableHash.hash($0) } ?? 0
+            return (hash, entry.stamp.flatMap { $0.isSettled(at: now) ? $0 : nil })
         }
-        var inputs: [String: UInt64] = [:]
-        for (entry, hash) in zip(paths, hashes) { inputs[entry.key] = hash }
-        return inputs
+        var hashes: [String: UInt64] = [:]
+        var stamps: [String: FileStamp] = [:]
+        for (entry, (hash, stamp)) in zip(paths, hashed) {
+            hashes[entry.key] = hash
+            if let stamp { stamps[entry.key] = stamp }
+        }
+        return (hashes, stamps)
     }
 
     /// The options and the binary: its size and modification time stand for its version, so a

@@ -119,13 +119,14 @@ public enum SiteBuilder {
         var found: BuildManifest?
         if write {
             let upToDate = try timed("hash inputs") { () -> (pages: Int, files: Int)? in
-                next.inputs = BuildManifest.hashInputs(content: options.content, templates: options.templates)
                 next.fingerprint = BuildManifest.fingerprint(options.config)
-                // Read once: the header says whether the rest is needed (18 MB at 10,000 combos).
+                // Read once: the header says whether the rest is needed (18 MB at 10,000 combos),
+                // and the inputs' stamps that spare reading the files that kept theirs.
                 let manifestData = options.clean ? nil : FileManager.default.contents(atPath: options.output + "/" + BuildManifest.fileName)
-                guard let manifestData, let header = BuildManifest.parse(manifestData, headerOnly: true),
-                      header.fingerprint == next.fingerprint,
-                      FileManager.default.fileExists(atPath: options.output + "/" + OutputWriter.marker)
+                let header = manifestData.flatMap { BuildManifest.parse($0, headerOnly: true) }
+                    .flatMap { $0.fingerprint == next.fingerprint ? $0 : nil }
+                (next.inputs, next.inputStamps) = BuildManifest.hashInputs(content: options.content, templates: options.templates, known: header)
+                guard let manifestData, let header, FileManager.default.fileExists(atPath: options.output + "/" + OutputWriter.marker)
                 else { return nil }
                 let templatesChanged = Set(header.inputs.keys).union(next.inputs.keys)
                     .contains { $0.hasPrefix("templates/") && header.inputs[$0] != next.inputs[$0] }

@@ -78,6 +78,63 @@ struct IncrementalBuildTests {
         #expect(snapshot(site.path("public")) == before)
     }
 
+    /// Writes `text` over the file's bytes in place (same inode, as an editor saving in place
+    /// does), then sets its write time: the stamp a build sees is then the one the test chose.
+    func overwrite(_ path: String, _ text: String, modified: timespec) throws {
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        try handle.truncate(atOffset: 0)
+        try handle.write(contentsOf: Data(text.utf8))
+        try handle.close()
+        var times = [modified, modified]
+        #expect(utimensat(AT_FDCWD, path, &times, 0) == 0)
+    }
+
+    func modified(_ path: String) throws -> timespec {
+        var info = stat()
+        #expect(stat(path, &info) == 0)
+        return info.st_mtim
+    }
+
+    @Test("an input whose stamp had settled when it was read is not read again while its stamp stays; one read just after a write is")
+    func inputStamps() throws {
+        let site = try makeSite()
+        defer { site.destroy() }
+        let combo = site.path("content/combos/gpu-box.md")
+        // Every input last written an hour ago, so settled when the first build reads it.
+        let hourAgo = timespec(tv_sec: Int(Date().timeIntervalSince1970) - 3600, tv_nsec: 0)
+        for folder in [site.content, site.path("templates")] {
+            for relative in FixtureSite.files(under: folder).keys {
+                var times = [hourAgo, hourAgo]
+                #expect(utimensat(AT_FDCWD, folder + "/" + relative, &times, 0) == 0)
+            }
+        }
+        let first = try #require(BuildManifest.parse(try builtManifest(site)))
+        #expect(first.inputs.count > 20 && first.inputStamps.count == first.inputs.count)
+        #expect(first.inputs.keys.contains("content/combos/gpu-box.md") && first.inputs.keys.contains { $0.hasPrefix("templates/") })
+
+        // Same size, same write time, same file: the build takes it as unchanged without
+        // reading it, as `git status` does (a new write time is what says it changed).
+        let text = site.read("content/combos/gpu-box.md")
+        try overwrite(combo, text.replacingOccurrences(of: "title: Four-GPU box", with: "title: Four-GPU bux"), modified: hourAgo)
+        #expect(try SiteBuilder.build(options(site)).upToDate)
+
+        // A new write time: read, and the page that shows the title written again.
+        try overwrite(combo, text.replacingOccurrences(of: "title: Four-GPU box", with: "title: Four-GPU bux"), modified: timespec(tv_sec: Int(Date().timeIntervalSince1970), tv_nsec: 0))
+        let edited = try SiteBuilder.build(options(site))
+        #expect(!edited.upToDate && htmlWritten(edited).contains("hardware-combos/gpu-box/index.html"))
+        // Read within `FileStamp.settleSeconds` of its write, its stamp is not kept: a second
+        // write in the same tick with the same size leaves the same stamp, and must not be missed.
+        let written = try #require(FileManager.default.contents(atPath: site.path("public/" + BuildManifest.fileName)))
+        let second = try #require(BuildManifest.parse(written))
+        #expect(second.inputStamps["content/combos/gpu-box.md"] == nil)
+        #expect(second.inputStamps.count == second.inputs.count - 1)
+        try overwrite(combo, text, modified: try modified(combo))
+        let restored = try SiteBuilder.build(options(site))
+        #expect(!restored.upToDate, "the file with no kept stamp is read again")
+        #expect(htmlWritten(restored).contains("hardware-combos/gpu-box/index.html"))
+        try expectSameAsClean(site)
+    }
+
     @Test("the manifest reads back as it was written; a page line naming an id set or page it lacks makes it unreadable")
     func manifestRoundTrip() throws {
         let site = try makeSite()
