@@ -213,10 +213,12 @@ def remove_output(output: Path) -> None:
     """An output and the spare beside it (the output an incremental build replaced, which the
     next one copies from): a full build deletes a spare it finds, and that is not its own cost.
     The record cache beside it goes too: a full build from nothing parses every record file
-    (with the cache of the run before, a second full build would read them back instead)."""
+    (with the cache of the run before, a second full build would read them back instead). So do
+    the input stamps: a full build from nothing reads every input file to hash it."""
     remove(output)
     remove(output.parent / f".{output.name}.spare")
     remove(output.parent / f".{output.name}.records")
+    remove(output.parent / f".{output.name}.stamps")
 
 
 def bench_combos(binary: Path, work: Path, size: int, seed: int) -> tuple[ComboResult, Path]:

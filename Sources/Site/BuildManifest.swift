@@ -15,7 +15,7 @@ import Foundation
 struct BuildManifest: Equatable, Sendable {
     static let fileName = ".combos-build-manifest"
     /// Raised when the format or what the build writes changes in a way a manifest cannot show.
-    static let formatVersion = 6
+    static let formatVersion = 5
 
     struct Page: Equatable, Sendable {
         /// `PageSpec.dependencyDigest`: whether the page's dependencies are the last build's is
@@ -35,10 +35,6 @@ struct BuildManifest: Equatable, Sendable {
     var fingerprint: UInt64 = 0
     /// Every input file (`content/...`, `templates/...`) with its content hash.
     var inputs: [String: UInt64] = [:]
-    /// The input files' stamps when they were hashed, for those already settled then
-    /// (`FileStamp.isSettled`): the next build takes a file with the same stamp to have the same
-    /// hash without reading it, as `git status` does.
-    var inputStamps: [String: FileStamp] = [:]
     /// Each record (`combo:x`) with the hashes of its full text and of its listing.
     var records: [String: RecordHashes] = [:]
     /// The reference graph, which chooses the "See also" blocks.
@@ -148,9 +144,7 @@ struct BuildManifest: Equatable, Sendable {
         try line("combos-build-manifest \(Self.formatVersion)")
         try line("fingerprint \(hex(fingerprint))")
         try line("counts \(pages.count) \(files.count)")
-        for (path, hash) in inputs.sorted(by: { $0.key < $1.key }) {
-            try line("input \(hex(hash)) \(inputStamps[path]?.text ?? "-") \(path)")
-        }
+        for (path, hash) in inputs.sorted(by: { $0.key < $1.key }) { try line("input \(hex(hash)) \(path)") }
         try line("end-inputs")
         try line("references \(hex(references))")
         try line("fit-inputs \(hex(fitInputs))")
@@ -238,21 +232,10 @@ struct BuildManifest: Equatable, Sendable {
             switch tag {
             case "fingerprint": manifest.fingerprint = UInt64(rest, radix: 16) ?? 0
             case "counts": continue
-            case "input":
-                // `input HASH STAMP PATH`, the stamp `-` when there is none; the path last, as it may hold spaces.
+            case "input", "file":
                 guard let cut = rest.utf8.firstIndex(of: UInt8(ascii: " ")), let hash = UInt64(rest[..<cut], radix: 16) else { return nil }
-                let more = rest[rest.index(after: cut)...]
-                guard let stampCut = more.utf8.firstIndex(of: UInt8(ascii: " ")) else { return nil }
-                let stampText = more[..<stampCut]
-                let path = String(more[more.index(after: stampCut)...])
-                manifest.inputs[path] = hash
-                if stampText != "-" {
-                    guard let stamp = FileStamp(text: stampText) else { return nil }
-                    manifest.inputStamps[path] = stamp
-                }
-            case "file":
-                guard let cut = rest.utf8.firstIndex(of: UInt8(ascii: " ")), let hash = UInt64(rest[..<cut], radix: 16) else { return nil }
-                manifest.files[String(rest[rest.index(after: cut)...])] = hash
+                let path = String(rest[rest.index(after: cut)...])
+                if tag == "input" { manifest.inputs[path] = hash } else { manifest.files[path] = hash }
             case "references": manifest.references = UInt64(rest, radix: 16) ?? 0
             case "fit-inputs": manifest.fitInputs = UInt64(rest, radix: 16) ?? 0
             case "record":
@@ -388,13 +371,13 @@ struct BuildManifest: Equatable, Sendable {
 
     /// Every file under the content and templates folders with its hash, keyed `content/...` and
     /// `templates/...`: the same files in another place are the same inputs. A file whose stamp
-    /// is the one `known` (the last build's manifest) kept for it is not read: its hash is the
-    /// one `known` has (at ten thousand combos, reading and hashing every file was most of a
-    /// build with no change). Returns the stamps settled when their files were read, for the
-    /// next build.
+    /// is the one `known` (the last build's, `InputStamps`) kept for it is not read: its hash is
+    /// the one kept (with nothing in the page cache, reading every file was most of a build with
+    /// no change at ten thousand combos). Returns the stamps settled when their files were read,
+    /// for the next build.
     static func hashInputs(
-        content: String, templates: String, known: BuildManifest? = nil
-    ) -> (hashes: [String: UInt64], stamps: [String: FileStamp]) {
+        content: String, templates: String, known: InputStamps? = nil
+    ) -> (hashes: [String: UInt64], stamps: InputStamps) {
         var paths: [(key: String, path: String, stamp: FileStamp?)] = []
         for (prefix, root) in [("content/", content), ("templates/", templates)] {
             guard let enumerator = FileManager.default.enumerator(atPath: root) else { continue }
@@ -406,17 +389,17 @@ struct BuildManifest: Equatable, Sendable {
         }
         // Before any file is read: a stamp settled at this moment was settled when its file was read.
         let now = Int64(Date().timeIntervalSince1970)
-        let known = (hashes: known?.inputs ?? [:], stamps: known?.inputStamps ?? [:])
+        let known = known?.entries ?? [:]
         let hashed = Parallel.map(paths) { entry -> (UInt64, FileStamp?) in
-            if let stamp = entry.stamp, known.stamps[entry.key] == stamp, let hash = known.hashes[entry.key] { return (hash, stamp) }
+            if let stamp = entry.stamp, let kept = known[entry.key], kept.stamp == stamp { return (kept.hash, stamp) }
             let hash = FileManager.default.contents(atPath: entry.path).map { StableHash.hash($0) } ?? 0
             return (hash, entry.stamp.flatMap { $0.isSettled(at: now) ? $0 : nil })
         }
         var hashes: [String: UInt64] = [:]
-        var stamps: [String: FileStamp] = [:]
+        var stamps = InputStamps()
         for (entry, (hash, stamp)) in zip(paths, hashed) {
             hashes[entry.key] = hash
-            if let stamp { stamps[entry.key] = stamp }
+            if let stamp { stamps.entries[entry.key] = InputStamps.Entry(hash: hash, stamp: stamp) }
         }
         return (hashes, stamps)
     }

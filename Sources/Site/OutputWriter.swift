@@ -306,6 +306,13 @@ public enum OutputWriter {
         output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).fits")
     }
 
+    /// The file beside `output` that keeps the input files' stamps of the last build
+    /// (`InputStamps`): `.public.stamps` for `public`. Never deployed; deleting it is always safe
+    /// (the next build reads every input file to hash it).
+    static func inputStamps(of output: URL) -> URL {
+        output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).stamps")
+    }
+
     /// A hard-linked copy of `source` at `destination`, made from `spare` when there is one (taken
     /// by rename, so two builds never share it) and from nothing otherwise.
     fileprivate static func copyTree(from source: URL, to destination: URL, reusing spare: URL) throws {
@@ -462,7 +469,7 @@ public enum OutputWriter {
         var leftovers: [URL] = []
         for entry in entries {
             // The last is the record cache's temporary file (`RecordCache.write(to:fingerprint:)`).
-            guard let prefix = [".\(name).tmp-", ".\(name).old-", ".\(name).incoming-", "..\(name).records.tmp-", "..\(name).fits.tmp-"].first(where: entry.hasPrefix) else { continue }
+            guard let prefix = [".\(name).tmp-", ".\(name).old-", ".\(name).incoming-", "..\(name).records.tmp-", "..\(name).fits.tmp-", "..\(name).stamps.tmp-"].first(where: entry.hasPrefix) else { continue }
             let pid = entry.dropFirst(prefix.count).prefix { $0.isNumber }
             if let pid = Int32(pid), pid != ProcessInfo.processInfo.processIdentifier, kill(pid, 0) == 0 || errno == EPERM { continue }
             leftovers.append(parent.appendingPathComponent(entry))

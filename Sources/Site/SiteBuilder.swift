@@ -117,16 +117,27 @@ public enum SiteBuilder {
         // 1. The inputs' hashes against the manifest: nothing changed, nothing to do.
         var next = BuildManifest()
         var found: BuildManifest?
+        // The inputs' stamps of the last build, beside the output (`InputStamps`): a file that
+        // kept its stamp is not read to hash it. Written again when they changed, once the build
+        // is done (or found nothing to do).
+        let stampsURL = OutputWriter.inputStamps(of: URL(fileURLWithPath: options.output).standardizedFileURL)
+        let stampsFingerprint = InputStamps.fingerprint()
+        let knownStamps = write && !options.clean
+            ? FileManager.default.contents(atPath: stampsURL.path).flatMap { InputStamps($0, fingerprint: stampsFingerprint) }
+            : nil
+        var stamps = InputStamps()
+        @Sendable func keep(_ stamps: InputStamps) {
+            if write, stamps != knownStamps { try? OutputWriter.writeAtomically(stamps.encoded(fingerprint: stampsFingerprint), to: stampsURL) }
+        }
         if write {
             let upToDate = try timed("hash inputs") { () -> (pages: Int, files: Int)? in
+                (next.inputs, stamps) = BuildManifest.hashInputs(content: options.content, templates: options.templates, known: knownStamps)
                 next.fingerprint = BuildManifest.fingerprint(options.config)
-                // Read once: the header says whether the rest is needed (18 MB at 10,000 combos),
-                // and the inputs' stamps that spare reading the files that kept theirs.
+                // Read once: the header says whether the rest is needed (18 MB at 10,000 combos).
                 let manifestData = options.clean ? nil : FileManager.default.contents(atPath: options.output + "/" + BuildManifest.fileName)
-                let header = manifestData.flatMap { BuildManifest.parse($0, headerOnly: true) }
-                    .flatMap { $0.fingerprint == next.fingerprint ? $0 : nil }
-                (next.inputs, next.inputStamps) = BuildManifest.hashInputs(content: options.content, templates: options.templates, known: header)
-                guard let manifestData, let header, FileManager.default.fileExists(atPath: options.output + "/" + OutputWriter.marker)
+                guard let manifestData, let header = BuildManifest.parse(manifestData, headerOnly: true),
+                      header.fingerprint == next.fingerprint,
+                      FileManager.default.fileExists(atPath: options.output + "/" + OutputWriter.marker)
                 else { return nil }
                 let templatesChanged = Set(header.inputs.keys).union(next.inputs.keys)
                     .contains { $0.hasPrefix("templates/") && header.inputs[$0] != next.inputs[$0] }
@@ -137,6 +148,7 @@ public enum SiteBuilder {
             if let upToDate {
                 // Nothing to write, but what a killed build left beside the output still goes.
                 OutputWriter.removeLeftovers(of: options.output, options.disposal)
+                keep(stamps)
                 return Report(
                     catalogSummary: "", pages: upToDate.pages, assets: upToDate.files - upToDate.pages, warnings: [], phases: phases,
                     upToDate: true, files: upToDate.files)
@@ -505,6 +517,8 @@ public enum SiteBuilder {
             let data = StoredStandings.encode(table.entries, models: fits.modelIDs, fingerprint: standingsFingerprint)
             DispatchQueue.global().async(group: cacheWriting) { try? OutputWriter.writeAtomically(data, to: standingsURL) }
         }
+        let seen = stamps
+        DispatchQueue.global().async(group: cacheWriting) { keep(seen) }
         report.standingsReadBack = fits.combos.madeStandings?.readBack ?? 0
         report.phases = phases
         report.configurationsWorkedOut = fits.combos.workedOutCount

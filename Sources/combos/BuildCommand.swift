@@ -16,7 +16,8 @@ struct BuildCommand: ParsableCommand {
             Beside the output, .OUTPUT.records (.public.records for public) keeps what each record file decoded to, \
             so the next build reads unchanged files back instead of parsing them; --clean ignores it, and deleting \
             it is always safe. Likewise .OUTPUT.fits keeps how each model stands on each configuration, which an \
-            update that renders the model pages ranks the combos by.
+            update that renders the model pages ranks the combos by, and .OUTPUT.stamps each input file's stamp \
+            (device, inode, size, write time), so that a file whose stamp has not changed is not read to hash it.
             """
     )
 

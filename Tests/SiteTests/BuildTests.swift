@@ -60,12 +60,12 @@ struct BuildTests {
         }
         #expect(throws: DiagnosticsError.self) { try SiteBuilder.build(options) }
         #expect(snapshot(site.path("public")) == before)
-        // Nothing is left beside it but the record cache and the standings the first build wrote
+        // Nothing is left beside it but the record cache, the standings and the stamps the first build wrote
         // and, after an update that failed late (a broken link is found once pages are
         // rendered), the copy it had made, kept as the spare the next update starts from: the
         // output as it is. A content or template error stops it before any copy.
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: site.root).filter { $0.hasPrefix(".public.") }.sorted()
-        #expect(leftovers == (mistake == "link" ? [".public.fits", ".public.records", ".public.spare"] : [".public.fits", ".public.records"]))
+        #expect(leftovers == (mistake == "link" ? [".public.fits", ".public.records", ".public.spare", ".public.stamps"] : [".public.fits", ".public.records", ".public.stamps"]))
         if mistake == "link" { #expect(snapshot(site.path(".public.spare")) == before) }
     }
 
@@ -121,9 +121,9 @@ struct BuildTests {
         #expect(files["guides/fixture-guide/index.html"] == nil, "pages of removed records disappear")
         #expect(files["guides/index.html"] != nil)
         // The staging folder is gone; the output the update replaced is kept as the spare, and
-        // the record cache and the standings beside them.
+        // the record cache, the standings and the input stamps beside them.
         let entries = try FileManager.default.contentsOfDirectory(atPath: site.root)
-        #expect(entries.filter { $0.hasPrefix(".public.") }.sorted() == [".public.fits", ".public.records", ".public.spare"])
+        #expect(entries.filter { $0.hasPrefix(".public.") }.sorted() == [".public.fits", ".public.records", ".public.spare", ".public.stamps"])
         #expect(snapshot(site.path(".public.spare")) == old)
     }
 

@@ -95,11 +95,17 @@ struct IncrementalBuildTests {
         return info.st_mtim
     }
 
+    /// The stamps the last build kept beside the output, or nil when there are none it would read.
+    func keptStamps(_ site: FixtureSite) -> InputStamps? {
+        FileManager.default.contents(atPath: site.path(".public.stamps")).flatMap { InputStamps($0, fingerprint: InputStamps.fingerprint()) }
+    }
+
     @Test("an input whose stamp had settled when it was read is not read again while its stamp stays; one read just after a write is")
     func inputStamps() throws {
         let site = try makeSite()
         defer { site.destroy() }
         let combo = site.path("content/combos/gpu-box.md")
+        let key = "content/combos/gpu-box.md"
         // Every input last written an hour ago, so settled when the first build reads it.
         let hourAgo = timespec(tv_sec: Int(Date().timeIntervalSince1970) - 3600, tv_nsec: 0)
         for folder in [site.content, site.path("templates")] {
@@ -108,31 +114,49 @@ struct IncrementalBuildTests {
                 #expect(utimensat(AT_FDCWD, folder + "/" + relative, &times, 0) == 0)
             }
         }
-        let first = try #require(BuildManifest.parse(try builtManifest(site)))
-        #expect(first.inputs.count > 20 && first.inputStamps.count == first.inputs.count)
-        #expect(first.inputs.keys.contains("content/combos/gpu-box.md") && first.inputs.keys.contains { $0.hasPrefix("templates/") })
+        let manifest = try #require(BuildManifest.parse(try builtManifest(site)))
+        // Beside the output, not in it: the output and its manifest are the same bytes wherever they are built.
+        #expect(!FileManager.default.fileExists(atPath: site.path("public/.public.stamps")))
+        let first = try #require(keptStamps(site))
+        #expect(manifest.inputs.count > 20 && first.entries.count == manifest.inputs.count)
+        #expect(first.entries.allSatisfy { manifest.inputs[$0.key] == $0.value.hash })
+        #expect(first.entries[key] != nil && first.entries.keys.contains { $0.hasPrefix("templates/") })
 
         // Same size, same write time, same file: the build takes it as unchanged without
         // reading it, as `git status` does (a new write time is what says it changed).
         let text = site.read("content/combos/gpu-box.md")
-        try overwrite(combo, text.replacingOccurrences(of: "title: Four-GPU box", with: "title: Four-GPU bux"), modified: hourAgo)
+        let edited = text.replacingOccurrences(of: "title: Four-GPU box", with: "title: Four-GPU bux")
+        try overwrite(combo, edited, modified: hourAgo)
         #expect(try SiteBuilder.build(options(site)).upToDate)
 
         // A new write time: read, and the page that shows the title written again.
-        try overwrite(combo, text.replacingOccurrences(of: "title: Four-GPU box", with: "title: Four-GPU bux"), modified: timespec(tv_sec: Int(Date().timeIntervalSince1970), tv_nsec: 0))
-        let edited = try SiteBuilder.build(options(site))
-        #expect(!edited.upToDate && htmlWritten(edited).contains("hardware-combos/gpu-box/index.html"))
+        try overwrite(combo, edited, modified: timespec(tv_sec: Int(Date().timeIntervalSince1970), tv_nsec: 0))
+        let rebuilt = try SiteBuilder.build(options(site))
+        #expect(!rebuilt.upToDate && htmlWritten(rebuilt).contains("hardware-combos/gpu-box/index.html"))
         // Read within `FileStamp.settleSeconds` of its write, its stamp is not kept: a second
         // write in the same tick with the same size leaves the same stamp, and must not be missed.
-        let written = try #require(FileManager.default.contents(atPath: site.path("public/" + BuildManifest.fileName)))
-        let second = try #require(BuildManifest.parse(written))
-        #expect(second.inputStamps["content/combos/gpu-box.md"] == nil)
-        #expect(second.inputStamps.count == second.inputs.count - 1)
+        let second = try #require(keptStamps(site))
+        #expect(second.entries[key] == nil && second.entries.count == first.entries.count - 1)
         try overwrite(combo, text, modified: try modified(combo))
         let restored = try SiteBuilder.build(options(site))
         #expect(!restored.upToDate, "the file with no kept stamp is read again")
         #expect(htmlWritten(restored).contains("hardware-combos/gpu-box/index.html"))
         try expectSameAsClean(site)
+
+        // A build with nothing to do keeps a stamp that settled since (the file dated back, its bytes the same).
+        var times = [hourAgo, hourAgo]
+        #expect(utimensat(AT_FDCWD, combo, &times, 0) == 0)
+        #expect(try SiteBuilder.build(options(site)).upToDate)
+        #expect(keptStamps(site)?.entries[key]?.hash == manifest.inputs[key])
+        #expect(keptStamps(site)?.entries.count == first.entries.count)
+
+        // A damaged file is not read (every input is read to hash it), and is written again whole.
+        for damage in ["combos-input-stamps 1 0\n", "garbage", String(decoding: first.encoded(fingerprint: InputStamps.fingerprint()).dropLast(7), as: UTF8.self)] {
+            site.write(".public.stamps", damage)
+            #expect(keptStamps(site) == nil, "\(damage.prefix(40))")
+            #expect(try SiteBuilder.build(options(site)).upToDate)
+            #expect(keptStamps(site)?.entries.count == first.entries.count)
+        }
     }
 
     @Test("the manifest reads back as it was written; a page line naming an id set or page it lacks makes it unreadable")

@@ -94,11 +94,11 @@ struct OutputIntegrityTests {
     /// `settling`: after `combos build`, whose removal of old folders runs in a process of its
     /// own, wait (up to half a minute) for what it removes to go.
     static func strays(_ site: FixtureSite, settling: Bool = false) throws -> [String] {
-        // The spare, the record cache and the standings are meant to stay; anything else (a
+        // The spare, the record cache, the standings and the input stamps are meant to stay; anything else (a
         // staging folder, a cache's temporary file `..public.records.tmp-PID`) is a stray.
         func list() throws -> [String] {
             try FileManager.default.contentsOfDirectory(atPath: site.root)
-                .filter { ($0.hasPrefix(".public") || $0.hasPrefix("..public")) && ![".public.spare", ".public.records", ".public.fits"].contains($0) }.sorted()
+                .filter { ($0.hasPrefix(".public") || $0.hasPrefix("..public")) && ![".public.spare", ".public.records", ".public.fits", ".public.stamps"].contains($0) }.sorted()
         }
         let deadline = Date().addingTimeInterval(30)
         var strays = try list()
