@@ -468,7 +468,7 @@ public enum OutputWriter {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: parent.path)) ?? []
         var leftovers: [URL] = []
         for entry in entries {
-            // The last is the record cache's temporary file (`RecordCache.write(to:fingerprint:)`).
+            // The last three are the temporary files of the caches beside the output (`RecordCache.write(to:fingerprint:)`, `writeAtomically`).
             guard let prefix = [".\(name).tmp-", ".\(name).old-", ".\(name).incoming-", "..\(name).records.tmp-", "..\(name).fits.tmp-", "..\(name).stamps.tmp-"].first(where: entry.hasPrefix) else { continue }
             let pid = entry.dropFirst(prefix.count).prefix { $0.isNumber }
             if let pid = Int32(pid), pid != ProcessInfo.processInfo.processIdentifier, kill(pid, 0) == 0 || errno == EPERM { continue }
