@@ -38,9 +38,11 @@ public struct FileStamp: Equatable, Sendable {
     public func isSettled(at time: Int64) -> Bool {
         modifiedSeconds + Self.settleSeconds <= time
     }
+}
 
-    /// The stamp as one word, `device:inode:size:seconds:nanoseconds` in decimal, for a
-    /// manifest that keeps it between runs (`combos build`).
+extension FileStamp {
+    /// The stamp as one word, `device:inode:size:seconds:nanoseconds` in decimal, for a file that
+    /// keeps it between runs (`InputStamps`, beside `combos build`'s output).
     public var text: String {
         "\(device):\(inode):\(size):\(modifiedSeconds):\(modifiedNanoseconds)"
     }
@@ -51,13 +53,5 @@ public struct FileStamp: Equatable, Sendable {
         guard parts.count == 5, let device = UInt64(parts[0]), let inode = UInt64(parts[1]), let size = Int64(parts[2]),
               let seconds = Int64(parts[3]), let nanoseconds = Int64(parts[4]) else { return nil }
         self.init(device: device, inode: inode, size: size, modifiedSeconds: seconds, modifiedNanoseconds: nanoseconds)
-    }
-
-    init(device: UInt64, inode: UInt64, size: Int64, modifiedSeconds: Int64, modifiedNanoseconds: Int64) {
-        self.device = device
-        self.inode = inode
-        self.size = size
-        self.modifiedSeconds = modifiedSeconds
-        self.modifiedNanoseconds = modifiedNanoseconds
     }
 }

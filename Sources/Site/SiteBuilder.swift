@@ -127,7 +127,7 @@ public enum SiteBuilder {
             : nil
         var stamps = InputStamps()
         @Sendable func keep(_ stamps: InputStamps) {
-            if write, stamps != knownStamps { try? OutputWriter.writeAtomically(stamps.encoded(fingerprint: stampsFingerprint), to: stampsURL) }
+            if stamps != knownStamps { try? OutputWriter.writeAtomically(stamps.encoded(fingerprint: stampsFingerprint), to: stampsURL) }
         }
         if write {
             let upToDate = try timed("hash inputs") { () -> (pages: Int, files: Int)? in
@@ -517,8 +517,10 @@ public enum SiteBuilder {
             let data = StoredStandings.encode(table.entries, models: fits.modelIDs, fingerprint: standingsFingerprint)
             DispatchQueue.global().async(group: cacheWriting) { try? OutputWriter.writeAtomically(data, to: standingsURL) }
         }
-        let seen = stamps
-        DispatchQueue.global().async(group: cacheWriting) { keep(seen) }
+        if write {
+            let seen = stamps
+            DispatchQueue.global().async(group: cacheWriting) { keep(seen) }
+        }
         report.standingsReadBack = fits.combos.madeStandings?.readBack ?? 0
         report.phases = phases
         report.configurationsWorkedOut = fits.combos.workedOutCount
