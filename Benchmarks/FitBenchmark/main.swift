@@ -1,5 +1,8 @@
 // Verdicts per second on one core, in a release build:
-//   swift run -c release fit-benchmark [--content DIR] [--seconds N]
+//   swift run -c release fit-benchmark [--content DIR] [--seconds N] [--dump FILE]
+// `--dump FILE` also writes every configuration's summary and full result, one per line, so
+// that a change meant to make the engine faster can be shown to change none of its answers
+// (`diff` the files of the two binaries).
 // Every catalog model and loadable quant on every combo (with its recommended runtimes) and on
 // one, two and four of every discrete device, evaluated in a loop on this thread.
 import Catalog
@@ -8,13 +11,15 @@ import Foundation
 
 var content = "content"
 var seconds = 3.0
+var dump: String?
 var arguments = CommandLine.arguments.dropFirst()
 while let argument = arguments.popFirst() {
     switch argument {
     case "--content": content = arguments.popFirst() ?? content
     case "--seconds": seconds = Double(arguments.popFirst() ?? "") ?? seconds
+    case "--dump": dump = arguments.popFirst()
     default:
-        print("usage: fit-benchmark [--content DIR] [--seconds N]")
+        print("usage: fit-benchmark [--content DIR] [--seconds N] [--dump FILE]")
         exit(2)
     }
 }
@@ -85,4 +90,25 @@ measure("verdicts (FitEngine.summary: verdict, strategy, headroom, speeds)") { r
 measure("full results (FitEngine.evaluate: with the ledger, runner-up and reasons)") { request, hardware in
     let result = FitEngine.evaluate(request, on: hardware)
     return (result.verdict, result.decode?.tokensPerSecond ?? 0)
+}
+
+if let dump {
+    var lines = ""
+    for index in requests.indices {
+        let request = requests[index]
+        lines += "\(index) \(request.model.id) \(request.quant.name) \(request.runtime.id)\n"
+        lines += "  \(FitEngine.summary(request, on: hardware[index]))\n"
+        let result = FitEngine.evaluate(request, on: hardware[index])
+        // A private box prints as its type and its address, which differs from run to run.
+        lines += "  " + String(describing: result).replacing(/\s+at \$[0-9a-f]+/, with: "") + "\n"
+        // What the result keeps boxed (printed above by its type only).
+        lines += "  runner-up \(String(describing: result.runnerUp)), refused \(result.refused), notes \(result.notes), footprint \(String(describing: result.footprint))\n"
+    }
+    do {
+        try lines.write(toFile: dump, atomically: true, encoding: .utf8)
+        print("every answer written to \(dump)")
+    } catch {
+        print("cannot write \(dump): \(error)")
+        exit(1)
+    }
 }
