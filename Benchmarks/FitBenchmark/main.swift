@@ -2,7 +2,7 @@
 //   swift run -c release fit-benchmark [--content DIR] [--seconds N] [--dump FILE]
 // `--dump FILE` also writes every configuration's summary and full result, one per line, so
 // that a change meant to make the engine faster can be shown to change none of its answers
-// (`diff` the files of the two binaries).
+// (`cmp` the files of the two binaries).
 // Every catalog model and loadable quant on every combo (with its recommended runtimes) and on
 // one, two and four of every discrete device, evaluated in a loop on this thread.
 import Catalog
@@ -17,7 +17,7 @@ while let argument = arguments.popFirst() {
     switch argument {
     case "--content": content = arguments.popFirst() ?? content
     case "--seconds": seconds = Double(arguments.popFirst() ?? "") ?? seconds
-    case "--dump": dump = arguments.popFirst()
+    case "--dump" where !arguments.isEmpty: dump = arguments.popFirst()
     default:
         print("usage: fit-benchmark [--content DIR] [--seconds N] [--dump FILE]")
         exit(2)
