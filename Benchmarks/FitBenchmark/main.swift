@@ -1,8 +1,8 @@
 // Verdicts per second on one core, in a release build:
 //   swift run -c release fit-benchmark [--content DIR] [--seconds N] [--dump FILE]
 // `--dump FILE` also writes every configuration's request, summary and full result, a line
-// each, so that a change meant to make the engine faster can be shown to change none of its answers
-// (`cmp` the files of the two binaries).
+// each, so that a change meant to make the engine faster can be shown to change none of its
+// answers (`cmp` the files of the two binaries).
 // Every catalog model and loadable quant on every combo (with its recommended runtimes) and on
 // one, two and four of every discrete device, evaluated in a loop on this thread.
 import Catalog
