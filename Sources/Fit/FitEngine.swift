@@ -8,7 +8,7 @@ import Catalog
 /// runner-up. Pure and deterministic.
 public enum FitEngine {
     public static func evaluate(_ request: FitRequest, on hardware: Hardware) -> FitResult {
-        switch Context.make(request, hardware) {
+        switch Context.make(request, hardware, explained: true) {
         case .failure(let reason):
             return FitResult(
                 verdict: .unsupported, strategy: nil, unsupportedReason: reason.text, ledger: [], decode: nil, prefill: nil,
@@ -21,7 +21,7 @@ public enum FitEngine {
     /// The verdict, strategy and speeds alone, without the ledger and the reasons: what a table
     /// of many configurations needs. The same choice as `evaluate` makes.
     public static func summary(_ request: FitRequest, on hardware: Hardware) -> FitSummary {
-        switch Context.make(request, hardware) {
+        switch Context.make(request, hardware, explained: false) {
         case .failure:
             return FitSummary(verdict: .unsupported, strategy: nil, minimumHeadroom: -1, decodeTokensPerSecond: nil,
                               decodeTokensPerSecondAtFullContext: nil, prefillTokensPerSecond: nil)
@@ -124,10 +124,11 @@ struct LoadSink {
     }
 }
 
-/// What the engine knows of one device under this request: its backend, usable memory and speed terms.
+/// What the engine knows of one device under this request: its backend, usable memory and
+/// speed terms. Numbers only (no strings), so that the many reads of a plan cost nothing.
 struct DeviceTerms {
     let backend: Backend
-    let usable: UsableMemory
+    let usable: MemoryBudget
     /// Effective read bandwidth, bytes/s.
     let bandwidth: Double
     /// Per-layer dispatch cost, s.
@@ -177,6 +178,9 @@ final class Context {
     /// Devices the runtime can drive, with their backend, usable memory and speed terms.
     let devices: [FitDevice]
     let terms: [DeviceTerms]
+    /// The rule that set each device's memory limit, for the ledger: empty unless `make` was
+    /// asked to explain (a summary has no ledger).
+    let limitRules: [LimitRule]
     /// `0..<devices.count`, as a slice that plans take their device lists from.
     let allIndices: ArraySlice<Int>
     let ubatch: Int
@@ -188,7 +192,7 @@ final class Context {
     let kvBytesPerLayerEnd: Double
     let vendorsMixed: Bool
 
-    init(request: FitRequest, hardware: Hardware, devices: [FitDevice], terms: [DeviceTerms], notes: [String]) {
+    init(request: FitRequest, hardware: Hardware, devices: [FitDevice], terms: [DeviceTerms], limitRules: [LimitRule], notes: [String]) {
         let records = request.records
         model = records.modelFacts
         runtime = records.runtimeFacts
@@ -203,6 +207,7 @@ final class Context {
         footprint = records.footprint(request.kvCacheType)
         self.devices = devices
         self.terms = terms
+        self.limitRules = limitRules
         self.notes = notes
         allIndices = devices.count <= Context.indexTable.count ? Context.indexTable[0..<devices.count] : ArraySlice(0..<devices.count)
         ubatch = runtime.ubatchTokens
@@ -223,7 +228,11 @@ final class Context {
     /// Backends in order of preference when a device and a runtime share several.
     static let backendPreference: [Backend] = [.cuda, .rocm, .metal, .vulkan, .sycl, .cpu]
 
-    static func make(_ request: FitRequest, _ hardware: Hardware) -> Result<Context, Unsupported> {
+    /// The context of a request on some hardware, or why the runtime cannot run it at all.
+    /// `explained` keeps what only a full result shows: the rule behind each device's memory
+    /// limit and the notes (a summary, asked for thousands of times, would build their words
+    /// for nothing).
+    static func make(_ request: FitRequest, _ hardware: Hardware, explained: Bool) -> Result<Context, Unsupported> {
         let records = request.records
         let runtime = records.runtimeFacts
         guard !hardware.devices.isEmpty else { return .failure(Unsupported(text: "there are no devices to run on")) }
@@ -245,6 +254,9 @@ final class Context {
         var terms: [DeviceTerms] = []
         terms.reserveCapacity(devices.count)
         var notes: [String] = []
+        var firstDropped: FitDevice?
+        var limitRules: [LimitRule] = []
+        if explained { limitRules.reserveCapacity(devices.count) }
         for (position, device) in hardware.devices.enumerated() {
             let family = hardware.hosts[device.host].family
             let backend = device.os.contains(family) ? backend(for: device, offered: runtime.backends, wanted: request.backend) : nil
@@ -253,24 +265,35 @@ final class Context {
                     devices = Array(hardware.devices[..<position])
                     dropped = true
                 }
-                notes.append(device.os.contains(family)
-                    ? "\(runtime.name) has no backend for \(device.label) (\(device.name) uses \(listing(device.backends.map(\.label))))"
-                    : "\(device.label) (\(device.name)) has no driver for \(family.label)")
+                if firstDropped == nil { firstDropped = device }
+                if explained { notes.append(droppedNote(device, family: family, runtime: runtime)) }
                 continue
             }
             if dropped { devices.append(device) }
+            let usable: MemoryBudget
+            if explained {
+                let memory = UsableMemory.of(
+                    device, in: hardware, rules: records.rules, runtimeName: runtime.name, backend: backend,
+                    raisedWiredLimit: request.raisedWiredLimit)
+                limitRules.append(memory.rule)
+                usable = MemoryBudget(limitBytes: memory.limitBytes, overheadBytes: memory.overheadBytes, marginBytes: memory.marginBytes)
+            } else {
+                usable = UsableMemory.budget(
+                    device, in: hardware, rules: records.rules, runtimeName: runtime.name, backend: backend,
+                    raisedWiredLimit: request.raisedWiredLimit)
+            }
             terms.append(DeviceTerms(
                 backend: backend,
-                usable: UsableMemory.of(
-                    device, in: hardware, rules: records.rules, runtimeName: runtime.name, backend: backend,
-                    raisedWiredLimit: request.raisedWiredLimit),
+                usable: usable,
                 bandwidth: device.bandwidthBytesPerSecond * SpeedModel.bandwidthEfficiency(device),
                 layerSeconds: SpeedModel.layerOverhead(device, backend: backend, rules: records.rules),
                 backendFactor: SpeedModel.backendEfficiency(device, backend: backend, rules: records.rules),
                 prefillFLOPS: SpeedModel.prefillFLOPS(device)))
         }
         guard !devices.isEmpty else {
-            return .failure(Unsupported(text: notes.first ?? "\(runtime.name) cannot drive these devices"))
+            return .failure(Unsupported(text: firstDropped.map {
+                droppedNote($0, family: hardware.hosts[$0.host].family, runtime: runtime)
+            } ?? "\(runtime.name) cannot drive these devices"))
         }
         let format = records.quant.format
         if let rule = records.rules.formatBackends.first(where: { $0.format == format }),
@@ -278,15 +301,22 @@ final class Context {
             return .failure(Unsupported(text:
                 "\(runtime.name) loads \(format.label) weights only on \(listing(rule.backends.map(\.label))), not \(other.label)"))
         }
-        if request.contextTokens > records.model.maxContext {
+        if explained, request.contextTokens > records.model.maxContext {
             notes.append("\(records.model.name) was trained for \(records.model.maxContext) tokens of context; "
                 + "longer needs RoPE scaling such as YaRN where the model supports it, and quality may drop")
         }
-        for host in hardware.hosts where host.ramAssumed {
+        for host in hardware.hosts where explained && host.ramAssumed {
             notes.append("\(host.label): \(gibText(host.ramBytes / FitConstants.gibibyte)) of system RAM assumed")
             break
         }
-        return .success(Context(request: request, hardware: hardware, devices: devices, terms: terms, notes: notes))
+        return .success(Context(request: request, hardware: hardware, devices: devices, terms: terms, limitRules: limitRules, notes: notes))
+    }
+
+    /// Why a device is left out: the runtime has no backend for it, or it has no driver for the OS.
+    static func droppedNote(_ device: FitDevice, family: OSFamily, runtime: RuntimeFacts) -> String {
+        device.os.contains(family)
+            ? "\(runtime.name) has no backend for \(device.label) (\(device.name) uses \(listing(device.backends.map(\.label))))"
+            : "\(device.label) (\(device.name)) has no driver for \(family.label)"
     }
 
     /// The backend the runtime drives a device with: the one asked for when both have it, else
@@ -561,22 +591,20 @@ final class Context {
     func layerSplitPlan(_ strategy: SplitStrategy, _ indices: ArraySlice<Int>) -> Plan {
         let layers = footprint.layers
         let perLayer = footprint.totalWeightBytes / Double(layers) + kvBytesPerLayerFull
-        var room: [Double] = []
-        room.reserveCapacity(indices.count)
-        for (position, index) in indices.enumerated() {
-            let fixed = fixedBytes(device: index, first: position == 0, last: position == indices.count - 1, holdsExperts: isMoE)
-            room.append(max(0, terms[index].usable.capacityBytes - fixed.weights - fixed.buffers))
+        if layerSplitRule == .even {
+            return Plan(strategy: strategy, devices: indices, layerCounts: Placement.even(layers, over: indices.count))
         }
-        var counts: [Int]
-        switch layerSplitRule {
-        case .even:
-            counts = Placement.even(layers, over: indices.count)
-        case .proportional:
-            counts = Placement.proportional(layers, weights: room)
+        // Each device's room, in a scratch buffer rather than an array (see `Placement`).
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: indices.count) { room in
+            for (position, index) in indices.enumerated() {
+                let fixed = fixedBytes(device: index, first: position == 0, last: position == indices.count - 1, holdsExperts: isMoE)
+                room.initializeElement(at: position, to: max(0, terms[index].usable.capacityBytes - fixed.weights - fixed.buffers))
+            }
+            var counts = Placement.proportional(layers, weights: room)
             let layerBytes = max(perLayer, 1)
             Placement.repair(&counts) { wholeCount(room[$0] / layerBytes) }
+            return Plan(strategy: strategy, devices: indices, layerCounts: counts)
         }
-        return Plan(strategy: strategy, devices: indices, layerCounts: counts)
     }
 
     /// Room for layers on a device in an offload plan: its capacity after fixed costs, less
@@ -595,17 +623,30 @@ final class Context {
 
     /// GPUs take the layers that fit; the rest run on the CPU from system RAM (llama.cpp `-ngl`).
     func offloadPlan(_ gpus: ArraySlice<Int>) -> Plan {
-        let maxima = gpus.enumerated().map { maximumLayers($0.element, first: false, last: $0.offset == gpus.count - 1) }
-        let onGPU = min(footprint.layers, maxima.reduce(0, +))
-        let counts = Placement.repair(Placement.proportional(onGPU, weights: maxima.map(Double.init)), maximum: maxima)
-        return Plan(strategy: .cpuLayerOffload, devices: gpus, layerCounts: counts, cpuLayers: footprint.layers - counts.reduce(0, +))
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: gpus.count) { maxima in
+            for (position, index) in gpus.enumerated() {
+                maxima.initializeElement(at: position, to: maximumLayers(index, first: false, last: position == gpus.count - 1))
+            }
+            let onGPU = min(footprint.layers, maxima.reduce(0, +))
+            var counts = Placement.proportional(onGPU, weights: maxima.lazy.map(Double.init))
+            Placement.repair(&counts) { maxima[$0] }
+            return Plan(strategy: .cpuLayerOffload, devices: gpus, layerCounts: counts, cpuLayers: footprint.layers - counts.reduce(0, +))
+        }
     }
 
     /// Every layer's attention, norms and KV on the GPUs; the routed experts of the first MoE
     /// layers in system RAM, as few as make the rest fit (llama.cpp `--n-cpu-moe N`).
     func expertOffloadPlan(_ gpus: ArraySlice<Int>) -> Plan {
-        var plan = Plan(strategy: .moeExpertOffload, devices: gpus)
-        let rooms = gpus.enumerated().map { offloadRoom($0.element, first: $0.offset == 0, last: $0.offset == gpus.count - 1, holdsExperts: true) }
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: gpus.count) { rooms in
+            for (position, index) in gpus.enumerated() {
+                rooms.initializeElement(
+                    at: position, to: offloadRoom(index, first: position == 0, last: position == gpus.count - 1, holdsExperts: true))
+            }
+            return expertOffloadPlan(gpus, rooms: UnsafeBufferPointer(rooms))
+        }
+    }
+
+    private func expertOffloadPlan(_ gpus: ArraySlice<Int>, rooms: UnsafeBufferPointer<Double>) -> Plan {
         // What the layers hold (the per-layer costs below add up to it): the weights less the
         // tables the devices' fixed costs carry, one table when embeddings are tied. The first
         // guess of experts to move is a lower bound; the loop moves more until every card fits.
@@ -618,10 +659,9 @@ final class Context {
         var cutoff = footprint.layers - footprint.moeLayers + offloaded
         var costs = [Double](repeating: footprint.denseBytesPerLayer + kvBytesPerLayerFull, count: footprint.layers)
         for layer in cutoff..<footprint.layers { costs[layer] += footprint.expertBytesPerMoELayer }
+        var counts = [Int](repeating: 0, count: rooms.count)
         while true {
-            let counts = Placement.contiguous(costs: costs, capacities: rooms)
-            plan.layerCounts = counts
-            plan.cpuExpertLayers = offloaded
+            Placement.contiguous(costs: costs, capacities: rooms, into: &counts)
             // Whole layers do not split evenly; send one more layer's experts to RAM until every card has room.
             var start = 0
             var overflows = false
@@ -629,7 +669,9 @@ final class Context {
                 if costs[start..<(start + count)].reduce(0, +) > rooms[device] { overflows = true }
                 start += count
             }
-            if !overflows || offloaded >= footprint.moeLayers { return plan }
+            if !overflows || offloaded >= footprint.moeLayers {
+                return Plan(strategy: .moeExpertOffload, devices: gpus, layerCounts: counts, cpuExpertLayers: offloaded)
+            }
             offloaded += 1
             costs[cutoff] -= footprint.expertBytesPerMoELayer
             cutoff += 1
@@ -670,7 +712,7 @@ final class Context {
                     note = "experts of the first \(plan.cpuExpertLayers) MoE layers are in system RAM"
                 }
                 return DeviceLedger(
-                    label: device.label, deviceName: device.name, isHostRAM: false, limitBytes: load.limit, rule: terms[index].usable.rule,
+                    label: device.label, deviceName: device.name, isHostRAM: false, limitBytes: load.limit, rule: limitRules[index],
                     marginBytes: load.margin, overheadBytes: load.overhead, weightBytes: load.weights, kvBytes: load.kv,
                     bufferBytes: load.buffers, firstLayer: load.first, layers: load.layers, note: note)
             }
@@ -856,9 +898,12 @@ final class Context {
     /// Total hop time of a pipeline over these devices in order.
     func hopSeconds(_ indices: ArraySlice<Int>, transport: Transport?) -> Double {
         var total = 0.0
-        for (a, b) in zip(indices, indices.dropFirst()) {
-            let hostA = devices[a].host
-            let hostB = devices[b].host
+        // Consecutive pairs by position (zipping the slice with itself retained it for each pair).
+        var position = indices.startIndex
+        while position + 1 < indices.endIndex {
+            let hostA = devices[indices[position]].host
+            let hostB = devices[indices[position + 1]].host
+            position += 1
             if hostA == hostB {
                 total += SpeedModel.hopSeconds(inside: hardware.hosts[hostA], between: nil, transport: nil, hiddenSize: hiddenSize)
             } else {

@@ -13,8 +13,10 @@ public struct FitRequest: Sendable {
         public let model: Model
         public let quant: Quant
         public let runtime: Runtime
-        /// The footprint at each KV cache type, in `KVCacheType.allCases` order.
+        /// The footprint at each KV cache type, in the order of `kvCacheTypes`.
         let footprints: [ModelFootprint]
+        /// `KVCacheType.allCases`, kept: the enum's own list is a new array at every call.
+        let kvCacheTypes = KVCacheType.allCases
         let rules: RuntimeFitRules
         let modelFacts: ModelFacts
         let runtimeFacts: RuntimeFacts
@@ -23,14 +25,14 @@ public struct FitRequest: Sendable {
             self.model = model
             self.quant = quant
             self.runtime = runtime
-            footprints = KVCacheType.allCases.map { ModelFootprint(model: model, quant: quant, kvCacheType: $0) }
+            footprints = kvCacheTypes.map { ModelFootprint(model: model, quant: quant, kvCacheType: $0) }
             rules = runtime.fit
             modelFacts = ModelFacts(model)
             runtimeFacts = RuntimeFacts(runtime)
         }
 
         public func footprint(_ type: KVCacheType) -> ModelFootprint {
-            footprints[KVCacheType.allCases.firstIndex(of: type) ?? 0]
+            footprints[kvCacheTypes.firstIndex(of: type) ?? 0]
         }
     }
 

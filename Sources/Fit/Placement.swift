@@ -1,8 +1,13 @@
 /// Dividing a model's layers among devices.
+///
+/// The weights, costs and capacities are any random-access collection of numbers indexed from
+/// zero: an array, or the engine's scratch buffers (a plan's per-device numbers live on the
+/// stack, since an array's allocation and metadata lookup cost more than placing the layers).
 enum Placement {
     /// `total` layers in proportion to `weights`, by largest remainder (llama.cpp's default
     /// tensor split is proportional to free memory; exo's pipeline placement to available RAM).
-    static func proportional(_ total: Int, weights: [Double]) -> [Int] {
+    static func proportional<Weights: RandomAccessCollection<Double>>(_ total: Int, weights: Weights) -> [Int]
+    where Weights.Index == Int {
         guard !weights.isEmpty else { return [] }
         var sum = 0.0
         for weight in weights { sum += weight }
@@ -37,11 +42,24 @@ enum Placement {
 
     /// Contiguous runs of layers whose summed `costs` are in proportion to `capacities`: each
     /// device takes layers until its share of the total is reached (to the nearest layer).
-    static func contiguous(costs: [Double], capacities: [Double]) -> [Int] {
+    static func contiguous<Costs: RandomAccessCollection<Double>, Capacities: RandomAccessCollection<Double>>(
+        costs: Costs, capacities: Capacities
+    ) -> [Int] where Costs.Index == Int, Capacities.Index == Int {
         guard !capacities.isEmpty else { return [] }
+        var counts = [Int](repeating: 0, count: capacities.count)
+        contiguous(costs: costs, capacities: capacities, into: &counts)
+        return counts
+    }
+
+    /// `contiguous(costs:capacities:)` written into `counts`, which has a place per capacity
+    /// (the expert offload plan places its layers again and again, in one buffer).
+    static func contiguous<Costs: RandomAccessCollection<Double>, Capacities: RandomAccessCollection<Double>>(
+        costs: Costs, capacities: Capacities, into counts: inout [Int]
+    ) where Costs.Index == Int, Capacities.Index == Int {
+        guard !capacities.isEmpty else { return }
         let total = costs.reduce(0, +)
         let capacity = capacities.reduce(0, +)
-        var counts = [Int](repeating: 0, count: capacities.count)
+        for device in counts.indices { counts[device] = 0 }
         var layer = 0
         var target = 0.0
         var cumulative = 0.0
@@ -57,7 +75,6 @@ enum Placement {
                 layer += 1
             }
         }
-        return counts
     }
 
     /// `total` layers spread as evenly as possible, the first devices taking the remainder

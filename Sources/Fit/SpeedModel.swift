@@ -20,13 +20,21 @@ enum SpeedModel {
 
     /// Per-layer dispatch cost in seconds, from the runtime's record when it gives one.
     static func layerOverhead(_ device: FitDevice, backend: Backend, rules: RuntimeFitRules) -> Double {
-        let overrides = rules.layerOverhead.filter { $0.backend == backend }
-        // The most specific override wins: one naming the die count or memory family first.
-        if let match = overrides.first(where: { ($0.dies.map { $0 == device.dies } ?? false) })
-            ?? overrides.first(where: { $0.memory == device.memoryFamily && $0.dies == nil })
-            ?? overrides.first(where: { $0.memory == nil && $0.dies == nil }) {
-            return match.microseconds * 1e-6
+        // The most specific override for the backend wins: the first naming the die count, else
+        // the first naming the memory family, else the first naming neither (one pass, since
+        // this runs for every device of every request).
+        var byMemory: Double?
+        var plain: Double?
+        for override in rules.layerOverhead where override.backend == backend {
+            if let dies = override.dies {
+                if dies == device.dies { return override.microseconds * 1e-6 }
+            } else if let memory = override.memory {
+                if memory == device.memoryFamily, byMemory == nil { byMemory = override.microseconds }
+            } else if plain == nil {
+                plain = override.microseconds
+            }
         }
+        if let match = byMemory ?? plain { return match * 1e-6 }
         let microseconds: Double = switch backend {
         case .cuda: device.memoryFamily == .hbm ? FitConstants.layerOverheadCUDADatacenter.value : FitConstants.layerOverheadCUDA.value
         case .metal: device.dies > 1 ? FitConstants.layerOverheadMetalMultiDie.value : FitConstants.layerOverheadMetal.value

@@ -12,46 +12,74 @@ public struct UsableMemory: Sendable {
     public let marginBytes: Double
 
     /// What is left for weights, KV cache and buffers.
-    public var capacityBytes: Double { max(0, limitBytes - overheadBytes - marginBytes) }
-
-    /// The usable memory the verdict measures headroom against (limit minus margin).
-    var usableBytesForVerdict: Double { max(0, limitBytes - marginBytes) }
+    public var capacityBytes: Double {
+        MemoryBudget(limitBytes: limitBytes, overheadBytes: overheadBytes, marginBytes: marginBytes).capacityBytes
+    }
 
     /// The usable memory of one device of `hardware` under `runtime`.
     static func of(
         _ device: FitDevice, in hardware: Hardware, rules: RuntimeFitRules, runtimeName: String, backend: Backend, raisedWiredLimit: Bool
     ) -> UsableMemory {
+        let (budget, rule) = work(
+            device, in: hardware, rules: rules, runtimeName: runtimeName, backend: backend, raisedWiredLimit: raisedWiredLimit,
+            explained: true)
+        // `work` names a rule on every path when asked to explain.
+        return UsableMemory(
+            limitBytes: budget.limitBytes, rule: rule!, overheadBytes: budget.overheadBytes, marginBytes: budget.marginBytes)
+    }
+
+    /// The same numbers without the rule: what a summary needs (the rule holds strings, and
+    /// naming it costs more than working out the numbers).
+    static func budget(
+        _ device: FitDevice, in hardware: Hardware, rules: RuntimeFitRules, runtimeName: String, backend: Backend, raisedWiredLimit: Bool
+    ) -> MemoryBudget {
+        work(
+            device, in: hardware, rules: rules, runtimeName: runtimeName, backend: backend, raisedWiredLimit: raisedWiredLimit,
+            explained: false).budget
+    }
+
+    /// The limit, overhead and margin, and the rule behind the limit when `explained`.
+    private static func work(
+        _ device: FitDevice, in hardware: Hardware, rules: RuntimeFitRules, runtimeName: String, backend: Backend, raisedWiredLimit: Bool,
+        explained: Bool
+    ) -> (budget: MemoryBudget, rule: LimitRule?) {
         let host = hardware.hosts[device.host]
         let gib = FitConstants.gibibyte
         let memoryGiB = device.memoryBytes / gib
         var limitGiB: Double
-        var rule: LimitRule
+        var rule: LimitRule?
+        func name(_ limitRule: @autoclosure () -> LimitRule) {
+            if explained { rule = limitRule() }
+        }
         switch device.kind {
         case .unifiedSoC where host.family == .macos:
             if raisedWiredLimit, let keepFree = host.raisedLimitKeepsFreeGB {
                 limitGiB = memoryGiB - keepFree
-                rule = .raisedWiredLimit(memoryGiB: memoryGiB, keepFreeGiB: keepFree, command: host.raiseWiredLimit)
+                name(.raisedWiredLimit(memoryGiB: memoryGiB, keepFreeGiB: keepFree, command: host.raiseWiredLimit))
             } else if let tier = host.wiredLimitTier(ramGB: memoryGiB) {
                 limitGiB = tier.limitGB(ramGB: memoryGiB)
-                rule = .wiredLimit(platform: host.platformName, memoryGiB: memoryGiB, fraction: tier.reserveGB == nil ? tier.fraction : nil, reserveGiB: tier.reserveGB)
+                name(.wiredLimit(
+                    platform: host.platformName, memoryGiB: memoryGiB, fraction: tier.reserveGB == nil ? tier.fraction : nil,
+                    reserveGiB: tier.reserveGB))
             } else {
                 limitGiB = memoryGiB - host.osReserveGB - FitConstants.hostProcessMemory.value
-                rule = .unified(platform: host.platformName, memoryGiB: memoryGiB, reserveGiB: host.osReserveGB)
+                name(.unified(platform: host.platformName, memoryGiB: memoryGiB, reserveGiB: host.osReserveGB))
             }
         case .unifiedSoC, .cpu:
             limitGiB = memoryGiB - host.osReserveGB - FitConstants.hostProcessMemory.value
-            rule = .unified(platform: host.platformName, memoryGiB: memoryGiB, reserveGiB: host.osReserveGB)
+            name(.unified(platform: host.platformName, memoryGiB: memoryGiB, reserveGiB: host.osReserveGB))
         case .apu:
             let share = host.sharedGPUMemoryFraction ?? FitConstants.apuDefaultGPUShare.value
             limitGiB = memoryGiB * share
-            rule = .sharedAPU(platform: host.platformName, memoryGiB: memoryGiB, share: share)
+            name(.sharedAPU(platform: host.platformName, memoryGiB: memoryGiB, share: share))
         case .discreteGPU:
             // Only the card that drives the display (the host's first discrete GPU) loses memory to it.
             let drivesDisplay = hardware.devices.first { $0.host == device.host && $0.kind == .discreteGPU } === device
             let reserve = drivesDisplay ? host.displayReserveGB ?? 0 : 0
             limitGiB = memoryGiB - reserve
-            rule = .discrete(platform: host.platformName, memoryGiB: memoryGiB, displayReserveGiB: reserve,
-                             displayElsewhere: !drivesDisplay && (host.displayReserveGB ?? 0) > 0)
+            name(.discrete(
+                platform: host.platformName, memoryGiB: memoryGiB, displayReserveGiB: reserve,
+                displayElsewhere: !drivesDisplay && (host.displayReserveGB ?? 0) > 0))
         }
         if let fraction = rules.memoryFraction {
             // A runtime that claims a share of the card (vLLM) claims it of the total; what the
@@ -59,12 +87,13 @@ public struct UsableMemory: Sendable {
             let reserve = device.kind == .discreteGPU ? memoryGiB - limitGiB : 0
             if memoryGiB * fraction - reserve < limitGiB {
                 limitGiB = memoryGiB * fraction - reserve
-                rule = .runtimeClaim(runtime: runtimeName, memoryGiB: memoryGiB, fraction: fraction, displayReserveGiB: reserve)
+                name(.runtimeClaim(runtime: runtimeName, memoryGiB: memoryGiB, fraction: fraction, displayReserveGiB: reserve))
             }
         }
         let overhead = (rules.deviceOverheadGiB ?? defaultOverheadGiB(backend)) + (rules.activationReserveGiB ?? 0)
         let margin = rules.safetyMarginGiB ?? FitConstants.safetyMargin.value
-        return UsableMemory(limitBytes: max(0, limitGiB) * gib, rule: rule, overheadBytes: overhead * gib, marginBytes: margin * gib)
+        let budget = MemoryBudget(limitBytes: max(0, limitGiB) * gib, overheadBytes: overhead * gib, marginBytes: margin * gib)
+        return (budget, rule)
     }
 
     static func defaultOverheadGiB(_ backend: Backend) -> Double {
@@ -75,6 +104,21 @@ public struct UsableMemory: Sendable {
         case .cpu: 0
         }
     }
+}
+
+/// The numbers of `UsableMemory` without the rule that explains them: what the engine reads for
+/// every plan it weighs. Plain numbers, so that reading them costs no reference counting (the
+/// rule holds strings); the rule is worked out again for the ledger of the plan shown.
+struct MemoryBudget {
+    let limitBytes: Double
+    let overheadBytes: Double
+    let marginBytes: Double
+
+    /// What is left for weights, KV cache and buffers.
+    var capacityBytes: Double { max(0, limitBytes - overheadBytes - marginBytes) }
+
+    /// The usable memory the verdict measures headroom against (limit minus margin).
+    var usableBytesForVerdict: Double { max(0, limitBytes - marginBytes) }
 }
 
 /// Which rule set a device's memory limit, with the numbers to explain it.

@@ -305,7 +305,7 @@ struct FitRuleTests {
         let request = request("dense-70b", "Q4_K_M", "split-only", context: 32768)
         let hardware = box("card-24", 2)
         let result = FitEngine.evaluate(request, on: hardware)
-        let split = Context.make(request, hardware).map { context in
+        let split = Context.make(request, hardware, explained: true).map { context in
             context.evaluate(context.layerSplitPlan(.layerSplit, [0, 1]))
         }
         #expect(try split.get().verdict == .noFit)
@@ -530,7 +530,7 @@ struct FitRuleTests {
         for context in stride(from: 1024, through: 16384, by: 512) {
             let request = request("dense-70b", "Q4_K_M", "split-only", context: context)
             let hardware = box("card-24", 2)
-            let engine = try Context.make(request, hardware).get()
+            let engine = try Context.make(request, hardware, explained: true).get()
             let split = engine.evaluate(engine.layerSplitPlan(.layerSplit, engine.allIndices))
             let result = FitEngine.evaluate(request, on: hardware)
             if split.verdict == .tight {
@@ -552,7 +552,7 @@ struct FitRuleTests {
         // KV (≈ 4.8 GB + 0.75 GiB) and the experts of about 24 layers; the other ≈ 70 layers' experts
         // go to system RAM.
         let request = request("moe-235b", "Q4_K_M", "split-only", context: 8192)
-        let context = try Context.make(request, box("card-24", 2, ram: 256)).get()
+        let context = try Context.make(request, box("card-24", 2, ram: 256), explained: true).get()
         let plan = context.expertOffloadPlan([0, 1])
         #expect(plan.cpuExpertLayers > 60 && plan.cpuExpertLayers < 80)
         let evaluation = context.evaluate(plan)
