@@ -137,6 +137,9 @@ struct DeviceTerms {
     let backendFactor: Double
     /// Effective prefill FLOP/s.
     let prefillFLOPS: Double?
+    // The device's own, copied here so that evaluating a plan reads one table.
+    let shaderFLOPS: Double?
+    let host: Int
 }
 
 /// Everything computed once per request and configuration: the footprint, the devices the
@@ -285,10 +288,12 @@ final class Context {
             terms.append(DeviceTerms(
                 backend: backend,
                 usable: usable,
-                bandwidth: device.bandwidthBytesPerSecond * SpeedModel.bandwidthEfficiency(device),
+                bandwidth: device.decodeBandwidth,
                 layerSeconds: SpeedModel.layerOverhead(device, backend: backend, rules: records.rules),
                 backendFactor: SpeedModel.backendEfficiency(device, backend: backend, rules: records.rules),
-                prefillFLOPS: SpeedModel.prefillFLOPS(device)))
+                prefillFLOPS: device.effectivePrefillFLOPS,
+                shaderFLOPS: device.shaderFLOPS,
+                host: device.host))
         }
         guard !devices.isEmpty else {
             return .failure(Unsupported(text: firstDropped.map {
@@ -694,7 +699,7 @@ final class Context {
     private func load(_ index: Int, weights: Double, kv: Double, buffers: Double, first: Int, layers: Int) -> Load {
         let memory = terms[index].usable
         return Load(
-            device: index, host: devices[index].host, limit: memory.limitBytes, margin: memory.marginBytes,
+            device: index, host: terms[index].host, limit: memory.limitBytes, margin: memory.marginBytes,
             overhead: memory.overheadBytes, weights: weights, kv: kv, buffers: buffers, first: first, layers: layers)
     }
 
@@ -870,7 +875,7 @@ final class Context {
         let terms = terms[index]
         var seconds = (read + kv) / terms.bandwidth + Double(layers) * terms.layerSeconds
             + Double(moeLayers) * FitConstants.layerOverheadMoE.value * 1e-6
-        if let shader = devices[index].shaderFLOPS {
+        if let shader = terms.shaderFLOPS {
             seconds += 2 * active / (FitConstants.computeEfficiency.value * shader)
         }
         return seconds / terms.backendFactor

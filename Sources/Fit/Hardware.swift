@@ -25,8 +25,14 @@ public final class FitDevice: Sendable {
     public let hostLinkBytesPerSecond: Double?
     /// Index of its host in `Hardware.hosts`.
     public let host: Int
+    /// The host's first discrete GPU, which drives its display (and loses memory to it).
+    let drivesDisplay: Bool
+    // What the engine derives from the device alone, worked out once rather than for every
+    // request on it: decode's effective read bandwidth (bytes/s) and prefill's FLOP/s.
+    let decodeBandwidth: Double
+    let effectivePrefillFLOPS: Double?
 
-    init(_ device: Device, label: String, host: Int) {
+    init(_ device: Device, label: String, host: Int, drivesDisplay: Bool) {
         id = device.id.raw
         self.label = label
         name = device.name
@@ -44,6 +50,9 @@ public final class FitDevice: Sendable {
         prefillFLOPS = device.prefillTFLOPS.map { $0 * 1e12 }
         hostLinkBytesPerSecond = device.pcie.map { $0.bandwidthGBs * FitConstants.gigabyte }
         self.host = host
+        self.drivesDisplay = drivesDisplay
+        decodeBandwidth = bandwidthBytesPerSecond * SpeedModel.bandwidthEfficiency(dies: dies, memory: memoryFamily)
+        effectivePrefillFLOPS = SpeedModel.prefillFLOPS(measured: prefillFLOPS, tensor: tensorFLOPS, shader: shaderFLOPS)
     }
 
     /// The device shares its machine's RAM (Apple silicon, DGX Spark, Strix Halo).
@@ -158,9 +167,13 @@ public struct Hardware: Sendable {
         var devices: [FitDevice] = []
         // A count below zero is no device (rather than a trap in `0..<count`).
         let total = list.reduce(0) { $0 + max(0, $1.1) }
+        var display = false
         for (device, count) in list {
             for _ in 0..<max(0, count) {
-                devices.append(FitDevice(device, label: total > 1 ? "GPU \(devices.count + 1)" : device.shortLabel, host: 0))
+                let drivesDisplay = !display && device.kind == .discreteGPU
+                if drivesDisplay { display = true }
+                devices.append(FitDevice(
+                    device, label: total > 1 ? "GPU \(devices.count + 1)" : device.shortLabel, host: 0, drivesDisplay: drivesDisplay))
             }
         }
         let unified = list.first.map { $0.0.kind.sharesHostMemory } ?? false
@@ -187,6 +200,7 @@ public struct Hardware: Sendable {
                     ramBandwidthBytesPerSecond: machine.hostRAMBandwidthGBs.map { $0 * FitConstants.gigabyte },
                     platform: platform, deviceLink: machine.deviceLink, ramAssumed: false))
                 var withinHost = 0
+                var display = false
                 for slot in machine.devices {
                     guard let device = catalog[slot.device.id] else { continue }
                     for _ in 0..<slot.count {
@@ -197,7 +211,9 @@ public struct Hardware: Sendable {
                         case (true, false): hostLabel
                         case (true, true): "\(hostLabel) GPU \(withinHost)"
                         }
-                        devices.append(FitDevice(device, label: label, host: hostIndex))
+                        let drivesDisplay = !display && device.kind == .discreteGPU
+                        if drivesDisplay { display = true }
+                        devices.append(FitDevice(device, label: label, host: hostIndex, drivesDisplay: drivesDisplay))
                     }
                 }
             }

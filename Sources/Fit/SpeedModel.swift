@@ -8,9 +8,9 @@ import Catalog
 /// (fit-method §6.5, refitted to the public llama.cpp scoreboards).
 enum SpeedModel {
     /// Share of peak bandwidth a decode reaches on a device.
-    static func bandwidthEfficiency(_ device: FitDevice) -> Double {
-        if device.dies > 1 { return FitConstants.bandwidthEfficiencyMultiDie.value }
-        switch device.memoryFamily {
+    static func bandwidthEfficiency(dies: Int, memory: MemoryTechnology.Family) -> Double {
+        if dies > 1 { return FitConstants.bandwidthEfficiencyMultiDie.value }
+        switch memory {
         case .gddr: return FitConstants.bandwidthEfficiencyGDDR.value
         case .hbm: return FitConstants.bandwidthEfficiencyHBM.value
         case .lpddr: return FitConstants.bandwidthEfficiencyLPDDR.value
@@ -63,10 +63,10 @@ enum SpeedModel {
 
     /// Effective prefill FLOP/s: the device's measured figure, else a share of its tensor or
     /// shader throughput.
-    static func prefillFLOPS(_ device: FitDevice) -> Double? {
-        if let measured = device.prefillFLOPS { return measured }
-        if let tensor = device.tensorFLOPS { return tensor * FitConstants.prefillTensorEfficiency.value }
-        if let shader = device.shaderFLOPS { return shader * FitConstants.prefillShaderEfficiency.value }
+    static func prefillFLOPS(measured: Double?, tensor: Double?, shader: Double?) -> Double? {
+        if let measured { return measured }
+        if let tensor { return tensor * FitConstants.prefillTensorEfficiency.value }
+        if let shader { return shader * FitConstants.prefillShaderEfficiency.value }
         return nil
     }
 

@@ -74,7 +74,7 @@ public struct UsableMemory: Sendable {
             name(.sharedAPU(platform: host.platformName, memoryGiB: memoryGiB, share: share))
         case .discreteGPU:
             // Only the card that drives the display (the host's first discrete GPU) loses memory to it.
-            let drivesDisplay = hardware.devices.first { $0.host == device.host && $0.kind == .discreteGPU } === device
+            let drivesDisplay = device.drivesDisplay
             let reserve = drivesDisplay ? host.displayReserveGB ?? 0 : 0
             limitGiB = memoryGiB - reserve
             name(.discrete(
