@@ -279,7 +279,7 @@ final class Context {
                     device, in: hardware, rules: records.rules, runtimeName: runtime.name, backend: backend,
                     raisedWiredLimit: request.raisedWiredLimit)
                 limitRules.append(memory.rule)
-                usable = MemoryBudget(limitBytes: memory.limitBytes, overheadBytes: memory.overheadBytes, marginBytes: memory.marginBytes)
+                usable = memory.budget
             } else {
                 usable = UsableMemory.budget(
                     device, in: hardware, rules: records.rules, runtimeName: runtime.name, backend: backend,

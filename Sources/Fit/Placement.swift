@@ -42,17 +42,8 @@ enum Placement {
 
     /// Contiguous runs of layers whose summed `costs` are in proportion to `capacities`: each
     /// device takes layers until its share of the total is reached (to the nearest layer).
-    static func contiguous<Costs: RandomAccessCollection<Double>, Capacities: RandomAccessCollection<Double>>(
-        costs: Costs, capacities: Capacities
-    ) -> [Int] where Costs.Index == Int, Capacities.Index == Int {
-        guard !capacities.isEmpty else { return [] }
-        var counts = [Int](repeating: 0, count: capacities.count)
-        contiguous(costs: costs, capacities: capacities, into: &counts)
-        return counts
-    }
-
-    /// `contiguous(costs:capacities:)` written into `counts`, which has a place per capacity
-    /// (the expert offload plan places its layers again and again, in one buffer).
+    /// Written into `counts`, which has a place per capacity: the expert offload plan places its
+    /// layers again and again, in one buffer.
     static func contiguous<Costs: RandomAccessCollection<Double>, Capacities: RandomAccessCollection<Double>>(
         costs: Costs, capacities: Capacities, into counts: inout [Int]
     ) where Costs.Index == Int, Capacities.Index == Int {

@@ -12,9 +12,10 @@ public struct UsableMemory: Sendable {
     public let marginBytes: Double
 
     /// What is left for weights, KV cache and buffers.
-    public var capacityBytes: Double {
-        MemoryBudget(limitBytes: limitBytes, overheadBytes: overheadBytes, marginBytes: marginBytes).capacityBytes
-    }
+    public var capacityBytes: Double { budget.capacityBytes }
+
+    /// The numbers without the rule.
+    var budget: MemoryBudget { MemoryBudget(limitBytes: limitBytes, overheadBytes: overheadBytes, marginBytes: marginBytes) }
 
     /// The usable memory of one device of `hardware` under `runtime`.
     static func of(
